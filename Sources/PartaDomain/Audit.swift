@@ -1,0 +1,96 @@
+public import Foundation
+
+/// What administrative actions are recorded as; the string is stored and shown.
+public enum AuditAction: String, Sendable, Codable, CaseIterable {
+    case organizationRegistered = "organization.registered"
+    case organizationProfileUpdated = "organization.profile_updated"
+    case administratorGranted = "organization.administrator_granted"
+    case administratorRevoked = "organization.administrator_revoked"
+    case memberAttached = "organization.member_attached"
+    case operatorAdded = "platform.operator_added"
+    case operatorRemoved = "platform.operator_removed"
+    case officerAdded = "platform.officer_added"
+    case officerRemoved = "platform.officer_removed"
+}
+
+/// One line of the audit log: who did what to what, when and from where.
+/// Details never hold message text, codes, tokens or phone numbers.
+public struct AuditEntry: Hashable, Sendable, Codable {
+    public var id: AuditEntryID
+    public var at: Date
+    public var actorAccountID: AccountID?
+    /// The actor's name at the time (`Смирнова О. В.`) or `cli:root@host` for the command line.
+    public var actorLabel: String
+    public var action: AuditAction
+    public var organizationID: OrganizationID?
+    public var targetType: String
+    public var targetID: String
+    public var clientAddress: String
+    public var details: [String: String]
+
+    public init(
+        id: AuditEntryID, at: Date, actorAccountID: AccountID?, actorLabel: String, action: AuditAction,
+        organizationID: OrganizationID?, targetType: String, targetID: String, clientAddress: String,
+        details: [String: String]
+    ) {
+        self.id = id
+        self.at = at
+        self.actorAccountID = actorAccountID
+        self.actorLabel = actorLabel
+        self.action = action
+        self.organizationID = organizationID
+        self.targetType = targetType
+        self.targetID = targetID
+        self.clientAddress = clientAddress
+        self.details = details
+    }
+}
+
+/// A page request as the API takes it, checked.
+public struct PageRequest: Sendable, Equatable {
+    public var page: Int
+    public var perPage: Int
+
+    public static let allowedSizes = [10, 20, 50, 100]
+
+    public init(page: Int = 1, perPage: Int = 20) {
+        self.page = page
+        self.perPage = perPage
+    }
+
+    /// `page` counts from 1; `per_page` is one of 10, 20, 50, 100.
+    public static func check(page: Int?, perPage: Int?) throws(PartaError) -> PageRequest {
+        let page = page ?? 1
+        let perPage = perPage ?? 20
+        guard page >= 1, page <= 100_000 else {
+            throw PartaError.invalid("invalid_page", "The page number starts at 1.")
+        }
+        guard allowedSizes.contains(perPage) else {
+            throw PartaError.invalid("invalid_page", "The page size is one of 10, 20, 50 or 100.")
+        }
+        return PageRequest(page: page, perPage: perPage)
+    }
+
+    public var offset: Int { (page - 1) * perPage }
+}
+
+/// One page of results with the total count, so clients can draw a pager.
+public struct Page<Item: Sendable>: Sendable {
+    public var items: [Item]
+    public var page: Int
+    public var perPage: Int
+    public var total: Int
+
+    public init(items: [Item], page: Int, perPage: Int, total: Int) {
+        self.items = items
+        self.page = page
+        self.perPage = perPage
+        self.total = total
+    }
+
+    public func map<T>(_ transform: (Item) throws -> T) rethrows -> Page<T> {
+        Page<T>(items: try items.map(transform), page: page, perPage: perPage, total: total)
+    }
+}
+
+extension Page: Equatable where Item: Equatable {}

@@ -1,0 +1,91 @@
+/// Who is acting, as far as permission rules care: platform roles, roles per organization,
+/// or the server's own command line (whoever can run `parta` on the server owns the data).
+public struct ActorRoles: Sendable, Equatable {
+    public var platform: Set<PlatformRole>
+    public var organizations: [OrganizationID: Set<OrganizationRole>]
+    public var isSystem: Bool
+
+    public init(
+        platform: Set<PlatformRole> = [], organizations: [OrganizationID: Set<OrganizationRole>] = [:],
+        isSystem: Bool = false
+    ) {
+        self.platform = platform
+        self.organizations = organizations
+        self.isSystem = isSystem
+    }
+
+    public static let system = ActorRoles(isSystem: true)
+
+    public var isOperator: Bool { platform.contains(.operator) }
+
+    public func roles(in organization: OrganizationID) -> Set<OrganizationRole> {
+        organizations[organization] ?? []
+    }
+
+    public func isAdministrator(of organization: OrganizationID) -> Bool {
+        roles(in: organization).contains(.administrator)
+    }
+}
+
+/// Actions on the directory and the platform.
+public enum DirectoryAction: Sendable, Equatable {
+    case registerOrganization
+    /// Appoint or replace an organization's administrators (the support desk's job).
+    case changeAdministrators(OrganizationID)
+    case editProfile(OrganizationID)
+    /// See what only the organization's own administrators need: community id, profile checklist.
+    case viewPrivateProfile(OrganizationID)
+    case readAuditLog(OrganizationID)
+    case readPlatformAuditLog
+    /// Add and remove operators and municipal or regional officers.
+    case managePlatformRoles
+    /// See people's phone numbers (only operators and the person themself).
+    case viewPhoneNumbers
+    /// Find an organization by the community id its administrator reads out to support.
+    case findByCommunityID
+}
+
+public enum Decision: Sendable, Equatable {
+    case allowed
+    /// Refused; the text names the rule that refused.
+    case denied(String)
+
+    public var isAllowed: Bool { self == .allowed }
+
+    /// Throws `forbidden` with the refusing rule.
+    public func check() throws(PartaError) {
+        if case .denied(let rule) = self { throw PartaError.forbidden(rule) }
+    }
+}
+
+/// The directory's permission rules (SPEC §1), as one table-tested function.
+public enum DirectoryPermissions {
+    public static func decide(_ actor: ActorRoles, _ action: DirectoryAction) -> Decision {
+        if actor.isSystem { return .allowed }
+        let isOperator = actor.isOperator
+        switch action {
+        case .registerOrganization:
+            return isOperator ? .allowed : .denied("Only platform operators register organizations.")
+        case .changeAdministrators:
+            return isOperator
+                ? .allowed : .denied("Only platform operators change an organization's administrators.")
+        case .editProfile(let org):
+            return isOperator || actor.isAdministrator(of: org)
+                ? .allowed : .denied("Only the organization's administrators edit its profile.")
+        case .viewPrivateProfile(let org):
+            return isOperator || actor.isAdministrator(of: org)
+                ? .allowed : .denied("Only the organization's administrators see this.")
+        case .readAuditLog(let org):
+            return isOperator || actor.isAdministrator(of: org)
+                ? .allowed : .denied("Only the organization's administrators and operators read its audit log.")
+        case .readPlatformAuditLog:
+            return isOperator ? .allowed : .denied("Only platform operators read the platform audit log.")
+        case .managePlatformRoles:
+            return isOperator ? .allowed : .denied("Only platform operators manage operators and officers.")
+        case .viewPhoneNumbers:
+            return isOperator ? .allowed : .denied("Phone numbers are visible only to their owner and to operators.")
+        case .findByCommunityID:
+            return isOperator ? .allowed : .denied("Only operators look organizations up by community id.")
+        }
+    }
+}

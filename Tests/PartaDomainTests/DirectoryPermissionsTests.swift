@@ -1,0 +1,70 @@
+import PartaDomain
+import Testing
+
+@Suite("Directory permissions")
+struct DirectoryPermissionsTests {
+    static let school = OrganizationID(1)
+    static let other = OrganizationID(2)
+
+    enum Who: String, CaseIterable, Sendable {
+        case anonymousMember, teacher, administrator, otherAdministrator, `operator`, officer, system
+    }
+
+    static func roles(_ who: Who) -> ActorRoles {
+        switch who {
+        case .anonymousMember: ActorRoles()
+        case .teacher: ActorRoles(organizations: [school: [.teacher]])
+        case .administrator: ActorRoles(organizations: [school: [.administrator, .teacher]])
+        case .otherAdministrator: ActorRoles(organizations: [other: [.administrator]])
+        case .operator: ActorRoles(platform: [.operator])
+        case .officer: ActorRoles(platform: [.municipalOfficer(MunicipalityID(1))])
+        case .system: .system
+        }
+    }
+
+    enum Act: String, CaseIterable, Sendable {
+        case register, changeAdmins, editProfile, viewPrivate, readAudit, readPlatformAudit, managePlatform, viewPhones, byCommunityID
+
+        var action: DirectoryAction {
+            switch self {
+            case .register: .registerOrganization
+            case .changeAdmins: .changeAdministrators(school)
+            case .editProfile: .editProfile(school)
+            case .viewPrivate: .viewPrivateProfile(school)
+            case .readAudit: .readAuditLog(school)
+            case .readPlatformAudit: .readPlatformAuditLog
+            case .managePlatform: .managePlatformRoles
+            case .viewPhones: .viewPhoneNumbers
+            case .byCommunityID: .findByCommunityID
+            }
+        }
+    }
+
+    /// Who may do what; everything absent is refused.
+    static let allowed: [Act: Set<Who>] = [
+        .register: [.operator, .system],
+        .changeAdmins: [.operator, .system],
+        .editProfile: [.administrator, .operator, .system],
+        .viewPrivate: [.administrator, .operator, .system],
+        .readAudit: [.administrator, .operator, .system],
+        .readPlatformAudit: [.operator, .system],
+        .managePlatform: [.operator, .system],
+        .viewPhones: [.operator, .system],
+        .byCommunityID: [.operator, .system],
+    ]
+
+    static var cases: [(Who, Act)] {
+        Who.allCases.flatMap { who in Act.allCases.map { (who, $0) } }
+    }
+
+    @Test("the table", arguments: cases)
+    func decides(who: Who, act: Act) {
+        let decision = DirectoryPermissions.decide(Self.roles(who), act.action)
+        let expected = Self.allowed[act]!.contains(who)
+        #expect(decision.isAllowed == expected, "\(who) \(act)")
+        if case .denied(let rule) = decision {
+            #expect(!rule.isEmpty)
+            #expect(throws: PartaError.forbidden(rule)) { try decision.check() }
+        }
+    }
+}
