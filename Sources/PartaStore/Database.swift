@@ -1,0 +1,340 @@
+public import Foundation
+public import Logging
+import NIOCore
+import NIOPosix
+public import PostgresNIO
+import PostgresKit
+public import SQLKit
+import SQLiteKit
+import SQLiteNIO
+public import ServiceLifecycle
+import Synchronization
+
+/// The database: SQLite in a data directory (the embedded default) or PostgreSQL (scale).
+///
+/// `read` lends a `Store` on a connection outside any transaction; `write` lends one inside a
+/// transaction that commits when the closure returns and rolls back when it throws.
+/// Run it as a service (`run()`) for the server's lifetime; on shutdown it closes cleanly.
+public final class Database: Service, Sendable {
+    public let engine: SQLEngine
+    private let backend: Backend
+    private let logger: Logger
+    private let counters = Mutex(Counters())
+
+    struct Counters {
+        var inUse = 0
+        var transactions = 0
+        var rollbacks = 0
+    }
+
+    private enum Backend: Sendable {
+        case sqlite(SQLiteBackend)
+        case postgres(PostgresBackend)
+    }
+
+    private init(engine: SQLEngine, backend: Backend, logger: Logger) {
+        self.engine = engine
+        self.backend = backend
+        self.logger = logger
+    }
+
+    // MARK: Opening
+
+    /// Opens (creating if needed) `parta.sqlite` in `directory`, in WAL mode.
+    public static func openSQLite(
+        directory: String, readers: Int = 4, synchronous: String = "FULL", logger: Logger
+    ) async throws -> Database {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let path = URL(fileURLWithPath: directory).appendingPathComponent("parta.sqlite").path
+        let backend = try await SQLiteBackend.open(path: path, readers: readers, synchronous: synchronous, logger: logger)
+        return Database(engine: .sqlite, backend: .sqlite(backend), logger: logger)
+    }
+
+    /// Prepares a PostgreSQL client for `url` (`postgres://user:pass@host:5432/db?sslmode=disable`).
+    /// `searchPath` confines every connection to one schema (tests use a schema per test).
+    public static func openPostgres(
+        url: String, poolSize: Int = 20, searchPath: String? = nil, logger: Logger
+    ) throws -> Database {
+        var configuration = try PostgresURL.configuration(from: url)
+        configuration.options.maximumConnections = poolSize
+        if let searchPath {
+            configuration.options.additionalStartupParameters.append(("search_path", searchPath))
+        }
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        return Database(engine: .postgres, backend: .postgres(PostgresBackend(client: client, capacity: poolSize)), logger: logger)
+    }
+
+    // MARK: Service
+
+    /// Runs the connection pool until graceful shutdown, then closes every connection.
+    public func run() async throws {
+        switch backend {
+        case .postgres(let pg):
+            await cancelWhenGracefulShutdown {
+                await pg.client.run()
+            }
+        case .sqlite(let sqlite):
+            try? await gracefulShutdown()
+            try await sqlite.close()
+        }
+    }
+
+    /// Runs `body` with the pool running, then closes the database: for command-line tools and
+    /// tests, which do not run the database as a service.
+    public func withRunning<T: Sendable>(
+        isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> T
+    ) async throws -> T {
+        switch backend {
+        case .sqlite(let sqlite):
+            do {
+                let result = try await body()
+                try await sqlite.close()
+                return result
+            } catch {
+                try? await sqlite.close()
+                throw error
+            }
+        case .postgres(let pg):
+            let runner = Task { await pg.client.run() }
+            defer { runner.cancel() }
+            let result = try await body()
+            runner.cancel()
+            _ = await runner.value
+            return result
+        }
+    }
+
+    /// Closes a database that was not run as a service (command-line tools). SQLite only.
+    public func close() async throws {
+        if case .sqlite(let sqlite) = backend {
+            try await sqlite.close()
+        }
+    }
+
+    // MARK: Access
+
+    /// Lends a store outside a transaction. Do not write through it.
+    public func read<T: Sendable>(
+        isolation: isolated (any Actor)? = #isolation, _ body: (Store) async throws -> T
+    ) async throws -> T {
+        lease(+1)
+        defer { lease(-1) }
+        switch backend {
+        case .sqlite(let sqlite):
+            let connection = await sqlite.readers.acquire()
+            do {
+                let result = try await body(Store(sql: connection.sql(queryLogLevel: nil), engine: .sqlite))
+                await sqlite.readers.release(connection)
+                return result
+            } catch {
+                await sqlite.readers.release(connection)
+                throw error
+            }
+        case .postgres(let pg):
+            return try await pg.client.withConnection(isolation: isolation) { connection in
+                try await body(Store(sql: connection.sql(queryLogLevel: nil), engine: .postgres))
+            }
+        }
+    }
+
+    /// Lends a store inside one transaction; commits on return, rolls back on a throw.
+    public func write<T: Sendable>(
+        isolation: isolated (any Actor)? = #isolation, _ body: (Store) async throws -> T
+    ) async throws -> T {
+        lease(+1)
+        defer { lease(-1) }
+        switch backend {
+        case .sqlite(let sqlite):
+            let connection = await sqlite.writer.acquire()
+            let store = Store(sql: connection.sql(queryLogLevel: nil), engine: .sqlite)
+            do {
+                let result = try await transaction(store, begin: "BEGIN IMMEDIATE", body)
+                await sqlite.writer.release(connection)
+                return result
+            } catch {
+                await sqlite.writer.release(connection)
+                throw error
+            }
+        case .postgres(let pg):
+            return try await pg.client.withConnection(isolation: isolation) { connection in
+                let store = Store(sql: connection.sql(queryLogLevel: nil), engine: .postgres)
+                return try await transaction(store, begin: "BEGIN", body)
+            }
+        }
+    }
+
+    private func transaction<T: Sendable>(
+        isolation: isolated (any Actor)? = #isolation,
+        _ store: Store, begin: String, _ body: (Store) async throws -> T
+    ) async throws -> T {
+        try await store.sql.raw(SQLQueryString(begin)).run()
+        let result: T
+        do {
+            result = try await body(store)
+        } catch {
+            counters.withLock { $0.rollbacks += 1 }
+            do {
+                try await store.sql.raw("ROLLBACK").run()
+            } catch let rollbackError {
+                logger.error("db.rollback_failed", metadata: ["error": "\(String(reflecting: rollbackError))"])
+            }
+            throw error
+        }
+        do {
+            try await store.sql.raw("COMMIT").run()
+        } catch {
+            counters.withLock { $0.rollbacks += 1 }
+            try? await store.sql.raw("ROLLBACK").run()
+            throw error
+        }
+        counters.withLock { $0.transactions += 1 }
+        return result
+    }
+
+    private func lease(_ delta: Int) {
+        counters.withLock { $0.inUse += delta }
+    }
+
+    /// Checks the database answers (`/readyz`).
+    public func ping() async throws {
+        _ = try await read { store in
+            try await store.sql.raw("SELECT 1 AS one").first()?.decode(column: "one", as: Int.self)
+        }
+    }
+
+    /// Pool figures for `/metrics`.
+    public struct Stats: Sendable {
+        public var inUse: Int
+        public var capacity: Int
+        public var waiting: Int
+        public var transactions: Int
+        public var rollbacks: Int
+    }
+
+    public func stats() async -> Stats {
+        let counters = counters.withLock { $0 }
+        let (capacity, waiting): (Int, Int)
+        switch backend {
+        case .sqlite(let sqlite):
+            capacity = sqlite.readers.capacity + 1
+            let readWaiting = await sqlite.readers.waiting
+            let writeWaiting = await sqlite.writer.waiting
+            waiting = readWaiting + writeWaiting
+        case .postgres(let pg):
+            capacity = pg.capacity
+            waiting = max(0, counters.inUse - pg.capacity)
+        }
+        return Stats(
+            inUse: counters.inUse, capacity: capacity, waiting: waiting,
+            transactions: counters.transactions, rollbacks: counters.rollbacks)
+    }
+
+    /// The SQLite file, for tools that report where the data is; `nil` on PostgreSQL.
+    public var sqlitePath: String? {
+        if case .sqlite(let sqlite) = backend { return sqlite.path }
+        return nil
+    }
+}
+
+// MARK: - SQLite
+
+/// One writer connection (SQLite allows one writer) and a few readers (WAL lets them read
+/// while the writer writes).
+final class SQLiteBackend: Sendable {
+    let path: String
+    let writer: ConnectionQueue<SQLiteConnection>
+    let readers: ConnectionQueue<SQLiteConnection>
+    private let closed = Mutex(false)
+
+    private init(path: String, writer: SQLiteConnection, readers: [SQLiteConnection]) {
+        self.path = path
+        self.writer = ConnectionQueue([writer])
+        self.readers = ConnectionQueue(readers)
+    }
+
+    static func open(path: String, readers: Int, synchronous: String, logger: Logger) async throws -> SQLiteBackend {
+        var quietLogger = logger
+        quietLogger.logLevel = max(logger.logLevel, .notice)
+        let writer = try await SQLiteConnection.open(storage: .file(path: path), logger: quietLogger)
+        let mode = try await writer.sql(queryLogLevel: nil).raw("PRAGMA journal_mode=WAL").first()?
+            .decode(column: "journal_mode", as: String.self) ?? "unknown"
+        guard mode.lowercased() == "wal" else {
+            try await writer.close()
+            throw StoreError.sqliteNotWAL(mode)
+        }
+        try await configure(writer, synchronous: synchronous)
+        var readerConnections: [SQLiteConnection] = []
+        for _ in 0..<max(1, readers) {
+            let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: quietLogger)
+            try await configure(reader, synchronous: synchronous)
+            try await reader.sql(queryLogLevel: nil).raw("PRAGMA query_only = ON").run()
+            readerConnections.append(reader)
+        }
+        return SQLiteBackend(path: path, writer: writer, readers: readerConnections)
+    }
+
+    private static func configure(_ connection: SQLiteConnection, synchronous: String) async throws {
+        let sql = connection.sql(queryLogLevel: nil)
+        try await sql.raw("PRAGMA busy_timeout = 10000").run()
+        try await sql.raw("PRAGMA foreign_keys = ON").run()
+        let level = ["OFF", "NORMAL", "FULL", "EXTRA"].contains(synchronous.uppercased()) ? synchronous.uppercased() : "FULL"
+        try await sql.raw("PRAGMA synchronous = \(unsafeRaw: level)").run()
+    }
+
+    /// Waits for connections in use, checkpoints the write-ahead log and closes everything.
+    func close() async throws {
+        let alreadyClosed = closed.withLock { value in
+            defer { value = true }
+            return value
+        }
+        guard !alreadyClosed else { return }
+        let readerConnections = await readers.drain()
+        for reader in readerConnections { try await reader.close() }
+        let writers = await writer.drain()
+        for connection in writers {
+            try await connection.sql(queryLogLevel: nil).raw("PRAGMA wal_checkpoint(TRUNCATE)").run()
+            try await connection.close()
+        }
+    }
+}
+
+// MARK: - PostgreSQL
+
+struct PostgresBackend: Sendable {
+    let client: PostgresClient
+    let capacity: Int
+}
+
+/// Parses `postgres://user:password@host:port/database?sslmode=disable|prefer|require`.
+public enum PostgresURL {
+    public static func configuration(from url: String) throws -> PostgresClient.Configuration {
+        guard let components = URLComponents(string: url),
+            let scheme = components.scheme, ["postgres", "postgresql"].contains(scheme)
+        else {
+            throw StoreError.invalidDatabaseURL("expected postgres://user:password@host:5432/database")
+        }
+        guard let host = components.host, !host.isEmpty else {
+            throw StoreError.invalidDatabaseURL("the host is missing")
+        }
+        let user = components.user.flatMap { $0.removingPercentEncoding } ?? "postgres"
+        let password = components.password.flatMap { $0.removingPercentEncoding }
+        var database = components.path
+        if database.hasPrefix("/") { database.removeFirst() }
+        let sslmode = components.queryItems?.first(where: { $0.name == "sslmode" })?.value ?? "disable"
+        let tls: PostgresClient.Configuration.TLS
+        switch sslmode {
+        case "disable": tls = .disable
+        case "prefer", "allow": tls = .prefer(.makeClientConfiguration())
+        case "require", "verify-ca", "verify-full": tls = .require(.makeClientConfiguration())
+        default: throw StoreError.invalidDatabaseURL("unknown sslmode «\(sslmode)»")
+        }
+        return PostgresClient.Configuration(
+            host: host, port: components.port ?? 5432, username: user, password: password,
+            database: database.isEmpty ? nil : database, tls: tls)
+    }
+
+    /// The host of a URL, for refusing non-local databases in tests.
+    public static func host(of url: String) -> String? {
+        URLComponents(string: url)?.host
+    }
+}

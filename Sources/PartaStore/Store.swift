@@ -1,0 +1,97 @@
+public import Foundation
+public import SQLKit
+import PartaDomain
+import PostgresNIO
+import SQLiteNIO
+
+/// Which SQL engine a store runs on; SQL differs only where this is consulted.
+public enum SQLEngine: String, Sendable, CustomStringConvertible {
+    case sqlite
+    case postgres
+
+    public var description: String { rawValue }
+}
+
+/// The store: narrow query methods per concern (`Store+Accounts.swift`, …) over one
+/// `SQLDatabase` — a connection, or a transaction when obtained from `Database.write`.
+/// Every value is bound with `\(bind:)`, never interpolated.
+public struct Store: Sendable {
+    public let sql: any SQLDatabase
+    public let engine: SQLEngine
+
+    public init(sql: any SQLDatabase, engine: SQLEngine) {
+        self.sql = sql
+        self.engine = engine
+    }
+
+    /// Serializes concurrent writers that touch the same `key` until the transaction ends.
+    /// SQLite has one writer at a time already; PostgreSQL takes a transaction-scoped advisory lock.
+    public func lock(_ key: String) async throws {
+        guard engine == .postgres else { return }
+        try await sql.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: key)))").run()
+    }
+
+    /// `true` when `error` is a unique-constraint violation, on either engine.
+    public static func isUniqueViolation(_ error: any Error) -> Bool {
+        if let error = error as? SQLiteError {
+            return error.reason == .constraintUniqueFailed || error.reason == .constraintPrimaryKeyFailed
+                || (error.reason == .constraint && error.message.contains("UNIQUE"))
+        }
+        if let error = error as? PSQLError {
+            return error.serverInfo?[.sqlState] == "23505"
+        }
+        return false
+    }
+}
+
+extension Date {
+    /// Milliseconds since 1970: how every timestamp is stored, the same on both engines.
+    public var millis: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
+
+    public init(millis: Int64) {
+        self.init(timeIntervalSince1970: TimeInterval(millis) / 1000)
+    }
+}
+
+extension SQLRow {
+    func int64(_ column: String) throws -> Int64 { try decode(column: column, as: Int64.self) }
+    func int(_ column: String) throws -> Int { Int(try decode(column: column, as: Int64.self)) }
+    func string(_ column: String) throws -> String { try decode(column: column, as: String.self) }
+    func optionalInt64(_ column: String) throws -> Int64? { try decode(column: column, as: Int64?.self) }
+    func date(_ column: String) throws -> Date { Date(millis: try int64(column)) }
+    func optionalDate(_ column: String) throws -> Date? { try optionalInt64(column).map(Date.init(millis:)) }
+    func bool(_ column: String) throws -> Bool {
+        // SQLite keeps booleans as integers; PostgreSQL has a real boolean type.
+        if let value = try? decode(column: column, as: Bool.self) { return value }
+        return try int64(column) != 0
+    }
+    func id<T>(_ column: String, as: Identifier<T>.Type = Identifier<T>.self) throws -> Identifier<T> {
+        Identifier<T>(try int64(column))
+    }
+    func optionalID<T>(_ column: String, as: Identifier<T>.Type = Identifier<T>.self) throws -> Identifier<T>? {
+        try optionalInt64(column).map { Identifier<T>($0) }
+    }
+}
+
+/// Errors the store raises for conditions that are not the client's fault.
+public enum StoreError: Error, Equatable, CustomStringConvertible {
+    /// The database was migrated by a newer Parta; this binary must not touch it.
+    case schemaNewer(database: Int, binary: Int)
+    /// The database lacks migrations and automatic migration is off.
+    case schemaOutdated(database: Int, binary: Int)
+    case invalidDatabaseURL(String)
+    case sqliteNotWAL(String)
+
+    public var description: String {
+        switch self {
+        case .schemaNewer(let database, let binary):
+            "The database schema is version \(database), newer than this parta binary understands (\(binary)). Run a parta release at least as new as the one that migrated it."
+        case .schemaOutdated(let database, let binary):
+            "The database schema is version \(database) but this parta binary needs \(binary). Run `parta migrate` first."
+        case .invalidDatabaseURL(let why):
+            "PARTA_DATABASE_URL is not usable: \(why)"
+        case .sqliteNotWAL(let mode):
+            "SQLite refused write-ahead logging (journal_mode is \(mode)); the data directory must be on a local file system."
+        }
+    }
+}

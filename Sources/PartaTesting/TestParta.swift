@@ -1,0 +1,57 @@
+public import Foundation
+public import PartaApp
+public import PartaDomain
+public import PartaStore
+
+/// A `Parta` on a fresh migrated database with a manual clock and a capturing SMS sender.
+public struct TestWorld: Sendable {
+    public let parta: Parta
+    public let clock: ManualClock
+    public let sms: CapturingSMSSender
+    public let engine: TestEngine
+
+    public var database: Database { parta.database }
+
+    /// The command line's caller: may do anything.
+    public let system = Caller.system("cli:test@localhost")
+
+    /// Runs `body` in a fresh world on `engine`.
+    public static func with<T: Sendable>(
+        _ engine: TestEngine, config: AppConfig = AppConfig(), _ body: (TestWorld) async throws -> T
+    ) async throws -> T {
+        try await TestDatabase.withMigrated(engine) { database in
+            let clock = ManualClock()
+            let sms = CapturingSMSSender()
+            let parta = Parta(database: database, clock: clock, sms: sms, config: config, logger: TestDatabase.logger)
+            return try await body(TestWorld(parta: parta, clock: clock, sms: sms, engine: engine))
+        }
+    }
+
+    /// Signs `phone` in through request-code and verify; returns the result with its token.
+    public func signIn(_ phone: String, device: String = "test", address: String = "192.0.2.1") async throws -> SignInResult {
+        _ = try await parta.requestSignInCode(phone: phone, clientAddress: address)
+        let code = sms.lastCode(for: phone)!
+        return try await parta.verifySignInCode(
+            phone: phone, code: code, deviceName: device, userAgent: "tests", clientAddress: address)
+    }
+
+    /// The principal for a sign-in result, as the HTTP layer would build it.
+    public func principal(_ result: SignInResult) async throws -> Principal {
+        try await parta.authenticate(token: result.token)!
+    }
+
+    /// Registers a school with an administrator through the operator's use case.
+    @discardableResult
+    public func registerSchool(
+        _ fullName: String = "МБОУ «Средняя общеобразовательная школа № 5»", shortName: String = "Школа № 5",
+        region: String = "Тверская область", municipality: String = "г. Тверь",
+        adminName: String = "Смирнова Ольга Викторовна", adminPhone: String = "+79990000010"
+    ) async throws -> OrganizationDetails {
+        try await parta.registerOrganization(
+            system,
+            OrganizationRegistration(
+                region: region, municipality: municipality,
+                profile: OrganizationProfile(kind: .school, fullName: fullName, shortName: shortName),
+                administratorName: adminName, administratorPhone: adminPhone))
+    }
+}
