@@ -1,0 +1,50 @@
+public import Foundation
+import Logging
+import PartaDomain
+import PartaStore
+public import ServiceLifecycle
+
+/// Background housekeeping under the server's lifecycle: deletes sign-in codes past every
+/// rate-limit window and sessions past their idle lifetime.
+public struct Maintenance: Service {
+    let parta: Parta
+    let interval: Duration
+
+    public init(parta: Parta, interval: Duration = .seconds(3600)) {
+        self.parta = parta
+        self.interval = interval
+    }
+
+    /// Waits one interval (so the first pass never races the start-up migration), then works
+    /// every interval until the server shuts down.
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    try await Task.sleep(for: interval)
+                } catch {
+                    return
+                }
+                do {
+                    _ = try await runOnce()
+                } catch {
+                    parta.logger.warning("maintenance.failed", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+    }
+
+    /// One pass; returns what was deleted.
+    public func runOnce() async throws -> (codes: Int, sessions: Int) {
+        let now = parta.clock.now()
+        let codeCutoff = now.addingTimeInterval(-2 * 86_400)
+        let sessionCutoff = now.addingTimeInterval(-parta.config.sessions.idleLifetime)
+        let result = try await parta.database.write { store in
+            (try await store.deleteSignInCodes(before: codeCutoff), try await store.deleteIdleSessions(before: sessionCutoff))
+        }
+        if result.0 > 0 || result.1 > 0 {
+            parta.logger.info("maintenance.done", metadata: ["parta.codes_deleted": "\(result.0)", "parta.sessions_deleted": "\(result.1)"])
+        }
+        return result
+    }
+}

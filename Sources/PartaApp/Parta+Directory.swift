@@ -1,0 +1,278 @@
+import Logging
+public import Foundation
+public import PartaDomain
+public import PartaStore
+
+/// What an operator supplies to register an organization.
+public struct OrganizationRegistration: Sendable {
+    public var region: String
+    public var municipality: String
+    public var profile: OrganizationProfile
+    public var administratorName: String
+    public var administratorPhone: String
+
+    public init(region: String, municipality: String, profile: OrganizationProfile, administratorName: String, administratorPhone: String) {
+        self.region = region
+        self.municipality = municipality
+        self.profile = profile
+        self.administratorName = administratorName
+        self.administratorPhone = administratorPhone
+    }
+}
+
+/// A partial profile edit: `nil` fields stay as they are.
+public struct ProfilePatch: Sendable, Equatable {
+    public var kind: OrganizationKind?
+    public var fullName: String?
+    public var shortName: String?
+    public var address: String?
+    public var contactPhone: String?
+    public var email: String?
+    public var website: String?
+    public var timeZone: String?
+
+    public init(
+        kind: OrganizationKind? = nil, fullName: String? = nil, shortName: String? = nil, address: String? = nil,
+        contactPhone: String? = nil, email: String? = nil, website: String? = nil, timeZone: String? = nil
+    ) {
+        self.kind = kind
+        self.fullName = fullName
+        self.shortName = shortName
+        self.address = address
+        self.contactPhone = contactPhone
+        self.email = email
+        self.website = website
+        self.timeZone = timeZone
+    }
+
+    func applied(to profile: OrganizationProfile) -> OrganizationProfile {
+        var p = profile
+        if let kind { p.kind = kind }
+        if let fullName { p.fullName = fullName }
+        if let shortName { p.shortName = shortName }
+        if let address { p.address = address }
+        if let contactPhone { p.contactPhone = contactPhone }
+        if let email { p.email = email }
+        if let website { p.website = website }
+        if let timeZone { p.timeZone = timeZone }
+        return p
+    }
+}
+
+extension Parta {
+    /// Registers an organization with its administrator (operators; the command line).
+    /// Region and municipality are found by name (case and `ё` ignored) or created.
+    public func registerOrganization(_ caller: Caller, _ registration: OrganizationRegistration) async throws -> OrganizationDetails {
+        let regionName = try checkPlaceName(registration.region, field: "region")
+        let municipalityName = try checkPlaceName(registration.municipality, field: "municipality")
+        let profile = try registration.profile.validated()
+        let adminName = try PersonName(parsing: registration.administratorName)
+        let adminPhone = try PhoneNumber(parsing: registration.administratorPhone)
+        let now = clock.now()
+        let id = try await database.write { store in
+            try await authorize(caller, .registerOrganization, in: store)
+            try await store.lock("directory")
+            let (region, _) = try await store.findOrCreateRegion(name: regionName, now: now)
+            let (municipality, _) = try await store.findOrCreateMunicipality(name: municipalityName, region: region.id, now: now)
+            if try await store.organization(named: profile.fullName, in: municipality.id) != nil {
+                throw PartaError.conflict(
+                    "organization_exists", "«\(profile.fullName)» is already registered in \(municipality.name).")
+            }
+            let communityID = try await newCommunityID(store)
+            let id = try await store.insertOrganization(
+                municipality: municipality.id, profile: profile, communityID: communityID, now: now)
+            try await audit(store, caller, .organizationRegistered, organization: id, target: ("organization", "\(id)"),
+                            details: ["region": region.name, "municipality": municipality.name, "name": profile.fullName])
+            let admin = try await store.findOrCreateAccount(phone: adminPhone, name: adminName, now: now)
+            try await store.grantRole(.administrator, to: admin.id, in: id, verified: true, now: now)
+            try await audit(store, caller, .administratorGranted, organization: id, target: ("account", "\(admin.id)"),
+                            details: ["name": admin.name.full])
+            return id
+        }
+        logger.info("organization.registered", metadata: ["parta.organization.id": "\(id)"])
+        return try await organization(caller, id)
+    }
+
+    private func newCommunityID(_ store: Store) async throws -> CommunityID {
+        for _ in 0..<10 {
+            let candidate = CommunityID(randomBytes: Secrets.randomBytes(8))
+            if try await store.organization(communityID: candidate) == nil { return candidate }
+        }
+        throw PartaError(.unavailable(retryAfterSeconds: 1), code: "try_again", message: "Try again.")
+    }
+
+    /// Appoints an administrator by name and phone (operators only). With `replaceOthers`, every
+    /// other administrator loses the right: how the support desk hands a school to a new person.
+    public func setAdministrator(
+        _ caller: Caller, organization id: OrganizationID, name: String, phone: String, replaceOthers: Bool
+    ) async throws -> [PersonRef] {
+        let name = try PersonName(parsing: name)
+        let phone = try PhoneNumber(parsing: phone)
+        let now = clock.now()
+        return try await database.write { store in
+            try await authorize(caller, .changeAdministrators(id), in: store)
+            guard try await store.organization(id) != nil else { throw PartaError.notFound("The organization") }
+            try await store.lock("organization.admins:\(id)")
+            let account = try await store.findOrCreateAccount(phone: phone, name: name, now: now)
+            if try await store.grantRole(.administrator, to: account.id, in: id, verified: true, now: now) {
+                try await audit(store, caller, .administratorGranted, organization: id, target: ("account", "\(account.id)"),
+                                details: ["name": account.name.full])
+            }
+            if replaceOthers {
+                for grant in try await store.holders(of: .administrator, in: [id]) where grant.accountID != account.id {
+                    try await store.revokeRole(.administrator, from: grant.accountID, in: id)
+                    try await audit(store, caller, .administratorRevoked, organization: id,
+                                    target: ("account", "\(grant.accountID)"), details: ["replaced_by": "\(account.id)"])
+                }
+            }
+            return try await administrators(of: id, in: store)
+        }
+    }
+
+    /// Takes administrator rights from one account (operators only); never the last administrator.
+    public func revokeAdministrator(_ caller: Caller, organization id: OrganizationID, account: AccountID) async throws -> [PersonRef] {
+        try await database.write { store in
+            try await authorize(caller, .changeAdministrators(id), in: store)
+            guard try await store.organization(id) != nil else { throw PartaError.notFound("The organization") }
+            try await store.lock("organization.admins:\(id)")
+            let admins = try await store.holders(of: .administrator, in: [id])
+            guard admins.contains(where: { $0.accountID == account }) else {
+                throw PartaError.notFound("That administrator")
+            }
+            guard admins.count > 1 else {
+                throw PartaError.conflict(
+                    "last_administrator",
+                    "An organization keeps at least one administrator: appoint the new one before removing the last.")
+            }
+            try await store.revokeRole(.administrator, from: account, in: id)
+            try await audit(store, caller, .administratorRevoked, organization: id, target: ("account", "\(account)"))
+            return try await administrators(of: id, in: store)
+        }
+    }
+
+    func administrators(of id: OrganizationID, in store: Store) async throws -> [PersonRef] {
+        let grants = try await store.holders(of: .administrator, in: [id])
+        let accounts = try await store.accounts(grants.map(\.accountID))
+        return grants.compactMap { grant in accounts[grant.accountID].map { PersonRef(accountID: $0.id, name: $0.name) } }
+    }
+
+    /// Edits the profile (the organization's administrators and operators). Audited with the fields changed.
+    public func updateProfile(_ caller: Caller, organization id: OrganizationID, _ patch: ProfilePatch) async throws -> OrganizationDetails {
+        let now = clock.now()
+        try await database.write { store in
+            try await authorize(caller, .editProfile(id), in: store)
+            guard let organization = try await store.organization(id) else { throw PartaError.notFound("The organization") }
+            let updated = try patch.applied(to: organization.profile).validated()
+            let changed = Self.changedFields(organization.profile, updated)
+            guard !changed.isEmpty else { return }
+            try await store.updateOrganizationProfile(id, updated, now: now)
+            try await audit(store, caller, .organizationProfileUpdated, organization: id, target: ("organization", "\(id)"),
+                            details: ["fields": changed.joined(separator: ",")])
+        }
+        return try await organization(caller, id)
+    }
+
+    static func changedFields(_ a: OrganizationProfile, _ b: OrganizationProfile) -> [String] {
+        var fields: [String] = []
+        if a.kind != b.kind { fields.append("kind") }
+        if a.fullName != b.fullName { fields.append("full_name") }
+        if a.shortName != b.shortName { fields.append("short_name") }
+        if a.address != b.address { fields.append("address") }
+        if a.contactPhone != b.contactPhone { fields.append("contact_phone") }
+        if a.email != b.email { fields.append("email") }
+        if a.website != b.website { fields.append("website") }
+        if a.timeZone != b.timeZone { fields.append("time_zone") }
+        return fields
+    }
+
+    /// An organization's card with what the caller may see of it.
+    public func organization(_ caller: Caller, _ id: OrganizationID) async throws -> OrganizationDetails {
+        try await database.read { store in
+            guard let summary = try await summary(of: id, in: store) else { throw PartaError.notFound("The organization") }
+            let roles = try await actorRoles(caller, in: store)
+            let myRoles = roles.roles(in: id).sorted()
+            let privileged = DirectoryPermissions.decide(roles, .viewPrivateProfile(id)).isAllowed
+            var details = OrganizationDetails(summary: summary, myRoles: myRoles)
+            if privileged || !myRoles.isEmpty {
+                details.administrators = try await administrators(of: id, in: store)
+                details.teacherCount = try await store.countHolders(of: .teacher, in: [id], verifiedOnly: true)[id] ?? 0
+            }
+            if privileged {
+                details.privateInfo = .init(
+                    communityID: summary.organization.communityID,
+                    missingProfileFields: summary.organization.profile.missingRequiredFields)
+            }
+            return details
+        }
+    }
+
+    /// Finds an organization by its community identifier (operators and the command line).
+    public func organization(_ caller: Caller, communityID: CommunityID) async throws -> OrganizationDetails {
+        let id = try await database.read { store in
+            try await authorize(caller, .findByCommunityID, in: store)
+            return try await store.organization(communityID: communityID)?.id
+        }
+        guard let id else { throw PartaError.notFound("No organization has the community id \(communityID) and it") }
+        return try await organization(caller, id)
+    }
+
+    /// Search by name words (case, `ё`/`е` and punctuation ignored), optionally in a region or municipality.
+    public func searchOrganizations(
+        query: String, region: RegionID?, municipality: MunicipalityID?, page: PageRequest
+    ) async throws -> Page<OrganizationSummary> {
+        guard query.count <= 200 else {
+            throw PartaError.invalid("invalid_query", "The search text is longer than 200 characters.")
+        }
+        let words = SearchText.words(query)
+        return try await database.read { store in
+            let found = try await store.searchOrganizations(words: words, region: region, municipality: municipality, page: page)
+            var regions: [RegionID: Region] = [:]
+            var municipalities: [MunicipalityID: Municipality] = [:]
+            var items: [OrganizationSummary] = []
+            for organization in found.items {
+                if municipalities[organization.municipalityID] == nil {
+                    municipalities[organization.municipalityID] = try await store.municipality(organization.municipalityID)
+                }
+                if regions[organization.regionID] == nil {
+                    regions[organization.regionID] = try await store.region(organization.regionID)
+                }
+                guard let m = municipalities[organization.municipalityID], let r = regions[organization.regionID] else { continue }
+                items.append(OrganizationSummary(organization: organization, region: r, municipality: m))
+            }
+            return Page(items: items, page: found.page, perPage: found.perPage, total: found.total)
+        }
+    }
+
+    public func regions() async throws -> [Region] {
+        try await database.read { try await $0.regions() }
+    }
+
+    public func municipalities(in region: RegionID) async throws -> [Municipality] {
+        try await database.read { store in
+            guard try await store.region(region) != nil else { throw PartaError.notFound("The region") }
+            return try await store.municipalities(in: region)
+        }
+    }
+
+    /// Attaches a person to an organization in a role (the command line and fixtures; the join
+    /// flow of invites and requests comes with its own rules).
+    public func attachMember(
+        _ caller: Caller, organization id: OrganizationID, name: String, phone: String, role: OrganizationRole, verified: Bool
+    ) async throws -> Account {
+        guard caller.isSystem else {
+            throw PartaError.forbidden("Members join through invites and requests; only the server's command line attaches them directly.")
+        }
+        let name = try PersonName(parsing: name)
+        let phone = try PhoneNumber(parsing: phone)
+        let now = clock.now()
+        return try await database.write { store in
+            guard try await store.organization(id) != nil else { throw PartaError.notFound("The organization") }
+            let account = try await store.findOrCreateAccount(phone: phone, name: name, now: now)
+            if try await store.grantRole(role, to: account.id, in: id, verified: verified && role.isStaff || role == .administrator, now: now) {
+                try await audit(store, caller, .memberAttached, organization: id, target: ("account", "\(account.id)"),
+                                details: ["role": role.rawValue])
+            }
+            return account
+        }
+    }
+}

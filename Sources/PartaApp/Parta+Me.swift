@@ -1,0 +1,67 @@
+import Logging
+public import PartaDomain
+import PartaStore
+
+extension Parta {
+    /// The account, its platform roles, and each organization with my roles, its administrators
+    /// and how many verified teachers are attached.
+    public func me(_ principal: Principal) async throws -> MeView {
+        try await database.read { store in
+            let account = try await store.account(principal.account.id) ?? principal.account
+            let grants = try await store.roleGrants(of: account.id)
+            let organizationIDs = Array(Set(grants.map(\.organizationID))).sorted()
+            var organizations: [MyOrganization] = []
+            let admins = try await store.holders(of: .administrator, in: organizationIDs)
+            let adminAccounts = try await store.accounts(Array(Set(admins.map(\.accountID))))
+            let teacherCounts = try await store.countHolders(of: .teacher, in: organizationIDs, verifiedOnly: true)
+            for id in organizationIDs {
+                guard let summary = try await summary(of: id, in: store) else { continue }
+                let mine = grants.filter { $0.organizationID == id }
+                organizations.append(MyOrganization(
+                    organization: summary.organization, region: summary.region, municipality: summary.municipality,
+                    roles: mine.map(\.role).sorted(),
+                    verified: mine.contains { $0.role.isStaff && $0.verified },
+                    administrators: admins.filter { $0.organizationID == id }.compactMap { grant in
+                        adminAccounts[grant.accountID].map { PersonRef(accountID: $0.id, name: $0.name) }
+                    },
+                    teacherCount: teacherCounts[id] ?? 0))
+            }
+            organizations.sort { $0.organization.profile.shortName < $1.organization.profile.shortName }
+            return MeView(
+                account: account,
+                platformRoles: try await platformRoleViews(try await store.platformRoles(of: account.id), in: store),
+                organizations: organizations)
+        }
+    }
+
+    /// Sets the signed-in person's own name (people who signed up themselves start without one).
+    public func updateMyName(_ principal: Principal, _ name: PersonName) async throws -> Account {
+        try await database.write { store in
+            try await store.setAccountName(principal.account.id, name)
+            return try await store.account(principal.account.id)!
+        }
+    }
+
+    func platformRoleViews(_ roles: Set<PlatformRole>, in store: Store) async throws -> [PlatformRoleView] {
+        var views: [PlatformRoleView] = []
+        for role in roles {
+            switch role {
+            case .operator:
+                views.append(PlatformRoleView(role: role, scopeName: nil))
+            case .municipalOfficer(let id):
+                views.append(PlatformRoleView(role: role, scopeName: try await store.municipality(id)?.name))
+            case .regionalOfficer(let id):
+                views.append(PlatformRoleView(role: role, scopeName: try await store.region(id)?.name))
+            }
+        }
+        return views.sorted { ($0.role.kind.rawValue, $0.scopeName ?? "") < ($1.role.kind.rawValue, $1.scopeName ?? "") }
+    }
+
+    func summary(of id: OrganizationID, in store: Store) async throws -> OrganizationSummary? {
+        guard let organization = try await store.organization(id),
+            let municipality = try await store.municipality(organization.municipalityID),
+            let region = try await store.region(organization.regionID)
+        else { return nil }
+        return OrganizationSummary(organization: organization, region: region, municipality: municipality)
+    }
+}

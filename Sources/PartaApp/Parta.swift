@@ -1,0 +1,80 @@
+public import Logging
+public import PartaDomain
+public import PartaStore
+
+/// Settings the use cases read; the server fills them from flags and `PARTA_*` variables.
+public struct AppConfig: Sendable, Equatable {
+    public var signIn: SignInPolicy
+    public var sessions: SessionPolicy
+
+    public init(signIn: SignInPolicy = .init(), sessions: SessionPolicy = .init()) {
+        self.signIn = signIn
+        self.sessions = sessions
+    }
+}
+
+/// The application: every use case is a method on this value (`Parta+SignIn.swift`, …).
+/// It is the only layer that writes: validate first, then write everything in one transaction.
+public struct Parta: Sendable {
+    public let database: Database
+    public let clock: any WallClock
+    public let sms: any SMSSender
+    public let config: AppConfig
+    public let logger: Logger
+    /// The development inbox behind `/dev/codes`, when the server runs in demo mode.
+    public let devInbox: DevInbox?
+
+    public init(
+        database: Database, clock: any WallClock = SystemClock(), sms: any SMSSender, config: AppConfig = .init(),
+        logger: Logger, devInbox: DevInbox? = nil
+    ) {
+        self.database = database
+        self.clock = clock
+        self.sms = sms
+        self.config = config
+        self.logger = logger
+        self.devInbox = devInbox
+    }
+
+    /// The caller's platform roles and organization roles, read in `store`.
+    func actorRoles(_ caller: Caller, in store: Store) async throws -> ActorRoles {
+        switch caller.identity {
+        case .system:
+            return .system
+        case .account(let id, _):
+            let platform = try await store.platformRoles(of: id)
+            var organizations: [OrganizationID: Set<OrganizationRole>] = [:]
+            for grant in try await store.roleGrants(of: id) {
+                organizations[grant.organizationID, default: []].insert(grant.role)
+            }
+            return ActorRoles(platform: platform, organizations: organizations)
+        }
+    }
+
+    /// Reads the caller's roles and throws `forbidden` unless `action` is allowed.
+    @discardableResult
+    func authorize(_ caller: Caller, _ action: DirectoryAction, in store: Store) async throws -> ActorRoles {
+        let roles = try await actorRoles(caller, in: store)
+        try DirectoryPermissions.decide(roles, action).check()
+        return roles
+    }
+
+    /// Appends one audit entry in the caller's transaction.
+    func audit(
+        _ store: Store, _ caller: Caller, _ action: AuditAction, organization: OrganizationID?,
+        target: (type: String, id: String), details: [String: String] = [:]
+    ) async throws {
+        let label: String
+        switch caller.identity {
+        case .system(let systemLabel):
+            label = systemLabel
+        case .account(let id, _):
+            let account = try await store.account(id)
+            label = account.map { $0.name.isEmpty ? "account \($0.id)" : $0.name.short } ?? "account \(id)"
+        }
+        try await store.appendAudit(
+            at: clock.now(), actorAccountID: caller.accountID, actorLabel: label, action: action,
+            organizationID: organization, targetType: target.type, targetID: target.id,
+            clientAddress: caller.clientAddress, details: details)
+    }
+}
