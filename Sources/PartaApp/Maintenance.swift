@@ -6,7 +6,9 @@ public import ServiceLifecycle
 
 /// Background housekeeping under the server's lifecycle: deletes sign-in codes past every
 /// rate-limit window and sessions past their idle lifetime.
-public struct Maintenance: Service {
+public struct Maintenance: Service, CustomStringConvertible {
+    public var description: String { "Maintenance" }
+
     let parta: Parta
     let interval: Duration
 

@@ -15,7 +15,10 @@ public struct AppConfig: Sendable, Equatable {
 
 /// The application: every use case is a method on this value (`Parta+SignIn.swift`, …).
 /// It is the only layer that writes: validate first, then write everything in one transaction.
-public struct Parta: Sendable {
+public struct Parta: Sendable, CustomStringConvertible {
+    /// Never the configuration: it may hold secrets (the SMS gateway token).
+    public var description: String { "Parta" }
+
     public let database: Database
     public let clock: any WallClock
     public let sms: any SMSSender

@@ -84,15 +84,19 @@ public struct LogSMSSender: SMSSender {
 /// Posts `{"phone": "+79991234567", "text": "…"}` as JSON to a gateway URL with a bearer token.
 /// Retries connection failures, timeouts, 429 and 5xx answers with exponential backoff;
 /// gives up at once on other 4xx answers (the request itself is wrong).
-public struct HTTPSMSSender: SMSSender {
-    public struct Configuration: Sendable {
+public struct HTTPSMSSender: SMSSender, CustomStringConvertible {
+    public var description: String { "HTTPSMSSender(\(configuration.url))" }
+
+    public struct Configuration: Sendable, CustomStringConvertible {
+        /// The token stays out of descriptions and logs.
+        public var description: String { "HTTPSMSSender.Configuration(url: \(url), timeout: \(timeout), retries: \(retries))" }
         public var url: String
         public var token: String
         public var timeout: Duration
         public var retries: Int
         public var backoff: Duration
 
-        public init(url: String, token: String, timeout: Duration = .seconds(5), retries: Int = 2, backoff: Duration = .milliseconds(500)) {
+        public init(url: String, token: String, timeout: Duration = .seconds(5), retries: Int = 1, backoff: Duration = .milliseconds(500)) {
             self.url = url
             self.token = token
             self.timeout = timeout

@@ -15,7 +15,9 @@ import Synchronization
 /// `read` lends a `Store` on a connection outside any transaction; `write` lends one inside a
 /// transaction that commits when the closure returns and rolls back when it throws.
 /// Run it as a service (`run()`) for the server's lifetime; on shutdown it closes cleanly.
-public final class Database: Service, Sendable {
+public final class Database: Service, Sendable, CustomStringConvertible {
+    public var description: String { "Database(\(engine))" }
+
     public let engine: SQLEngine
     private let backend: Backend
     private let logger: Logger
@@ -75,7 +77,9 @@ public final class Database: Service, Sendable {
             }
         case .sqlite(let sqlite):
             try? await gracefulShutdown()
-            try await sqlite.close()
+            // Close even when the service group cancels us (a failed start): an unstructured task
+            // does not inherit the cancellation, so the log is still checkpointed and closed.
+            try await Task { try await sqlite.close() }.value
         }
     }
 

@@ -15,6 +15,13 @@ public struct TestWorld: Sendable {
     /// The command line's caller: may do anything.
     public let system = Caller.system("cli:test@localhost")
 
+    public init(parta: Parta, clock: ManualClock, sms: CapturingSMSSender, engine: TestEngine) {
+        self.parta = parta
+        self.clock = clock
+        self.sms = sms
+        self.engine = engine
+    }
+
     /// Runs `body` in a fresh world on `engine`.
     public static func with<T: Sendable>(
         _ engine: TestEngine, config: AppConfig = AppConfig(), _ body: (TestWorld) async throws -> T

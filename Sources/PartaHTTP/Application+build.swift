@@ -1,0 +1,125 @@
+public import Foundation
+public import Hummingbird
+import HummingbirdAuth
+public import Logging
+import NIOCore
+public import PartaApp
+public import PartaStore
+
+/// Builds the server. `parta serve` and the in-process tests both go through here.
+public enum PartaServer {
+    /// Opens the database `config` names: PostgreSQL for `postgres://…`, else SQLite in the data directory.
+    public static func openDatabase(_ config: ServerConfig, logger: Logger) async throws -> Database {
+        if let url = config.databaseURL {
+            return try Database.openPostgres(url: url, poolSize: config.databasePoolSize, logger: logger)
+        }
+        return try await Database.openSQLite(
+            directory: config.dataDirectory, synchronous: config.sqliteSynchronous, logger: logger)
+    }
+
+    public static func makeSMSSender(_ config: ServerConfig, inbox: DevInbox?, logger: Logger) -> any SMSSender {
+        switch config.sms {
+        case .log:
+            return LogSMSSender(logger: logger, inbox: inbox)
+        case .http(let url, let token, let timeout, let retries):
+            return HTTPSMSSender(
+                configuration: .init(url: url, token: token, timeout: .milliseconds(Int64(timeout * 1000)), retries: retries),
+                logger: logger)
+        }
+    }
+
+    /// The whole server for `config`: opens the database, migrates it (or checks it) before
+    /// listening, and runs housekeeping.
+    public static func buildApplication(
+        _ config: ServerConfig, metrics: HTTPMetrics = HTTPMetrics(), logger: Logger
+    ) async throws -> some ApplicationProtocol {
+        let database = try await openDatabase(config, logger: logger)
+        let inbox = config.demo ? DevInbox() : nil
+        let parta = Parta(
+            database: database, sms: makeSMSSender(config, inbox: inbox, logger: logger), config: config.app,
+            logger: logger, devInbox: inbox)
+        var app = buildApplication(parta: parta, config: config, metrics: metrics, logger: logger)
+        app.addServices(database, Maintenance(parta: parta))
+        let autoMigrate = config.autoMigrate
+        app.beforeServerStarts {
+            if autoMigrate {
+                _ = try await Migrator().migrate(database, logger: logger)
+            } else {
+                try await Migrator().checkCurrent(database)
+            }
+        }
+        return app
+    }
+
+    /// The server around an existing `Parta` whose database the caller runs (tests, benchmarks).
+    public static func buildApplication(
+        parta: Parta, config: ServerConfig, metrics: HTTPMetrics = HTTPMetrics(), logger: Logger
+    ) -> Application<RouterResponder<PartaRequestContext>> {
+        let router = buildRouter(parta: parta, config: config, metrics: metrics, logger: logger)
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Parta"),
+            logger: logger)
+    }
+
+    public static func buildRouter(
+        parta: Parta, config: ServerConfig, metrics: HTTPMetrics, logger: Logger
+    ) -> Router<PartaRequestContext> {
+        let assets = Assets.locate(explicit: config.assetsDirectory)
+        if assets == nil {
+            logger.warning("assets.not_found", metadata: ["hint": "set PARTA_ASSETS_DIR to the folder holding Public/ and docs/"])
+        }
+        let openAPI = assets.flatMap { try? Data(contentsOf: $0.openAPIFile) }.map { ByteBuffer(bytes: $0) }
+
+        let router = Router(context: PartaRequestContext.self)
+        // Outermost first: observe the final response, add headers to every response (errors
+        // included), turn errors into JSON, then files, then the session.
+        router.add(middleware: ObservingMiddleware(metrics: metrics))
+        router.add(middleware: RequestSetupMiddleware(trustedProxies: config.trustedProxies, maxBodyBytes: config.maxBodyBytes))
+        router.add(middleware: ErrorMiddleware())
+        if let assets {
+            router.add(middleware: StaticFilesMiddleware(directory: assets.publicDirectory.path, logger: logger))
+        }
+        router.add(middleware: SessionAuthenticator(parta: parta))
+
+        HealthRoutes(parta: parta, metrics: metrics, metricsToken: config.metricsToken, openAPI: openAPI).register(on: router)
+        if config.demo, let inbox = parta.devInbox {
+            DevRoutes(inbox: inbox, timeZone: TimeZone(identifier: "Europe/Moscow") ?? .current).register(on: router)
+        }
+        let api = router.group("api/v1")
+        AuthRoutes(parta: parta).register(on: api)
+        MeRoutes(parta: parta).register(on: api)
+        DirectoryRoutes(parta: parta).register(on: api)
+        PlatformRoutes(parta: parta).register(on: api)
+        return router
+    }
+}
+
+/// Serves the web client from `Public/` for every path outside the API and service routes,
+/// without touching the file system for API requests.
+struct StaticFilesMiddleware: RouterMiddleware {
+    typealias Context = PartaRequestContext
+    let files: FileMiddleware<PartaRequestContext, LocalFileSystem>
+
+    init(directory: String, logger: Logger) {
+        files = FileMiddleware(directory, cacheControl: .init([(MediaType(type: .any), [.noCache])]), searchForIndexHtml: true, logger: logger)
+    }
+
+    static let dynamicPrefixes = ["/api/", "/healthz", "/readyz", "/metrics", "/dev/"]
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let path = request.uri.path
+        if Self.dynamicPrefixes.contains(where: { path.hasPrefix($0) }) || (request.method != .get && request.method != .head) {
+            return try await next(request, context)
+        }
+        return try await files.handle(request, context: context, next: next)
+    }
+}
+
+extension PartaServer {
+    /// The client address a request is attributed to (rate limits, sessions, audit): the peer,
+    /// or the forwarded client when the peer is a trusted proxy.
+    public static func clientAddress(peer: String?, forwardedFor: String?, trustedProxies: Set<String>) -> String {
+        RequestSetupMiddleware.clientAddress(peer: peer, forwardedFor: forwardedFor, trustedProxies: trustedProxies)
+    }
+}

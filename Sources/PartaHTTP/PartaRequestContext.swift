@@ -1,0 +1,97 @@
+import Logging
+public import Foundation
+public import Hummingbird
+public import HummingbirdAuth
+import NIOCore
+public import PartaApp
+public import PartaDomain
+
+/// The context of one request: the signed-in principal (if any), the client's address as
+/// resolved through trusted proxies, and the body limit.
+public struct PartaRequestContext: AuthRequestContext, RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public var identity: Principal?
+    /// The address of the connection's peer; `nil` in router tests without a socket.
+    public let peerAddress: String?
+    /// The client's address: the peer, or the forwarded client when the peer is a trusted proxy.
+    public var clientAddress: String
+    /// The largest JSON body accepted (`PARTA_MAX_BODY_BYTES`); larger bodies get 413.
+    public var maxUploadSize: Int
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.identity = nil
+        self.peerAddress = source.channel.remoteAddress?.ipAddress
+        self.clientAddress = peerAddress ?? "unknown"
+        self.maxUploadSize = 1 << 20
+    }
+
+    public var requestDecoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+
+    public var responseEncoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    /// The signed-in principal, or 401.
+    public func principal() throws -> Principal {
+        guard let identity else { throw PartaError.unauthorized }
+        return identity
+    }
+
+    /// The signed-in caller for use cases, or 401.
+    public func caller() throws -> Caller {
+        try principal().caller(from: clientAddress)
+    }
+
+    /// A numeric path parameter as a typed id; 404 when it is not a positive number.
+    public func id<Entity>(_ name: String, _: Identifier<Entity>.Type = Identifier<Entity>.self, what: String) throws -> Identifier<Entity> {
+        guard let raw = parameters.get(name), let id = Identifier<Entity>(string: raw) else {
+            throw PartaError.notFound(what)
+        }
+        return id
+    }
+}
+
+extension Request {
+    /// Decodes a JSON body with the context's decoder: 413 above the body limit, 400 naming the
+    /// field at fault otherwise (the mapping reads the `DecodingError`).
+    func decodeJSON<T: Decodable>(_ type: T.Type, context: PartaRequestContext) async throws -> T {
+        let buffer = try await body.collect(upTo: context.maxUploadSize)
+        return try context.requestDecoder.decode(type, from: Data(buffer.readableBytesView))
+    }
+
+    /// An optional integer query parameter; 400 when present but not a number.
+    func queryInt(_ name: String) throws -> Int? {
+        guard let raw = uri.queryParameters[name[...]] else { return nil }
+        guard let value = Int(raw) else {
+            throw PartaError.invalid("invalid_query", "The query parameter '\(name)' must be a whole number.")
+        }
+        return value
+    }
+
+    func queryString(_ name: String) -> String? {
+        uri.queryParameters[name[...]].flatMap { String($0).removingPercentEncoding }
+    }
+
+    /// An optional id query parameter; 400 when present but not an id.
+    func queryID<Entity>(_ name: String, _: Identifier<Entity>.Type = Identifier<Entity>.self) throws -> Identifier<Entity>? {
+        guard let raw = uri.queryParameters[name[...]] else { return nil }
+        guard let id = Identifier<Entity>(string: String(raw)) else {
+            throw PartaError.invalid("invalid_query", "The query parameter '\(name)' must be an id (a positive whole number).")
+        }
+        return id
+    }
+
+    func pageRequest() throws -> PageRequest {
+        try PageRequest.check(page: try queryInt("page"), perPage: try queryInt("per_page"))
+    }
+}
