@@ -1,0 +1,68 @@
+"""The operator's command line: operators, organizations, administrators, the demo."""
+import requests
+
+from conftest import clean_env, run_cli
+
+
+def test_register_list_show_and_set_admin(workdir):
+    added = run_cli(["operator", "add", "--name", "Орлова Анна Сергеевна", "--phone", "8 900 000-00-01"], workdir, check=True)
+    assert "+7 900 000-00-01" in added.stdout
+    registered = run_cli([
+        "org", "register", "--region", "Тверская область", "--municipality", "г. Тверь",
+        "--name", "МБОУ «Средняя общеобразовательная школа № 5»", "--short-name", "Школа № 5",
+        "--kind", "school", "--admin-name", "Смирнова Ольга Викторовна", "--admin-phone", "+7 999 000-00-10",
+    ], workdir, check=True)
+    assert "Школа № 5" in registered.stdout
+    assert "Смирнова Ольга Викторовна" in registered.stdout
+    community = next(word.strip("[]") for word in registered.stdout.split() if word.startswith("[PRT-"))
+
+    again = run_cli([
+        "org", "register", "--region", "ТВЕРСКАЯ ОБЛАСТЬ", "--municipality", "Г. ТВЕРЬ",
+        "--name", "МБОУ «Средняя общеобразовательная школа № 5»",
+        "--admin-name", "Петров Пётр", "--admin-phone", "+7 999 000-00-11",
+    ], workdir)
+    assert again.returncode == 2
+    assert again.stderr.strip().startswith("error: ")
+    assert "already registered" in again.stderr
+    assert "Traceback" not in again.stderr and "Fatal" not in again.stderr
+
+    listed = run_cli(["org", "list", "--query", "школа 5"], workdir, check=True).stdout
+    assert community in listed and "1 organizations" in listed
+
+    changed = run_cli(["org", "set-admin", "--org", community.lower(), "--admin-name", "Козлов Иван Петрович",
+                       "--admin-phone", "+7 999 000-00-12"], workdir, check=True).stdout
+    assert "Козлов Иван Петрович" in changed and "Смирнова" not in changed
+    kept = run_cli(["org", "set-admin", "--org", "1", "--admin-name", "Смирнова Ольга Викторовна",
+                    "--admin-phone", "+7 999 000-00-10", "--keep-others"], workdir, check=True).stdout
+    assert "Козлов Иван Петрович" in kept and "Смирнова Ольга Викторовна" in kept
+    shown = run_cli(["org", "show", community], workdir, check=True).stdout
+    assert "profile incomplete: address, contact_phone_or_email" in shown
+
+
+def test_errors_are_one_clear_line(workdir):
+    bad_phone = run_cli(["operator", "add", "--name", "Орлова Анна", "--phone", "12345"], workdir)
+    assert bad_phone.returncode == 2
+    assert bad_phone.stderr.strip() == "error: Enter a mobile phone number such as +7 999 123-45-67, 8 999 123-45-67 or 9991234567."
+    bad_name = run_cli(["operator", "add", "--name", "Орлова", "--phone", "+79000000001"], workdir)
+    assert bad_name.returncode == 2 and "surname first" in bad_name.stderr
+    missing = run_cli(["org", "show", "42"], workdir)
+    assert missing.returncode == 2 and "not found" in missing.stderr
+    bad_kind = run_cli(["org", "register", "--region", "R", "--municipality", "M", "--name", "N", "--kind", "university",
+                        "--admin-name", "Смирнова Ольга", "--admin-phone", "+79990000010"], workdir)
+    assert bad_kind.returncode == 2 and "university" in bad_kind.stderr
+    assert "0 organizations" not in run_cli(["org", "list"], workdir, check=True).stdout
+
+
+def test_demo_is_idempotent_and_signs_in(workdir, servers):
+    first = run_cli(["demo"], workdir, check=True).stdout
+    second = run_cli(["demo"], workdir, check=True).stdout
+    assert first == second
+    assert "+7 900 000-00-10" in first and "Смирнова Ольга Викторовна" in first
+    server = servers(workdir, args=["--demo"]).wait_ready()
+    assert requests.post(server.url + "/api/v1/auth/code", json={"phone": "+79000000010"}).status_code == 202
+    code = requests.get(server.url + "/dev/codes.json").json()["items"][0]["code"]
+    token = requests.post(server.url + "/api/v1/auth/verify", json={"phone": "+79000000010", "code": code}).json()["token"]
+    me = requests.get(server.url + "/api/v1/me", headers={"Authorization": f"Bearer {token}"}).json()
+    assert me["organizations"][0]["roles"] == ["administrator"]
+    assert me["organizations"][0]["teacher_count"] == 3
+    assert server.stop() == 0
