@@ -128,4 +128,19 @@ public struct SignInPolicy: Sendable, Equatable {
     public func smsText(code: String) -> String {
         "Parta: код для входа \(code). Никому не сообщайте этот код."
     }
+
+    /// The code in a text written by `smsText(code:)`: the first run of exactly `codeLength` digits.
+    /// For the demo page and the test gateways that stand in for a phone.
+    public func code(inSMS text: String) -> String? {
+        var run = ""
+        for character in text + " " {
+            if character.isASCII && character.isNumber {
+                run.append(character)
+            } else {
+                if run.count == codeLength { return run }
+                run = ""
+            }
+        }
+        return nil
+    }
 }

@@ -9,6 +9,7 @@ import PartaDomain
 /// demo can sign in as anyone. These routes do not exist outside demo mode.
 struct DevRoutes {
     let inbox: DevInbox
+    let policy: SignInPolicy
     let timeZone: TimeZone
 
     func register(on router: Router<PartaRequestContext>) {
@@ -23,22 +24,8 @@ struct DevRoutes {
         var code: String?
     }
 
-    static func code(in text: String) -> String? {
-        var digits = ""
-        for character in text {
-            if character.isASCII && character.isNumber {
-                digits.append(character)
-            } else if digits.count == 6 {
-                return digits
-            } else {
-                digits = ""
-            }
-        }
-        return digits.count == 6 ? digits : nil
-    }
-
     func messages() -> [Message] {
-        inbox.recent().map { Message(at: $0.at, phone: $0.phone.e164, text: $0.text, code: Self.code(in: $0.text)) }
+        inbox.recent().map { Message(at: $0.at, phone: $0.phone.e164, text: $0.text, code: policy.code(inSMS: $0.text)) }
     }
 
     /// GET /dev/codes.json — recent development SMS, newest first (demo mode).

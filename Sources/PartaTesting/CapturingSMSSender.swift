@@ -1,5 +1,5 @@
 public import PartaApp
-public import PartaDomain
+import PartaDomain
 import Synchronization
 
 /// Records messages instead of sending them; can be told to fail. The test double for the SMS
@@ -25,19 +25,6 @@ public final class CapturingSMSSender: SMSSender {
     public func lastCode(for phone: String) -> String? {
         guard let e164 = PhoneNumber.normalize(phone) else { return nil }
         guard let text = messages.last(where: { $0.phone.e164 == e164 })?.text else { return nil }
-        return Self.code(in: text)
-    }
-
-    static func code(in text: String) -> String? {
-        var run = ""
-        for character in text + " " {
-            if character.isASCII && character.isNumber {
-                run.append(character)
-            } else {
-                if run.count == 6 { return run }
-                run = ""
-            }
-        }
-        return nil
+        return SignInPolicy().code(inSMS: text)
     }
 }

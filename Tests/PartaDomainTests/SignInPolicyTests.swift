@@ -95,6 +95,9 @@ struct SignInPolicyTests {
         let text = policy.smsText(code: "042917")
         #expect(text.contains("042917"))
         #expect(text.contains("Никому не сообщайте"))
+        #expect(policy.code(inSMS: text) == "042917")
+        #expect(policy.code(inSMS: "звоните 8 800 1234567, код 123456") == "123456")
+        #expect(policy.code(inSMS: "нет кода") == nil)
     }
 }
 
