@@ -1,14 +1,19 @@
 """Privacy by default: the server never logs phone numbers, codes or tokens."""
 import json
 
+import pytest
+
 import requests
 
 from conftest import clean_env
 
 
-def test_logs_hold_no_phone_code_or_token(workdir, servers, gateway):
+@pytest.mark.parametrize("engine", ["sqlite", "postgres"])
+def test_logs_hold_no_phone_code_or_token(workdir, servers, gateway, engine, request):
     env = clean_env(PARTA_SMS_SENDER="http", PARTA_SMS_HTTP_URL=gateway.url, PARTA_SMS_HTTP_TOKEN="gw-token",
                     PARTA_LOG_LEVEL="trace", PARTA_LOG_FORMAT="json")
+    if engine == "postgres":
+        env["PARTA_DATABASE_URL"] = request.getfixturevalue("pg_url")
     server = servers(workdir, env=env).wait_ready()
     phone = "+79991234567"
     assert requests.post(server.url + "/api/v1/auth/code", json={"phone": "8 (999) 123-45-67"}).status_code == 202

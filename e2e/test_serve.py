@@ -12,6 +12,8 @@ def test_serve_starts_with_no_configuration_and_stops_cleanly(workdir, servers):
     server = servers(workdir).wait_ready()
     data = workdir / "parta-data"
     assert (data / "parta.sqlite").exists()
+    # Personal data: only the server's user may enter the data directory.
+    assert oct(data.stat().st_mode & 0o777) == "0o700"
     # Write-ahead logging is on while the server runs.
     assert (data / "parta.sqlite-wal").exists()
     assert requests.get(server.url + "/healthz").json() == {"status": "ok"}

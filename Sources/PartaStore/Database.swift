@@ -1,10 +1,10 @@
-public import Foundation
+import Foundation
 public import Logging
 import NIOCore
 import NIOPosix
 public import PostgresNIO
 import PostgresKit
-public import SQLKit
+import SQLKit
 import SQLiteKit
 import SQLiteNIO
 public import ServiceLifecycle
@@ -46,7 +46,11 @@ public final class Database: Service, Sendable, CustomStringConvertible {
     public static func openSQLite(
         directory: String, readers: Int = 4, synchronous: String = "FULL", logger: Logger
     ) async throws -> Database {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        // Personal data of minors: the directory is readable by the server's user only.
+        if !FileManager.default.fileExists(atPath: directory) {
+            try FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
         let path = URL(fileURLWithPath: directory).appendingPathComponent("parta.sqlite").path
         let backend = try await SQLiteBackend.open(path: path, readers: readers, synchronous: synchronous, logger: logger)
         return Database(engine: .sqlite, backend: .sqlite(backend), logger: logger)
@@ -62,8 +66,12 @@ public final class Database: Service, Sendable, CustomStringConvertible {
         if let searchPath {
             configuration.options.additionalStartupParameters.append(("search_path", searchPath))
         }
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        return Database(engine: .postgres, backend: .postgres(PostgresBackend(client: client, capacity: poolSize)), logger: logger)
+        // PostgresNIO logs queries at debug and trace; binds may hold personal data, so its
+        // logger never goes below info whatever the server's level.
+        var quiet = logger
+        quiet.logLevel = max(logger.logLevel, .info)
+        let client = PostgresClient(configuration: configuration, backgroundLogger: quiet)
+        return Database(engine: .postgres, backend: .postgres(PostgresBackend(client: client, capacity: poolSize)), logger: quiet)
     }
 
     // MARK: Service
