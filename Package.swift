@@ -109,9 +109,11 @@ let package = Package(
             name: "PartaBench",
             dependencies: [
                 "PartaHTTP",
-                "PartaTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Benchmarks/PartaBench",
             swiftSettings: swiftSettings

@@ -1,4 +1,4 @@
-public import PartaDomain
+import PartaDomain
 import PartaStore
 
 /// The demo school: one named region, municipality and school with named people, built only

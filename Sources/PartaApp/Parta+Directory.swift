@@ -1,7 +1,7 @@
 import Logging
-public import Foundation
+import Foundation
 public import PartaDomain
-public import PartaStore
+import PartaStore
 
 /// What an operator supplies to register an organization.
 public struct OrganizationRegistration: Sendable {

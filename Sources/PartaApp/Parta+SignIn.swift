@@ -1,5 +1,5 @@
 import Logging
-public import Foundation
+import Foundation
 public import PartaDomain
 import PartaStore
 

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import Hummingbird
 import HummingbirdAuth
 public import Logging
@@ -84,7 +84,8 @@ public enum PartaServer {
 
         HealthRoutes(parta: parta, metrics: metrics, metricsToken: config.metricsToken, openAPI: openAPI).register(on: router)
         if config.demo, let inbox = parta.devInbox {
-            DevRoutes(inbox: inbox, timeZone: TimeZone(identifier: "Europe/Moscow") ?? .current).register(on: router)
+            DevRoutes(inbox: inbox, policy: parta.config.signIn, timeZone: TimeZone(identifier: "Europe/Moscow") ?? .current)
+                .register(on: router)
         }
         let api = router.group("api/v1")
         AuthRoutes(parta: parta).register(on: api)

@@ -14,6 +14,19 @@ public final class HTTPMetrics: Sendable {
         self.registry = registry
     }
 
+    static var requests: MetricNameDescriptor { MetricNameDescriptor(
+        namespace: "parta", subsystem: "http", metricName: "requests", unitName: "total",
+        helpText: "HTTP requests by method, route pattern and status.") }
+    static var requestDuration: MetricNameDescriptor { MetricNameDescriptor(
+        namespace: "parta", subsystem: "http", metricName: "request_duration", unitName: "seconds",
+        helpText: "HTTP request latency by method and route pattern.") }
+    static var webSockets: MetricNameDescriptor { MetricNameDescriptor(
+        namespace: "parta", metricName: "websocket_connections", unitName: "", helpText: "Open WebSocket connections.") }
+
+    static func database(_ name: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "parta", subsystem: "db", metricName: name, unitName: "", helpText: help)
+    }
+
     static let latencyBuckets: [Duration] = [
         .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
         .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
@@ -22,13 +35,10 @@ public final class HTTPMetrics: Sendable {
 
     func recordRequest(method: String, route: String, status: Int, duration: Duration) {
         registry.makeCounter(
-            name: "parta_http_requests_total",
-            labels: [("method", method), ("route", route), ("status", String(status))]
+            descriptor: Self.requests, labels: [("method", method), ("route", route), ("status", String(status))]
         ).increment()
         registry.makeDurationHistogram(
-            name: "parta_http_request_duration_seconds",
-            labels: [("method", method), ("route", route)],
-            buckets: Self.latencyBuckets
+            descriptor: Self.requestDuration, labels: [("method", method), ("route", route)], buckets: Self.latencyBuckets
         ).record(duration)
     }
 
@@ -40,17 +50,18 @@ public final class HTTPMetrics: Sendable {
     /// The text for `GET /metrics`, with gauges read at scrape time.
     func render(database: Database) async -> String {
         let stats = await database.stats()
-        registry.makeGauge(name: "parta_websocket_connections").set(Double(openWebSockets.withLock { $0 }))
-        registry.makeGauge(name: "parta_db_connections_in_use", labels: [("engine", database.engine.rawValue)])
-            .set(Double(stats.inUse))
-        registry.makeGauge(name: "parta_db_connections_capacity", labels: [("engine", database.engine.rawValue)])
-            .set(Double(stats.capacity))
-        registry.makeGauge(name: "parta_db_waiting_requests", labels: [("engine", database.engine.rawValue)])
-            .set(Double(stats.waiting))
-        registry.makeGauge(name: "parta_db_transactions_committed", labels: [("engine", database.engine.rawValue)])
-            .set(Double(stats.transactions))
-        registry.makeGauge(name: "parta_db_transactions_rolled_back", labels: [("engine", database.engine.rawValue)])
-            .set(Double(stats.rollbacks))
+        registry.makeGauge(descriptor: Self.webSockets).set(Double(openWebSockets.withLock { $0 }))
+        let engine = [("engine", database.engine.rawValue)]
+        let gauges: [(String, String, Int)] = [
+            ("connections_in_use", "Database connections lent out now.", stats.inUse),
+            ("connections_capacity", "Database connections available at most.", stats.capacity),
+            ("waiting_requests", "Requests waiting for a database connection.", stats.waiting),
+            ("transactions_committed", "Transactions committed since start.", stats.transactions),
+            ("transactions_rolled_back", "Transactions rolled back since start.", stats.rollbacks),
+        ]
+        for (name, help, value) in gauges {
+            registry.makeGauge(descriptor: Self.database(name, help), labels: engine).set(Double(value))
+        }
         return registry.emitToString()
     }
 }

@@ -1,7 +1,7 @@
-public import Foundation
+import Foundation
 public import Logging
 public import PartaApp
-public import PartaDomain
+import PartaDomain
 
 /// Everything `parta serve` can be told, from flags or `PARTA_*` environment variables.
 /// docs/operations.md lists each variable; `parta serve --help` lists each flag.

@@ -1,6 +1,6 @@
-public import Foundation
+import Foundation
 public import PartaApp
-public import PartaDomain
+import PartaDomain
 public import PartaStore
 
 /// A `Parta` on a fresh migrated database with a manual clock and a capturing SMS sender.

@@ -1,5 +1,5 @@
 public import Logging
-public import SQLKit
+import SQLKit
 
 /// One numbered, append-only schema change. Once shipped, a migration is never edited:
 /// a later change is a new migration. Statements are fixed DDL text, never built from input.
