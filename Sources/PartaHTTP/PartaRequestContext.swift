@@ -91,6 +91,9 @@ extension Request {
         return id
     }
 
+    // Not inlined: Swift 6.3.1's optimizer crashes (LLVM CoroSplit, swifterror) when this typed-throws
+    // call is inlined into an async handler.
+    @inline(never)
     func pageRequest() throws -> PageRequest {
         try PageRequest.check(page: try queryInt("page"), perPage: try queryInt("per_page"))
     }
