@@ -135,15 +135,8 @@ extension Parta {
             try await authorize(caller, .changeAdministrators(id), in: store)
             guard try await store.organization(id) != nil else { throw PartaError.notFound("The organization") }
             try await store.lock("organization.admins:\(id)")
-            let admins = try await store.holders(of: .administrator, in: [id])
-            guard admins.contains(where: { $0.accountID == account }) else {
-                throw PartaError.notFound("That administrator")
-            }
-            guard admins.count > 1 else {
-                throw PartaError.conflict(
-                    "last_administrator",
-                    "An organization keeps at least one administrator: appoint the new one before removing the last.")
-            }
+            let admins = try await store.holders(of: .administrator, in: [id]).map(\.accountID)
+            try LastHolderRule.checkAdministratorRemoval(account, administrators: admins)
             try await store.revokeRole(.administrator, from: account, in: id)
             try await audit(store, caller, .administratorRevoked, organization: id, target: ("account", "\(account)"))
             return try await administrators(of: id, in: store)
@@ -259,13 +252,11 @@ extension Parta {
     public func attachMember(
         _ caller: Caller, organization id: OrganizationID, name: String, phone: String, role: OrganizationRole, verified: Bool
     ) async throws -> Account {
-        guard caller.isSystem else {
-            throw PartaError.forbidden("Members join through invites and requests; only the server's command line attaches them directly.")
-        }
         let name = try PersonName(parsing: name)
         let phone = try PhoneNumber(parsing: phone)
         let now = clock.now()
         return try await database.write { store in
+            try await authorize(caller, .attachMemberDirectly(id), in: store)
             guard try await store.organization(id) != nil else { throw PartaError.notFound("The organization") }
             let account = try await store.findOrCreateAccount(phone: phone, name: name, now: now)
             if try await store.grantRole(role, to: account.id, in: id, verified: verified && role.isStaff || role == .administrator, now: now) {

@@ -61,10 +61,8 @@ extension Parta {
             try await authorize(caller, .managePlatformRoles, in: store)
             try await store.lock("platform.roles")
             if role == .operator {
-                let operators = try await store.platformRoleHolders(.operator)
-                if operators.count == 1 && operators[0].0 == account {
-                    throw PartaError.conflict("last_operator", "The platform keeps at least one operator.")
-                }
+                let operators = try await store.platformRoleHolders(.operator).map(\.0)
+                try LastHolderRule.checkOperatorRemoval(account, operators: operators)
             }
             guard try await store.revokePlatformRole(role, from: account) else {
                 throw PartaError.notFound("That role holder")

@@ -43,6 +43,8 @@ public enum DirectoryAction: Sendable, Equatable {
     case viewPhoneNumbers
     /// Find an organization by the community id its administrator reads out to support.
     case findByCommunityID
+    /// Put a person into an organization without an invite or a request (fixtures, the command line).
+    case attachMemberDirectly(OrganizationID)
 }
 
 public enum Decision: Sendable, Equatable {
@@ -86,6 +88,29 @@ public enum DirectoryPermissions {
             return isOperator ? .allowed : .denied("Phone numbers are visible only to their owner and to operators.")
         case .findByCommunityID:
             return isOperator ? .allowed : .denied("Only operators look organizations up by community id.")
+        case .attachMemberDirectly:
+            return .denied("Members join through invites and requests; only the server's command line attaches them directly.")
+        }
+    }
+}
+
+/// Roles that must always have a holder: an organization keeps an administrator, the platform
+/// keeps an operator.
+public enum LastHolderRule {
+    /// Throws unless `account` holds the role and someone else would still hold it.
+    public static func checkAdministratorRemoval(_ account: AccountID, administrators: [AccountID]) throws(PartaError) {
+        guard administrators.contains(account) else { throw PartaError.notFound("That administrator") }
+        guard administrators.contains(where: { $0 != account }) else {
+            throw PartaError.conflict(
+                "last_administrator",
+                "An organization keeps at least one administrator: appoint the new one before removing the last.")
+        }
+    }
+
+    public static func checkOperatorRemoval(_ account: AccountID, operators: [AccountID]) throws(PartaError) {
+        guard operators.contains(account) else { throw PartaError.notFound("That operator") }
+        guard operators.contains(where: { $0 != account }) else {
+            throw PartaError.conflict("last_operator", "The platform keeps at least one operator.")
         }
     }
 }

@@ -24,6 +24,7 @@ struct DirectoryPermissionsTests {
 
     enum Act: String, CaseIterable, Sendable {
         case register, changeAdmins, editProfile, viewPrivate, readAudit, readPlatformAudit, managePlatform, viewPhones, byCommunityID
+        case attachDirectly
 
         var action: DirectoryAction {
             switch self {
@@ -36,6 +37,7 @@ struct DirectoryPermissionsTests {
             case .managePlatform: .managePlatformRoles
             case .viewPhones: .viewPhoneNumbers
             case .byCommunityID: .findByCommunityID
+            case .attachDirectly: .attachMemberDirectly(school)
             }
         }
     }
@@ -51,6 +53,7 @@ struct DirectoryPermissionsTests {
         .managePlatform: [.operator, .system],
         .viewPhones: [.operator, .system],
         .byCommunityID: [.operator, .system],
+        .attachDirectly: [.system],
     ]
 
     static var cases: [(Who, Act)] {
@@ -65,6 +68,40 @@ struct DirectoryPermissionsTests {
         if case .denied(let rule) = decision {
             #expect(!rule.isEmpty)
             #expect(throws: PartaError.forbidden(rule)) { try decision.check() }
+        }
+    }
+}
+
+@Suite("Roles that always keep a holder")
+struct LastHolderRuleTests {
+    static let a = AccountID(1), b = AccountID(2), c = AccountID(3)
+
+    @Test("administrators", arguments: [
+        (a, [a, b], nil),
+        (a, [a], "last_administrator"),
+        (c, [a, b], "not_found"),
+        (a, [], "not_found"),
+    ] as [(AccountID, [AccountID], String?)])
+    func administrators(account: AccountID, holders: [AccountID], refusal: String?) {
+        do {
+            try LastHolderRule.checkAdministratorRemoval(account, administrators: holders)
+            #expect(refusal == nil)
+        } catch {
+            #expect(error.code == refusal)
+        }
+    }
+
+    @Test("operators", arguments: [
+        (a, [a, b], nil),
+        (b, [b], "last_operator"),
+        (c, [a], "not_found"),
+    ] as [(AccountID, [AccountID], String?)])
+    func operators(account: AccountID, holders: [AccountID], refusal: String?) {
+        do {
+            try LastHolderRule.checkOperatorRemoval(account, operators: holders)
+            #expect(refusal == nil)
+        } catch {
+            #expect(error.code == refusal)
         }
     }
 }
