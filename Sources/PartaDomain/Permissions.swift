@@ -4,14 +4,17 @@ public struct ActorRoles: Sendable, Equatable {
     public var platform: Set<PlatformRole>
     public var organizations: [OrganizationID: Set<OrganizationRole>]
     public var isSystem: Bool
+    /// The organization whose school information system acts through an API key, if that is who acts.
+    public var integrationFor: OrganizationID?
 
     public init(
         platform: Set<PlatformRole> = [], organizations: [OrganizationID: Set<OrganizationRole>] = [:],
-        isSystem: Bool = false
+        isSystem: Bool = false, integrationFor: OrganizationID? = nil
     ) {
         self.platform = platform
         self.organizations = organizations
         self.isSystem = isSystem
+        self.integrationFor = integrationFor
     }
 
     public static let system = ActorRoles(isSystem: true)
@@ -45,6 +48,12 @@ public enum DirectoryAction: Sendable, Equatable {
     case findByCommunityID
     /// Put a person into an organization without an invite or a request (fixtures, the command line).
     case attachMemberDirectly(OrganizationID)
+    /// Change the roster: school years, classes, subjects, people, assignments, orders, imports.
+    case manageRoster(OrganizationID)
+    /// See the roster: people (with birth dates), classes, orders.
+    case readRoster(OrganizationID)
+    /// Create, list and revoke the organization's integration API keys.
+    case manageAPIKeys(OrganizationID)
 }
 
 public enum Decision: Sendable, Equatable {
@@ -64,7 +73,7 @@ public enum Decision: Sendable, Equatable {
 public enum DirectoryPermissions {
     public static func decide(_ actor: ActorRoles, _ action: DirectoryAction) -> Decision {
         if actor.isSystem { return .allowed }
-        let isOperator = actor.isOperator
+        let isOperator = actor.isOperator && actor.integrationFor == nil
         switch action {
         case .registerOrganization:
             return isOperator ? .allowed : .denied("Only platform operators register organizations.")
@@ -90,6 +99,12 @@ public enum DirectoryPermissions {
             return isOperator ? .allowed : .denied("Only operators look organizations up by community id.")
         case .attachMemberDirectly:
             return .denied("Members join through invites and requests; only the server's command line attaches them directly.")
+        case .manageRoster(let org), .readRoster(let org):
+            return actor.isAdministrator(of: org) || actor.integrationFor == org
+                ? .allowed : .denied("Only the organization's administrators and its school information system work with its roster.")
+        case .manageAPIKeys(let org):
+            return actor.isAdministrator(of: org)
+                ? .allowed : .denied("Only the organization's administrators manage its API keys.")
         }
     }
 }

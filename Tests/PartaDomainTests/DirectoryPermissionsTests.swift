@@ -8,6 +8,7 @@ struct DirectoryPermissionsTests {
 
     enum Who: String, CaseIterable, Sendable {
         case anonymousMember, teacher, administrator, otherAdministrator, `operator`, officer, system
+        case integration, otherIntegration
     }
 
     static func roles(_ who: Who) -> ActorRoles {
@@ -19,12 +20,14 @@ struct DirectoryPermissionsTests {
         case .operator: ActorRoles(platform: [.operator])
         case .officer: ActorRoles(platform: [.municipalOfficer(MunicipalityID(1))])
         case .system: .system
+        case .integration: ActorRoles(integrationFor: school)
+        case .otherIntegration: ActorRoles(integrationFor: other)
         }
     }
 
     enum Act: String, CaseIterable, Sendable {
         case register, changeAdmins, editProfile, viewPrivate, readAudit, readPlatformAudit, managePlatform, viewPhones, byCommunityID
-        case attachDirectly
+        case attachDirectly, manageRoster, readRoster, apiKeys
 
         var action: DirectoryAction {
             switch self {
@@ -38,6 +41,9 @@ struct DirectoryPermissionsTests {
             case .viewPhones: .viewPhoneNumbers
             case .byCommunityID: .findByCommunityID
             case .attachDirectly: .attachMemberDirectly(school)
+            case .manageRoster: .manageRoster(school)
+            case .readRoster: .readRoster(school)
+            case .apiKeys: .manageAPIKeys(school)
             }
         }
     }
@@ -54,6 +60,9 @@ struct DirectoryPermissionsTests {
         .viewPhones: [.operator, .system],
         .byCommunityID: [.operator, .system],
         .attachDirectly: [.system],
+        .manageRoster: [.administrator, .integration, .system],
+        .readRoster: [.administrator, .integration, .system],
+        .apiKeys: [.administrator, .system],
     ]
 
     static var cases: [(Who, Act)] {
