@@ -7,6 +7,8 @@ public struct Caller: Sendable, Equatable {
         case account(AccountID, session: SessionID?)
         /// The command line on the server; the label (`cli:root@host`) goes to the audit log.
         case system(label: String)
+        /// A school information system acting through an organization's API key.
+        case integration(organization: OrganizationID, keyID: Int64, keyName: String)
     }
 
     public var identity: Identity
@@ -33,6 +35,10 @@ public struct Caller: Sendable, Equatable {
     public var isSystem: Bool {
         if case .system = identity { return true }
         return false
+    }
+
+    public static func integration(_ organization: OrganizationID, keyID: Int64, keyName: String, from address: String) -> Caller {
+        Caller(identity: .integration(organization: organization, keyID: keyID, keyName: keyName), clientAddress: address)
     }
 }
 

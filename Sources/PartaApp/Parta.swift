@@ -44,6 +44,8 @@ public struct Parta: Sendable, CustomStringConvertible {
         switch caller.identity {
         case .system:
             return .system
+        case .integration(let organization, _, _):
+            return ActorRoles(integrationFor: organization)
         case .account(let id, _):
             let platform = try await store.platformRoles(of: id)
             var organizations: [OrganizationID: Set<OrganizationRole>] = [:]
@@ -71,6 +73,8 @@ public struct Parta: Sendable, CustomStringConvertible {
         switch caller.identity {
         case .system(let systemLabel):
             label = systemLabel
+        case .integration(_, _, let keyName):
+            label = "integration:\(keyName)"
         case .account(let id, _):
             let account = try await store.account(id)
             label = account.map { $0.name.isEmpty ? "account \($0.id)" : $0.name.short } ?? "account \(id)"

@@ -1,6 +1,6 @@
 import Foundation
 public import PartaApp
-import PartaDomain
+public import PartaDomain
 public import PartaStore
 
 /// A `Parta` on a fresh migrated database with a manual clock and a capturing SMS sender.
@@ -60,5 +60,34 @@ public struct TestWorld: Sendable {
                 region: region, municipality: municipality,
                 profile: OrganizationProfile(kind: .school, fullName: fullName, shortName: shortName),
                 administratorName: adminName, administratorPhone: adminPhone))
+    }
+}
+
+extension TestWorld {
+    /// A school with an administrator (signed in) and a 2025/2026 school year, for roster tests.
+    public struct RosterSchool: Sendable {
+        public var id: OrganizationID
+        public var admin: Caller
+        public var adminPrincipal: Principal
+        public var year: SchoolYear
+    }
+
+    public func rosterSchool(
+        _ fullName: String = "МБОУ «Средняя общеобразовательная школа № 5»", adminPhone: String = "+79990000010"
+    ) async throws -> RosterSchool {
+        let details = try await registerSchool(fullName, shortName: String(fullName.prefix(30)), adminPhone: adminPhone)
+        let id = details.summary.organization.id
+        clock.advance(by: 61)
+        let principal = try await principal(try await signIn(adminPhone))
+        let admin = principal.caller(from: "192.0.2.10")
+        let year = try await parta.createSchoolYear(admin, organization: id, name: "2025/2026")
+        return RosterSchool(id: id, admin: admin, adminPrincipal: principal, year: year)
+    }
+}
+
+extension LocalDate {
+    /// `LocalDate("2025-09-01")` for tests and fixtures; traps on a bad literal.
+    public init(_ iso: StaticString) {
+        self = LocalDate(parsing: "\(iso)")!
     }
 }

@@ -1,3 +1,5 @@
+public import Foundation
+
 /// A calendar date without time or zone: birth dates, effective dates of orders, school years.
 /// Stored and sent as ISO `2025-09-01`; Russian documents write `01.09.2025`.
 public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
@@ -112,5 +114,15 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
                 details: ["field": .string(field)])
         }
         return date
+    }
+}
+
+extension LocalDate {
+    /// The calendar date of an instant in a time zone (an organization's "today").
+    public init(_ instant: Date, timeZone identifier: String) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: identifier) ?? TimeZone(identifier: "Europe/Moscow")!
+        let parts = calendar.dateComponents([.year, .month, .day], from: instant)
+        self = LocalDate(year: parts.year!, month: parts.month!, day: parts.day!)!
     }
 }

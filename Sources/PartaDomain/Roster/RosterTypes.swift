@@ -296,3 +296,14 @@ public struct MovementOrder: Hashable, Sendable, Codable {
         self.cancelled = cancelled
     }
 }
+
+/// A parent–child link in the roster.
+public struct Guardianship: Hashable, Sendable {
+    public var parent: RosterPersonID
+    public var student: RosterPersonID
+
+    public init(parent: RosterPersonID, student: RosterPersonID) {
+        self.parent = parent
+        self.student = student
+    }
+}

@@ -33,6 +33,7 @@ public struct DDL: Sendable {
 public enum Migrations {
     public static let all: [Migration] = [
         .v1Foundation,
+        .v2Roster,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }

@@ -1,0 +1,136 @@
+public import Foundation
+import Logging
+public import PartaDomain
+public import PartaStore
+
+/// A link code as issued: the code is shown once (as a URL and a QR code) and stored only hashed.
+public struct IssuedLinkCode: Sendable, Equatable {
+    public var code: String
+    public var person: RosterPerson
+    public var expiresAt: Date
+
+    /// The path the signed-in person opens: `/link/<code>`.
+    public var path: String { "/link/\(code)" }
+}
+
+/// What a signed-in person sees before confirming a link code.
+public struct LinkPreview: Sendable, Equatable {
+    public var organization: OrganizationSummary
+    public var person: RosterPerson
+    public var expiresAt: Date
+}
+
+/// A roster person linked to the signed-in account.
+public struct LinkedPerson: Sendable, Equatable {
+    public var person: RosterPerson
+    public var organization: OrganizationSummary
+}
+
+/// Linking roster persons to accounts: a one-time code from the school, confirmed by the person.
+extension Parta {
+    /// Issues a one-time code (valid 24 hours) that links `person` to whoever confirms it.
+    public func createLinkCode(_ caller: Caller, organization: OrganizationID, person id: RosterPersonID) async throws -> IssuedLinkCode {
+        let code = Secrets.newToken()
+        let now = clock.now()
+        let expiresAt = now.addingTimeInterval(LinkCodeRules.lifetime)
+        return try await database.write { store in
+            try await rosterAccess(caller, organization, write: true, in: store)
+            guard let person = try await store.person(id, in: organization) else { throw PartaError.notFound("The person") }
+            guard person.accountID == nil else {
+                throw PartaError.conflict("already_linked", "\(person.name.full) is already linked to an account; they can unlink first.")
+            }
+            guard person.active else {
+                throw PartaError.conflict("person_inactive", "\(person.name.full) is marked inactive.")
+            }
+            try await store.insertLinkCode(
+                organization: organization, person: id, hash: Secrets.hashToken(code), now: now, expiresAt: expiresAt)
+            try await audit(store, caller, .linkCodeCreated, organization: organization, target: ("roster_person", "\(id)"))
+            return IssuedLinkCode(code: code, person: person, expiresAt: expiresAt)
+        }
+    }
+
+    func usableLinkCode(_ code: String, in store: Store) async throws -> (StoredLinkCode, RosterPerson) {
+        guard Secrets.looksLikeToken(code), let stored = try await store.linkCode(hash: Secrets.hashToken(code)),
+            let person = try await store.person(stored.personID, in: stored.organizationID)
+        else { throw PartaError.notFound("This link code") }
+        try LinkCodeRules.check(expiresAt: stored.expiresAt, usedAt: stored.usedAt, personLinked: person.accountID != nil, now: clock.now())
+        return (stored, person)
+    }
+
+    /// What the code would link, so the person can check it is them before confirming.
+    public func previewLinkCode(_ principal: Principal, code: String) async throws -> LinkPreview {
+        try await database.read { store in
+            let (stored, person) = try await usableLinkCode(code, in: store)
+            guard let organization = try await summary(of: stored.organizationID, in: store) else {
+                throw PartaError.notFound("The organization")
+            }
+            return LinkPreview(organization: organization, person: person, expiresAt: stored.expiresAt)
+        }
+    }
+
+    /// Links the code's roster person to the signed-in account; the account joins the organization
+    /// in the person's role (verified for staff: the school vouched by issuing the code).
+    public func confirmLinkCode(_ principal: Principal, code: String, clientAddress: String) async throws -> LinkedPerson {
+        let account = principal.account.id
+        let caller = principal.caller(from: clientAddress)
+        return try await database.write { store in
+            let (stored, person) = try await usableLinkCode(code, in: store)
+            guard try await store.useLinkCode(stored.id, by: account, now: clock.now()) else {
+                throw PartaError.conflict("link_code_used", "This link code was already used. Ask the school for a new one.")
+            }
+            try await attach(person, to: account, in: store)
+            try await apply([.linked(person.id, account)], organization: person.organizationID, in: store)
+            try await audit(store, caller, .personLinked, organization: person.organizationID, target: ("roster_person", "\(person.id)"))
+            var linked = person
+            linked.accountID = account
+            guard let organization = try await summary(of: person.organizationID, in: store) else {
+                throw PartaError.notFound("The organization")
+            }
+            return LinkedPerson(person: linked, organization: organization)
+        }
+    }
+
+    /// The signed-in person unlinks one of their roster persons: they leave its roster chats.
+    public func unlink(_ principal: Principal, person id: RosterPersonID, clientAddress: String) async throws {
+        let account = principal.account.id
+        try await database.write { store in
+            guard let person = try await store.persons(linkedTo: account).first(where: { $0.id == id }) else {
+                throw PartaError.notFound("A person linked to you")
+            }
+            try await detach(person, from: account, in: store)
+            try await apply([.unlinked(id, account)], organization: person.organizationID, in: store)
+            try await audit(store, principal.caller(from: clientAddress), .personUnlinked, organization: person.organizationID,
+                            target: ("roster_person", "\(id)"))
+        }
+    }
+
+    /// The roster persons linked to the signed-in account.
+    public func myLinks(_ principal: Principal) async throws -> [LinkedPerson] {
+        try await database.read { store in
+            var links: [LinkedPerson] = []
+            for person in try await store.persons(linkedTo: principal.account.id) {
+                guard let organization = try await summary(of: person.organizationID, in: store) else { continue }
+                links.append(LinkedPerson(person: person, organization: organization))
+            }
+            return links
+        }
+    }
+
+    /// Links a person and gives the account the person's role in the organization.
+    func attach(_ person: RosterPerson, to account: AccountID, in store: Store) async throws {
+        try await store.setAccount(account, for: person.id, now: clock.now())
+        try await store.grantRole(
+            person.role.organizationRole, to: account, in: person.organizationID, verified: person.role.isStaff, now: clock.now())
+    }
+
+    /// Unlinks a person; the account keeps the role only if another of its persons there holds it.
+    func detach(_ person: RosterPerson, from account: AccountID, in store: Store) async throws {
+        try await store.setAccount(nil, for: person.id, now: clock.now())
+        let others = try await store.persons(linkedTo: account).filter {
+            $0.organizationID == person.organizationID && $0.role == person.role && $0.id != person.id
+        }
+        if others.isEmpty {
+            try await store.revokeRole(person.role.organizationRole, from: account, in: person.organizationID)
+        }
+    }
+}
