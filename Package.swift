@@ -69,11 +69,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Debian's libqrencode (apt-get install libqrencode-dev) and QR codes as SVG and PNG.
+        .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        .target(
+            name: "PartaQR",
+            dependencies: ["CQRencode"],
+            swiftSettings: swiftSettings
+        ),
         // Hummingbird: routes, auth, error mapping, metrics, static files.
         .target(
             name: "PartaHTTP",
             dependencies: [
                 "PartaApp",
+                "PartaQR",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),

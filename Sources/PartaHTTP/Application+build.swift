@@ -92,6 +92,10 @@ public enum PartaServer {
         MeRoutes(parta: parta).register(on: api)
         DirectoryRoutes(parta: parta).register(on: api)
         PlatformRoutes(parta: parta).register(on: api)
+        let links = LinkBuilder(publicURL: config.publicURL)
+        RosterRoutes(parta: parta, links: links).register(on: api)
+        LinkingRoutes(parta: parta).register(on: api)
+        IntegrationRoutes(parta: parta, links: links).register(on: api)
         return router
     }
 }

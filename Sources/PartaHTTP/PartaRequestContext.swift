@@ -78,6 +78,22 @@ extension Request {
         return value
     }
 
+    /// An optional date query parameter (`2025-09-01` or `01.09.2025`); 400 when present but not a date.
+    func queryDate(_ name: String) throws -> LocalDate? {
+        guard let raw = queryString(name) else { return nil }
+        return try LocalDate.parse(raw, field: name)
+    }
+
+    /// An optional `true`/`false` query parameter.
+    func queryBool(_ name: String) throws -> Bool? {
+        guard let raw = queryString(name) else { return nil }
+        switch raw.lowercased() {
+        case "true", "1", "yes": return true
+        case "false", "0", "no": return false
+        default: throw PartaError.invalid("invalid_query", "The query parameter '\(name)' is true or false.")
+        }
+    }
+
     func queryString(_ name: String) -> String? {
         uri.queryParameters[name[...]].flatMap { String($0).removingPercentEncoding }
     }

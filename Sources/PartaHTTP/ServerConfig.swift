@@ -33,6 +33,9 @@ public struct ServerConfig: Sendable {
     /// Peers whose `X-Forwarded-For` is believed (a reverse proxy in front of Parta).
     public var trustedProxies: Set<String> = []
     public var maxBodyBytes = 1 << 20
+    /// The address people reach the server at (`https://school.example.ru`), for links in QR codes;
+    /// the request's host when unset.
+    public var publicURL: String?
     /// When set, `/metrics` requires `Authorization: Bearer <token>`.
     public var metricsToken: String?
     public var logLevel: Logger.Level = .info
@@ -104,6 +107,12 @@ public struct ServerConfig: Sendable {
         }
         c.maxBodyBytes = try p.int("PARTA_MAX_BODY_BYTES", in: 1024...(64 << 20)) ?? c.maxBodyBytes
         c.metricsToken = p.string("PARTA_METRICS_TOKEN")
+        if let url = p.string("PARTA_PUBLIC_URL") {
+            guard let parsed = URL(string: url), parsed.scheme == "http" || parsed.scheme == "https", parsed.host != nil else {
+                throw Problem(description: "PARTA_PUBLIC_URL must be an address such as https://school.example.ru, not «\(url)».")
+            }
+            c.publicURL = url
+        }
         if let level = p.string("PARTA_LOG_LEVEL") {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
                 throw Problem(description: "PARTA_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical.")
