@@ -19,6 +19,8 @@ public struct PartaError: Error, Equatable, Sendable, CustomStringConvertible {
         case int(Int)
         case string(String)
         case strings([String])
+        /// Problems in an imported file: file, line, column, problem.
+        case problems([ImportProblem])
 
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.singleValueContainer()
@@ -26,6 +28,7 @@ public struct PartaError: Error, Equatable, Sendable, CustomStringConvertible {
             case .int(let value): try container.encode(value)
             case .string(let value): try container.encode(value)
             case .strings(let value): try container.encode(value)
+            case .problems(let value): try container.encode(value)
             }
         }
 
@@ -35,8 +38,10 @@ public struct PartaError: Error, Equatable, Sendable, CustomStringConvertible {
                 self = .int(value)
             } else if let value = try? container.decode(String.self) {
                 self = .string(value)
+            } else if let value = try? container.decode([String].self) {
+                self = .strings(value)
             } else {
-                self = .strings(try container.decode([String].self))
+                self = .problems(try container.decode([ImportProblem].self))
             }
         }
     }

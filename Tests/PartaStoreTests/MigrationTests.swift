@@ -8,7 +8,8 @@ import Testing
 @Suite("Migrations")
 struct MigrationTests {
     /// A later migration, as a future release would add one.
-    static let addsNotes = Migration(version: 2, name: "test_notes") { d in
+    static let next = Migrations.latestVersion + 1
+    static let addsNotes = Migration(version: next, name: "test_notes") { d in
         ["CREATE TABLE test_notes (\(d.id), account_id BIGINT NOT NULL, body TEXT NOT NULL)"]
     }
 
@@ -49,10 +50,12 @@ struct MigrationTests {
                     phone: PhoneNumber(e164: "+79990000002"), name: PersonName(surname: "Иванов", givenName: "Пётр"), now: Date())
             }
             let new = Migrator(migrations: Migrations.all + [Self.addsNotes])
-            await #expect(throws: StoreError.schemaOutdated(database: 1, binary: 2)) { try await new.checkCurrent(database) }
+            await #expect(throws: StoreError.schemaOutdated(database: Migrations.latestVersion, binary: Self.next)) {
+                try await new.checkCurrent(database)
+            }
             let report = try await new.migrate(database, logger: TestDatabase.logger)
-            #expect(report.previousVersion == 1)
-            #expect(report.applied == ["2 test_notes"])
+            #expect(report.previousVersion == Migrations.latestVersion)
+            #expect(report.applied == ["\(Self.next) test_notes"])
             try await database.write { store in
                 try await store.sql.raw("INSERT INTO test_notes (account_id, body) VALUES (\(bind: account.id.rawValue), 'x')").run()
             }
@@ -66,29 +69,29 @@ struct MigrationTests {
         try await TestDatabase.withEmpty(engine) { database in
             _ = try await Migrator(migrations: Migrations.all + [Self.addsNotes]).migrate(database, logger: TestDatabase.logger)
             let older = Migrator()
-            await #expect(throws: StoreError.schemaNewer(database: 2, binary: Migrations.latestVersion)) {
+            await #expect(throws: StoreError.schemaNewer(database: Self.next, binary: Migrations.latestVersion)) {
                 try await older.migrate(database, logger: TestDatabase.logger)
             }
-            await #expect(throws: StoreError.schemaNewer(database: 2, binary: Migrations.latestVersion)) {
+            await #expect(throws: StoreError.schemaNewer(database: Self.next, binary: Migrations.latestVersion)) {
                 try await older.checkCurrent(database)
             }
-            #expect(try await older.currentVersion(database) == 2)
+            #expect(try await older.currentVersion(database) == Self.next)
         }
     }
 
     @Test("a failing migration leaves the database as it was", arguments: TestEngine.all)
     func failingMigrationRollsBack(engine: TestEngine) async throws {
         try await TestDatabase.withEmpty(engine) { database in
-            let broken = Migration(version: 2, name: "broken") { _ in
+            let broken = Migration(version: Self.next, name: "broken") { _ in
                 ["CREATE TABLE half_done (id INTEGER)", "THIS IS NOT SQL"]
             }
             await #expect(throws: (any Error).self) {
                 try await Migrator(migrations: Migrations.all + [broken]).migrate(database, logger: TestDatabase.logger)
             }
-            // Nothing of the failed run stayed: not even migration 1, which ran in the same transaction.
+            // Nothing of the failed run stayed, not even the migrations before it in the same transaction.
             #expect(try await Migrator().currentVersion(database) == 0)
             _ = try await Migrator().migrate(database, logger: TestDatabase.logger)
-            #expect(try await Migrator().currentVersion(database) == 1)
+            #expect(try await Migrator().currentVersion(database) == Migrations.latestVersion)
         }
     }
 }

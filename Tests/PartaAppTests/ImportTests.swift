@@ -1,0 +1,280 @@
+import Foundation
+import PartaApp
+import PartaDomain
+import PartaStore
+import PartaTesting
+import Testing
+
+let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures")
+
+func fixtureFiles(_ folder: String) throws -> [String: [UInt8]] {
+    let url = fixtures.appendingPathComponent(folder)
+    var files: [String: [UInt8]] = [:]
+    for name in try FileManager.default.contentsOfDirectory(atPath: url.path) {
+        files[name] = Array(try Data(contentsOf: url.appendingPathComponent(name)))
+    }
+    return files
+}
+
+/// 1 October 2025, 09:00 in Moscow: a school day of 2025/2026.
+let october1 = Date(timeIntervalSince1970: 1_759_298_400)
+
+extension TestWorld {
+    func studentsIn(_ school: OrganizationID, _ label: String, on date: LocalDate) async throws -> [String] {
+        let classes = try await parta.classes(system, organization: school)
+        guard let c = classes.first(where: { $0.schoolClass.name == label }) else { return [] }
+        return try await parta.students(system, organization: school, classID: c.schoolClass.id, on: date).compactMap(\.externalID).sorted()
+    }
+
+    func eventCount(_ school: OrganizationID) async throws -> Int {
+        try await database.read { try await $0.rosterEvents(of: school) }.count
+    }
+}
+
+@Suite("OneRoster imports")
+struct OneRosterImportTests {
+    @Test("1.1 and 1.2: classes, homeroom teachers, assignments, guardians, orders", arguments: TestEngine.all, ["oneroster-1.1", "oneroster-1.2"])
+    func imports(engine: TestEngine, folder: String) async throws {
+        try await TestWorld.with(engine) { world in
+            world.clock.set(october1)
+            let school = try await world.rosterSchool()
+            let p = world.parta
+            let files = try fixtureFiles(folder)
+            let schoolID = folder == "oneroster-1.2" ? "sch-5" : nil
+            if folder == "oneroster-1.2" {
+                // Two schools in the export: the administrator must say which is theirs.
+                do {
+                    _ = try await p.importOneRoster(school.admin, organization: school.id, files: files, school: nil, dryRun: false)
+                    Issue.record("imported without choosing a school")
+                } catch let error as PartaError {
+                    #expect(error.code == "import_invalid")
+                    #expect(error.message.contains("sch-7"))
+                }
+            }
+            let dry = try await p.importOneRoster(school.admin, organization: school.id, files: files, school: schoolID, dryRun: true)
+            #expect(dry.dryRun)
+            #expect(dry.counts["persons_created"] == 9)
+            #expect(try await p.persons(school.admin, organization: school.id, filter: PersonFilter(), page: PageRequest()).total == 0)
+
+            let report = try await p.importOneRoster(school.admin, organization: school.id, files: files, school: schoolID, dryRun: false)
+            #expect(report.counts == dry.counts)
+            #expect(report.counts["classes_created"] == 2)
+            #expect(report.counts["guardianships_added"] == 3)
+
+            let classes = try await p.classes(school.admin, organization: school.id)
+            let tenA = try #require(classes.first { $0.schoolClass.name == "10А" })
+            // Two teachers, one primary: the primary one is the homeroom teacher.
+            #expect(tenA.homeroomTeacher?.externalID == "t-ivanova")
+            // 9г has no teacher enrollment: no homeroom teacher.
+            #expect(classes.first { $0.schoolClass.name == "9Г" }?.homeroomTeacher == nil)
+            #expect(try await world.studentsIn(school.id, "10А", on: LocalDate("2025-10-01")) == ["s-1", "s-2"])
+            // s-2's enrollment ends mid-year: endDate is exclusive.
+            #expect(try await world.studentsIn(school.id, "10А", on: LocalDate("2026-01-14")) == ["s-1", "s-2"])
+            #expect(try await world.studentsIn(school.id, "10А", on: LocalDate("2026-01-15")) == ["s-1"])
+
+            // Guardians linked from the student's row (p-1) and from the parent's row (p-2, two children).
+            let people = try await p.persons(school.admin, organization: school.id, filter: PersonFilter(role: .parent), page: PageRequest())
+            let p1 = try #require(people.items.first { $0.externalID == "p-1" })
+            let p2 = try #require(people.items.first { $0.externalID == "p-2" })
+            #expect(try await p.person(school.admin, organization: school.id, id: p1.id).children.compactMap(\.externalID) == ["s-1"])
+            #expect(try await p.person(school.admin, organization: school.id, id: p2.id).children.compactMap(\.externalID).sorted() == ["s-3", "s-4"])
+            let s1 = try #require(try await p.persons(school.admin, organization: school.id, filter: PersonFilter(words: ["артем"]), page: PageRequest()).items.first)
+            #expect(s1.birthDate == LocalDate("2010-05-17"))
+            #expect(s1.gender == .male)
+            #expect(s1.name.patronymic == "Игоревич")
+
+            // Scheduled classes: chemistry is taught to all of 9Г; English to a group of 10А.
+            let assignments = try await p.assignments(school.admin, organization: school.id)
+            let chemistry = try #require(assignments.first { $0.subject.name == "Химия" })
+            #expect(chemistry.schoolClass.name == "9Г" && chemistry.assignment.group.isEmpty && chemistry.teacher.externalID == "t-petrov")
+            let english = try #require(assignments.first { $0.subject.name == "Английский язык" })
+            #expect(english.schoolClass.name == "10А" && english.assignment.group == "Англ.яз/1")
+            #expect(english.assignment.studentIDs == [s1.id])
+            #expect(assignments.count == 2)
+
+            // The same files again change nothing.
+            let events = try await world.eventCount(school.id)
+            let again = try await p.importOneRoster(school.admin, organization: school.id, files: files, school: schoolID, dryRun: false)
+            #expect(again.isEmpty, "\(again.counts)")
+            #expect(try await world.eventCount(school.id) == events)
+            let audit = try await p.auditLog(school.admin, organization: school.id, action: .rosterImported, page: PageRequest())
+            #expect(audit.total == 2)
+        }
+    }
+
+    @Test("in a bulk file, what is absent is withdrawn, detached or deactivated; coming back undoes it", arguments: TestEngine.all)
+    func absent(engine: TestEngine) async throws {
+        try await TestWorld.with(engine) { world in
+            world.clock.set(october1)
+            let school = try await world.rosterSchool()
+            let p = world.parta
+            var files = try fixtureFiles("oneroster-1.1")
+            let full = files
+            _ = try await p.importOneRoster(school.admin, organization: school.id, files: files, school: nil, dryRun: false)
+            func without(_ file: String, _ prefixes: [String]) {
+                let text = String(decoding: files[file]!, as: UTF8.self)
+                files[file] = Array(text.split(separator: "\n").filter { line in !prefixes.contains { line.hasPrefix($0) } }.joined(separator: "\n").utf8)
+            }
+            // s-1 left 10А (their enrollment is gone), p-1 is no longer listed, chemistry is no longer taught.
+            without("enrollments.csv", ["e-3,", "e-7,", "e-8,", "e-9,", "e-10,", "e-11,"])
+            without("users.csv", ["p-1,"])
+            without("classes.csv", ["sc-chem-9g,", "sc-eng-10a-1,"])
+            let report = try await p.importOneRoster(school.admin, organization: school.id, files: files, school: nil, dryRun: false)
+            #expect(report.counts["withdrawals_created"] == 1)
+            #expect(report.counts["persons_deactivated"] == 1)
+            #expect(report.counts["guardianships_removed"] == 1)
+            #expect(report.counts["assignments_deleted"] == 2)
+            #expect(try await world.studentsIn(school.id, "10А", on: LocalDate("2025-10-01")) == ["s-2"])
+            // History stays: s-1 was in 10А in September.
+            #expect(try await world.studentsIn(school.id, "10А", on: LocalDate("2025-09-15")) == ["s-1", "s-2"])
+            let inactive = try await p.persons(school.admin, organization: school.id, filter: PersonFilter(active: false), page: PageRequest())
+            #expect(inactive.items.compactMap(\.externalID) == ["p-1"])
+            #expect(try await p.assignments(school.admin, organization: school.id).isEmpty)
+
+            // The full file again brings everything back, and s-1's inferred withdrawal is cancelled.
+            let back = try await p.importOneRoster(school.admin, organization: school.id, files: full, school: nil, dryRun: false)
+            #expect(back.counts["orders_cancelled"] == 1)
+            #expect(try await world.studentsIn(school.id, "10А", on: LocalDate("2025-10-01")) == ["s-1", "s-2"])
+            #expect(try await p.persons(school.admin, organization: school.id, filter: PersonFilter(active: false), page: PageRequest()).total == 0)
+            #expect(try await p.assignments(school.admin, organization: school.id).count == 2)
+            let once = try await p.importOneRoster(school.admin, organization: school.id, files: full, school: nil, dryRun: false)
+            #expect(once.isEmpty, "\(once.counts)")
+        }
+    }
+
+    @Test("an invalid file is refused with its problems, and nothing is written", arguments: TestEngine.all)
+    func invalid(engine: TestEngine) async throws {
+        try await TestWorld.with(engine) { world in
+            world.clock.set(october1)
+            let school = try await world.rosterSchool()
+            var files = try fixtureFiles("oneroster-1.1")
+            files["enrollments.csv"]! += Array("e-99,,,hr-nowhere,sch-5,s-1,student,false,2025-09-01,\ne-98,,,hr-10a,sch-5,s-2,student,false,2025-13-01,\n".utf8)
+            do {
+                _ = try await world.parta.importOneRoster(school.admin, organization: school.id, files: files, school: nil, dryRun: false)
+                Issue.record("an invalid file was imported")
+            } catch let error as PartaError {
+                #expect(error.code == "import_invalid")
+                guard case .problems(let problems)? = error.details["problems"] else {
+                    Issue.record("no problem list")
+                    return
+                }
+                #expect(problems.contains(ImportProblem(file: "enrollments.csv", line: 13, column: "classSourcedId", problem: "No class has the sourcedId «hr-nowhere».")))
+                #expect(problems.contains { $0.line == 14 && $0.column == "beginDate" })
+            }
+            #expect(try await world.parta.persons(school.admin, organization: school.id, filter: PersonFilter(), page: PageRequest()).total == 0)
+            #expect(try await world.parta.classes(school.admin, organization: school.id).isEmpty)
+            var noManifest = try fixtureFiles("oneroster-1.1")
+            noManifest["manifest.csv"] = nil
+            await #expect(throws: PartaError.self) {
+                try await world.parta.importOneRoster(school.admin, organization: school.id, files: noManifest, school: nil, dryRun: false)
+            }
+        }
+    }
+
+    @Test("only the school's administrators import", arguments: TestEngine.all)
+    func permissions(engine: TestEngine) async throws {
+        try await TestWorld.with(engine) { world in
+            let school = try await world.rosterSchool()
+            let other = try await world.rosterSchool("Лицей № 2", adminPhone: "+79990000020")
+            await #expect(throws: PartaError.self) {
+                try await world.parta.importOneRoster(other.admin, organization: school.id, files: try fixtureFiles("oneroster-1.1"), school: nil, dryRun: false)
+            }
+        }
+    }
+}
+
+@Suite("CSV imports")
+struct CSVImportTests {
+    func files() throws -> [ImportFile] {
+        try fixtureFiles("csv").map { ImportFile(name: $0.key, bytes: $0.value) }
+    }
+
+    @Test("both delimiters, a BOM and Russian headers; re-import changes nothing", arguments: TestEngine.all)
+    func imports(engine: TestEngine) async throws {
+        try await TestWorld.with(engine) { world in
+            world.clock.set(october1)
+            let school = try await world.rosterSchool()
+            let p = world.parta
+            let report = try await p.importCSV(school.admin, organization: school.id, files: try files(), dryRun: false)
+            #expect(report.counts["persons_created"] == 7)
+            #expect(report.counts["classes_created"] == 2)
+            #expect(report.counts["enrollments_created"] == 3)
+            let classes = try await p.classes(school.admin, organization: school.id)
+            #expect(classes.map(\.schoolClass.name) == ["9Г", "10А"])
+            #expect(classes.first { $0.schoolClass.name == "10А" }?.homeroomTeacher?.externalID == "T-1")
+            #expect(try await world.studentsIn(school.id, "10А", on: LocalDate("2025-09-01")) == ["S-1", "S-2"])
+            let assignments = try await p.assignments(school.admin, organization: school.id)
+            #expect(Set(assignments.map(\.subject.name)) == ["Химия", "Английский язык"])
+            #expect(assignments.first { $0.assignment.group == "Англ.яз/1" }?.assignment.studentIDs.count == 1)
+            let p2 = try #require(try await p.persons(school.admin, organization: school.id, filter: PersonFilter(words: ["павел"]), page: PageRequest()).items.first)
+            #expect(try await p.person(school.admin, organization: school.id, id: p2.id).children.compactMap(\.externalID) == ["S-3"])
+
+            let events = try await world.eventCount(school.id)
+            world.clock.advance(by: 86_400 * 3)
+            let again = try await p.importCSV(school.admin, organization: school.id, files: try files(), dryRun: false)
+            #expect(again.isEmpty, "\(again.counts)")
+            #expect(try await world.eventCount(school.id) == events)
+        }
+    }
+
+    @Test("a class created by hand is adopted, not duplicated; a transfer dates from today", arguments: TestEngine.all)
+    func adoption(engine: TestEngine) async throws {
+        try await TestWorld.with(engine) { world in
+            world.clock.set(october1)
+            let school = try await world.rosterSchool()
+            let p = world.parta
+            let manual = try await p.createClass(school.admin, organization: school.id, schoolYear: school.year.id, label: ClassLabel(grade: 10, letter: "А"))
+            _ = try await p.importCSV(school.admin, organization: school.id, files: try files(), dryRun: false)
+            #expect(try await p.classes(school.admin, organization: school.id).count == 2)
+            #expect(try await p.schoolClass(school.admin, organization: school.id, id: manual.schoolClass.id).schoolClass.externalID == "C-10A")
+            // S-2 moves to 9Г: enrolled there from today, history in 10А kept.
+            let moved = "external_id;role;surname;given_name;class;school_year\nS-2;student;Сидорова;Анна;9Г;2025/2026\n"
+            world.clock.advance(by: 86_400 * 10)
+            _ = try await p.importCSV(school.admin, organization: school.id, files: [ImportFile(name: "move.csv", bytes: Array(moved.utf8))], dryRun: false)
+            #expect(try await world.studentsIn(school.id, "10А", on: LocalDate("2025-10-10")) == ["S-1", "S-2"])
+            #expect(try await world.studentsIn(school.id, "10А", on: LocalDate("2025-10-11")) == ["S-1"])
+            #expect(try await world.studentsIn(school.id, "9Г", on: LocalDate("2025-10-11")) == ["S-2", "S-3"])
+        }
+    }
+
+    @Test("invalid rows are reported by file, line and column; nothing is written", arguments: TestEngine.all)
+    func invalid(engine: TestEngine) async throws {
+        try await TestWorld.with(engine) { world in
+            world.clock.set(october1)
+            let school = try await world.rosterSchool()
+            let bad = """
+                external_id;role;surname;given_name;birth_date;class
+                S-1;student;Фёдоров;Артём;31.02.2010;10А
+                S-2;директор;Сидорова;Анна;;10А
+                S-3;student;;Олег;;10А
+                S-4;student;Кузнецова;Ирина;;13Я
+                S-5;student;Петров;Пётр;;10А
+                S-5;student;Дубль;Дублев;;10А
+                """
+            let guardians = "parent,student\nP-404,S-1\n"
+            do {
+                _ = try await world.parta.importCSV(school.admin, organization: school.id, files: [
+                    ImportFile(name: "people.csv", bytes: Array(bad.utf8)), ImportFile(name: "guardians.csv", bytes: Array(guardians.utf8)),
+                ], dryRun: false)
+                Issue.record("an invalid file was imported")
+            } catch let error as PartaError {
+                guard case .problems(let problems)? = error.details["problems"] else { Issue.record("no problems"); return }
+                let places = problems.map { "\($0.file):\($0.line):\($0.column ?? "-")" }
+                #expect(places.contains("people.csv:2:birth_date"))
+                #expect(places.contains("people.csv:3:role"))
+                #expect(places.contains("people.csv:4:surname"))
+                #expect(places.contains("people.csv:5:class"))
+                #expect(places.contains("people.csv:7:external_id"))
+                #expect(places.contains("guardians.csv:2:parent"))
+            }
+            #expect(try await world.parta.persons(school.admin, organization: school.id, filter: PersonFilter(), page: PageRequest()).total == 0)
+            // A guardian file naming someone unknown is refused as a whole too.
+            await #expect(throws: PartaError.self) {
+                try await world.parta.importCSV(school.admin, organization: school.id, files: [ImportFile(name: "guardians.csv", bytes: Array(guardians.utf8))], dryRun: false)
+            }
+            await #expect(throws: PartaError.self) {
+                try await world.parta.importCSV(school.admin, organization: school.id, files: [ImportFile(name: "x.csv", bytes: Array("a;b\n1;2\n".utf8))], dryRun: false)
+            }
+        }
+    }
+}
