@@ -33,6 +33,8 @@ public struct ServerConfig: Sendable {
     /// Peers whose `X-Forwarded-For` is believed (a reverse proxy in front of Parta).
     public var trustedProxies: Set<String> = []
     public var maxBodyBytes = 1 << 20
+    /// The largest roster import upload (a CSV file or a zipped OneRoster export).
+    public var maxImportBytes = 100 << 20
     /// The address people reach the server at (`https://school.example.ru`), for links in QR codes;
     /// the request's host when unset.
     public var publicURL: String?
@@ -106,6 +108,7 @@ public struct ServerConfig: Sendable {
             c.trustedProxies = Set(proxies.split(separator: ",").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty })
         }
         c.maxBodyBytes = try p.int("PARTA_MAX_BODY_BYTES", in: 1024...(64 << 20)) ?? c.maxBodyBytes
+        c.maxImportBytes = try p.int("PARTA_MAX_IMPORT_BYTES", in: 1024...(1 << 30)) ?? c.maxImportBytes
         c.metricsToken = p.string("PARTA_METRICS_TOKEN")
         if let url = p.string("PARTA_PUBLIC_URL") {
             guard let parsed = URL(string: url), parsed.scheme == "http" || parsed.scheme == "https", parsed.host != nil else {
