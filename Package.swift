@@ -109,6 +109,7 @@ let package = Package(
             name: "parta",
             dependencies: [
                 "PartaHTTP",
+                "PartaQR",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -72,7 +72,12 @@ func runReportingErrors<T>(_ body: () async throws -> T) async throws -> T {
     do {
         return try await body()
     } catch let error as PartaError {
-        printError(error.message)
+        if case .problems(let problems)? = error.details["problems"] {
+            printError("nothing was imported; fix these and try again:")
+            for problem in problems { FileHandle.standardError.write(Data("  \(problem)\n".utf8)) }
+        } else {
+            printError(error.message)
+        }
         throw ExitCode(2)
     } catch let error as StoreError {
         printError(error.description)
