@@ -22,7 +22,7 @@ struct PartaBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parta-bench",
         abstract: "Parta benchmarks; each prints BENCH <name> <value> <unit>.",
-        subcommands: [Startup.self, SignIn.self, All.self],
+        subcommands: [Startup.self, SignIn.self, OneRosterImport.self, All.self],
         defaultSubcommand: All.self)
 }
 
@@ -32,6 +32,7 @@ struct All: AsyncParsableCommand {
     func run() async throws {
         try await Startup.parse([]).run()
         try await SignIn.parse([]).run()
+        try await OneRosterImport.parse([]).run()
     }
 }
 

@@ -1,4 +1,4 @@
-import PartaDomain
+public import PartaDomain
 import PartaStore
 
 /// The demo school: one named region, municipality and school with named people, built only
@@ -31,6 +31,20 @@ public enum DemoSchool {
     public struct Seeded: Sendable {
         public var organization: OrganizationDetails
         public var people: [Person]
+    }
+
+    /// Fills the demo school with a generated roster of `students` students for the current school
+    /// year, through the OneRoster import (running it again with the same number changes nothing).
+    public static func populate(
+        _ parta: Parta, caller: Caller, organization: OrganizationID, students: Int,
+        progress: (@Sendable (ImportProgress) -> Void)? = nil
+    ) async throws -> (ImportReport, SchoolGenerator.Summary) {
+        let today = LocalDate(parta.clock.now(), timeZone: OrganizationProfile.defaultTimeZone)
+        let firstYear = try SchoolYear.parseName(SchoolYear.name(containing: today)).firstYear
+        let (files, summary) = SchoolGenerator(students: students, firstYear: firstYear).oneRoster()
+        let report = try await parta.importOneRoster(
+            caller, organization: organization, files: files, school: nil, dryRun: false, progress: progress)
+        return (report, summary)
     }
 
     public static func seed(_ parta: Parta, caller: Caller) async throws -> Seeded {

@@ -10,9 +10,28 @@ struct DemoCommand: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
+    @Option(help: "Also fill the school with a generated roster of this many students (200 to 3000 is realistic).")
+    var students: Int?
+
+    func validate() throws {
+        if let students, !(1...20_000).contains(students) { throw ValidationError("--students is from 1 to 20000.") }
+    }
+
     func run() async throws {
+        let students = self.students
         let seeded = try await withParta(database) { parta in
-            try await DemoSchool.seed(parta, caller: commandLineCaller())
+            let seeded = try await DemoSchool.seed(parta, caller: commandLineCaller())
+            if let students {
+                let (report, summary) = try await runReportingErrors {
+                    try await DemoSchool.populate(
+                        parta, caller: commandLineCaller(), organization: seeded.organization.summary.organization.id,
+                        students: students, progress: RosterCommand.progress())
+                }
+                print("generated roster: \(summary.students) students, \(summary.parents) parents, \(summary.teachers) teachers, "
+                    + "\(summary.homeroomClasses) classes, \(summary.scheduledClasses) scheduled classes"
+                    + (report.isEmpty ? " (already there)" : ""))
+            }
+            return seeded
         }
         let organization = seeded.organization.summary
         print("Demo school ready: \(organization.organization.profile.shortName)")

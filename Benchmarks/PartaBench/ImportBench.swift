@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import Logging
+import PartaApp
+import PartaDomain
+import PartaHTTP
+import PartaStore
+
+/// BENCH oneroster_import_2000_students_s: a generated school's OneRoster export imported into an
+/// empty school on the embedded database (SQLite, synchronous=FULL), with peak memory.
+struct OneRosterImport: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "oneroster-import", abstract: "BENCH oneroster_import_*: a generated school imported.")
+
+    @Option var students = 2000
+    @Option(help: "postgres://… to measure on PostgreSQL instead of SQLite.") var databaseURL: String?
+
+    func run() async throws {
+        var logger = Logger(label: "bench")
+        logger.logLevel = .error
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parta-bench-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var config = ServerConfig()
+        config.dataDirectory = directory.path
+        config.databaseURL = databaseURL
+        let database = try await PartaServer.openDatabase(config, logger: logger)
+        let students = self.students
+        try await database.withRunning {
+            _ = try await Migrator().migrate(database, logger: logger)
+            let parta = Parta(database: database, sms: BenchSMS(policy: SignInPolicy()), logger: logger)
+            let system = Caller.system("bench")
+            let school = try await parta.registerOrganization(system, OrganizationRegistration(
+                region: "Тверская область", municipality: "г. Тверь",
+                profile: OrganizationProfile(kind: .school, fullName: "Школа для замеров", shortName: "Школа"),
+                administratorName: "Смирнова Ольга", administratorPhone: "+79990000010"))
+            let generated = SchoolGenerator(students: students, firstYear: 2025).oneRoster()
+            let summary = generated.summary
+            FileHandle.standardError.write(Data("generated: \(summary.students) students, \(summary.homeroomClasses) classes, \(summary.scheduledClasses) scheduled classes, \(summary.enrollments) enrollments\n".utf8))
+            let start = ContinuousClock.now
+            let report = try await parta.importOneRoster(
+                system, organization: school.summary.organization.id, files: generated.files, school: nil, dryRun: false)
+            let seconds = (ContinuousClock.now - start).milliseconds / 1000
+            bench("oneroster_import_\(students)_students_s", seconds, "s")
+            bench("oneroster_import_peak_rss_mb", Double(peakRSSKilobytes()) / 1024, "MB")
+            bench("oneroster_import_longest_batch_ms", report.longestBatchMilliseconds ?? 0, "ms")
+            let again = ContinuousClock.now
+            let second = try await parta.importOneRoster(
+                system, organization: school.summary.organization.id, files: generated.files, school: nil, dryRun: false)
+            precondition(second.isEmpty, "the second import changed \(second.counts)")
+            bench("oneroster_reimport_\(students)_students_s", (ContinuousClock.now - again).milliseconds / 1000, "s")
+        }
+    }
+}
+
+/// The process's peak resident memory (VmHWM), in kilobytes.
+func peakRSSKilobytes() -> Int {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+    else { return 0 }
+    return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+}
