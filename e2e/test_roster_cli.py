@@ -55,6 +55,11 @@ def test_everyday_edits(workdir):
     orders = run_cli(["roster", "orders", "--student", student_id, *org], workdir, check=True).stdout
     order_id = orders.splitlines()[1].split()[0]
     assert "cancelled order" in run_cli(["roster", "cancel-order", order_id, *org], workdir, check=True).stdout
+    edited = run_cli(["roster", "person-edit", student_id, "--given-name", "Петр", "--birth-date", "none", *org], workdir, check=True).stdout
+    assert "Петров Петр" in edited and "17.05.2010" not in edited
+    kept = run_cli(["roster", "person-remove", student_id, *org], workdir)
+    assert kept.returncode == 2 and "inactive" in kept.stderr
+    assert "inactive" in run_cli(["roster", "person-edit", student_id, "--active", "false", *org], workdir, check=True).stdout
     key = run_cli(["roster", "api-key-create", "--name", "ЭЖ", *org], workdir, check=True).stdout.splitlines()[-1]
     assert key.startswith("pk_")
     assert "ЭЖ" in run_cli(["roster", "api-keys", *org], workdir, check=True).stdout

@@ -12,7 +12,8 @@ struct RosterCommand: AsyncParsableCommand {
         abstract: "School years, classes, subjects, people, assignments, orders, imports, link codes and API keys.",
         subcommands: [
             Years.self, YearAdd.self, Classes.self, ClassAdd.self, ClassHomeroom.self, Subjects.self, SubjectAdd.self,
-            People.self, PersonAdd.self, PersonShow.self, GuardianAdd.self, GuardianRemove.self, Assignments.self,
+            ClassRemove.self, SubjectRemove.self, People.self, PersonAdd.self, PersonShow.self, PersonEdit.self, PersonRemove.self,
+            GuardianAdd.self, GuardianRemove.self, Assignments.self,
             AssignmentAdd.self, AssignmentRemove.self, Orders.self, Enroll.self, Withdraw.self, CancelOrder.self,
             LinkCode.self, ImportCSV.self, ImportOneRoster.self, APIKeyCreate.self, APIKeys.self, APIKeyRevoke.self,
         ])
@@ -118,6 +119,26 @@ extension RosterCommand {
         }
     }
 
+    struct ClassRemove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "class-remove", abstract: "Delete a class without orders or assignments.")
+        @OptionGroup var options: RosterOptions
+        @Argument var classID: Int64
+        func run() async throws {
+            try await options.run { p, org, caller in try await p.deleteClass(caller, organization: org, id: ClassID(classID)) }
+            print("deleted")
+        }
+    }
+
+    struct SubjectRemove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "subject-remove", abstract: "Delete a subject nothing is taught in.")
+        @OptionGroup var options: RosterOptions
+        @Argument var subject: Int64
+        func run() async throws {
+            try await options.run { p, org, caller in try await p.deleteSubject(caller, organization: org, id: SubjectID(subject)) }
+            print("deleted")
+        }
+    }
+
     struct Subjects: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "subjects", abstract: "List subjects.")
         @OptionGroup var options: RosterOptions
@@ -188,6 +209,36 @@ extension RosterCommand {
             for period in details.enrollment {
                 print("in class \(period.classID) from \(period.start.russian)" + (period.end.map { " until \($0.russian)" } ?? ""))
             }
+        }
+    }
+
+    struct PersonEdit: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "person-edit", abstract: "Edit a person; only the options given change.")
+        @OptionGroup var options: RosterOptions
+        @Argument var person: Int64
+        @Option var surname: String?
+        @Option var givenName: String?
+        @Option var patronymic: String?
+        @Option(help: "м or ж.") var gender: String?
+        @Option(help: "17.05.2010, or «none».") var birthDate: String?
+        @Option(help: "true or false: inactive people stay in the records.") var active: Bool?
+        func run() async throws {
+            let birth: LocalDate?? = try birthDate.map { $0 == "none" ? .some(nil) : .some(try LocalDate.parse($0, field: "birth_date")) } ?? nil
+            let patch = PersonPatch(
+                surname: surname, givenName: givenName, patronymic: patronymic,
+                gender: try gender.map { raw throws(PartaError) in try Gender.parse(raw) }, birthDate: birth, active: active)
+            let details = try await options.run { p, org, caller in try await p.updatePerson(caller, organization: org, id: RosterPersonID(person), patch) }
+            print(table([describe(details.person)]))
+        }
+    }
+
+    struct PersonRemove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "person-remove", abstract: "Delete a person without history (otherwise: person-edit --active false).")
+        @OptionGroup var options: RosterOptions
+        @Argument var person: Int64
+        func run() async throws {
+            try await options.run { p, org, caller in try await p.deletePerson(caller, organization: org, id: RosterPersonID(person)) }
+            print("deleted")
         }
     }
 
@@ -280,19 +331,23 @@ extension RosterCommand {
         }
     }
 
+    /// An enrollment or a withdrawal from the command line.
+    static func order(_ options: RosterOptions, _ kind: MovementOrder.Kind, student: Int64, classID: Int64, date: String) async throws {
+        let day = try LocalDate.parse(date, field: "date")
+        let view = try await options.run { p, org, caller in
+            try await p.createOrder(caller, organization: org, student: RosterPersonID(student), kind: kind, classID: ClassID(classID), date: day)
+        }
+        let verb = kind == .enrollment ? "enrolled in" : "withdrawn from"
+        print("order \(view.order.id): \(view.student.name.full) \(verb) \(view.schoolClass.name) from \(day.russian)")
+    }
+
     struct Enroll: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Enroll a student into a class from a date.")
         @OptionGroup var options: RosterOptions
         @Option var student: Int64
         @Option(name: .customLong("class")) var classID: Int64
         @Option(help: "01.09.2025") var date: String
-        func run() async throws {
-            let day = try LocalDate.parse(date, field: "date")
-            let view = try await options.run { p, org, caller in
-                try await p.createOrder(caller, organization: org, student: RosterPersonID(student), kind: .enrollment, classID: ClassID(classID), date: day)
-            }
-            print("order \(view.order.id): \(view.student.name.full) enrolled in \(view.schoolClass.name) from \(day.russian)")
-        }
+        func run() async throws { try await RosterCommand.order(options, .enrollment, student: student, classID: classID, date: date) }
     }
 
     struct Withdraw: AsyncParsableCommand {
@@ -301,13 +356,7 @@ extension RosterCommand {
         @Option var student: Int64
         @Option(name: .customLong("class")) var classID: Int64
         @Option(help: "The first day no longer in the class.") var date: String
-        func run() async throws {
-            let day = try LocalDate.parse(date, field: "date")
-            let view = try await options.run { p, org, caller in
-                try await p.createOrder(caller, organization: org, student: RosterPersonID(student), kind: .withdrawal, classID: ClassID(classID), date: day)
-            }
-            print("order \(view.order.id): \(view.student.name.full) withdrawn from \(view.schoolClass.name) from \(day.russian)")
-        }
+        func run() async throws { try await RosterCommand.order(options, .withdrawal, student: student, classID: classID, date: date) }
     }
 
     struct CancelOrder: AsyncParsableCommand {

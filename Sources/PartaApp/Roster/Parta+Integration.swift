@@ -74,13 +74,19 @@ extension Parta {
 
     // MARK: Upserts by external id
 
+    /// The school system's id for a record: required, checked.
+    static func requiredExternalID(_ raw: String) throws(PartaError) -> String {
+        guard let id = try RosterPerson.checkExternalID(raw) else {
+            throw PartaError.invalid("invalid_external_id", "The external id is required.")
+        }
+        return id
+    }
+
     /// Creates or updates the person with `externalID`.
     public func upsertPerson(
         _ caller: Caller, organization: OrganizationID, externalID rawExternal: String, _ input: PersonInput
     ) async throws -> Upserted<PersonDetails> {
-        guard let externalID = try RosterPerson.checkExternalID(rawExternal) else {
-            throw PartaError.invalid("invalid_external_id", "The external id is required.")
-        }
+        let externalID = try Self.requiredExternalID(rawExternal)
         let existing = try await database.read { store in
             try await rosterAccess(caller, organization, write: true, in: store)
             return try await store.person(externalID: externalID, in: organization)
@@ -100,9 +106,7 @@ extension Parta {
     public func upsertSubject(
         _ caller: Caller, organization: OrganizationID, externalID rawExternal: String, name: String
     ) async throws -> Upserted<Subject> {
-        guard let externalID = try RosterPerson.checkExternalID(rawExternal) else {
-            throw PartaError.invalid("invalid_external_id", "The external id is required.")
-        }
+        let externalID = try Self.requiredExternalID(rawExternal)
         let existing = try await database.read { store in
             try await rosterAccess(caller, organization, write: true, in: store)
             return try await store.subject(externalID: externalID, in: organization)
@@ -122,9 +126,7 @@ extension Parta {
         _ caller: Caller, organization: OrganizationID, externalID rawExternal: String, schoolYear: String, label: ClassLabel,
         homeroomTeacherExternalID: String?
     ) async throws -> Upserted<ClassSummary> {
-        guard let externalID = try RosterPerson.checkExternalID(rawExternal) else {
-            throw PartaError.invalid("invalid_external_id", "The external id is required.")
-        }
+        let externalID = try Self.requiredExternalID(rawExternal)
         let (existing, yearID, teacherID) = try await database.write { store in
             try await rosterAccess(caller, organization, write: true, in: store)
             var events: [RosterEvent] = []
@@ -160,9 +162,7 @@ extension Parta {
         _ caller: Caller, organization: OrganizationID, externalID rawExternal: String, teacher: String, subject: String,
         classExternalID: String, group: String, students: [String]
     ) async throws -> Upserted<AssignmentView> {
-        guard let externalID = try RosterPerson.checkExternalID(rawExternal) else {
-            throw PartaError.invalid("invalid_external_id", "The external id is required.")
-        }
+        let externalID = try Self.requiredExternalID(rawExternal)
         let (existing, input) = try await database.read { store in
             try await rosterAccess(caller, organization, write: true, in: store)
             guard let teacherID = try await resolve(teacher, organization: organization, in: store) else {
@@ -219,9 +219,7 @@ extension Parta {
         _ caller: Caller, organization: OrganizationID, externalID rawExternal: String, student: String, kind: MovementOrder.Kind,
         classExternalID: String, date: LocalDate
     ) async throws -> Upserted<OrderView> {
-        guard let externalID = try RosterPerson.checkExternalID(rawExternal) else {
-            throw PartaError.invalid("invalid_external_id", "The external id is required.")
-        }
+        let externalID = try Self.requiredExternalID(rawExternal)
         return try await database.write { store in
             try await rosterAccess(caller, organization, write: true, in: store)
             guard let studentID = try await resolve(student, organization: organization, in: store) else {
