@@ -75,7 +75,8 @@ extension Parta {
     /// Operators, or officers of both kinds (operators only: the list shows phone numbers).
     public func platformMembers(_ caller: Caller, kinds: [PlatformRoleKind]) async throws -> [PlatformMember] {
         try await database.read { store in
-            try await authorize(caller, .managePlatformRoles, in: store)
+            let roles = try await authorize(caller, .managePlatformRoles, in: store)
+            try DirectoryPermissions.decide(roles, .viewPhoneNumbers).check()
             var members: [PlatformMember] = []
             for kind in kinds {
                 let holders = try await store.platformRoleHolders(kind)

@@ -111,10 +111,6 @@ public struct Page<Item: Sendable>: Sendable {
         self.perPage = perPage
         self.total = total
     }
-
-    public func map<T>(_ transform: (Item) throws -> T) rethrows -> Page<T> {
-        Page<T>(items: try items.map(transform), page: page, perPage: perPage, total: total)
-    }
 }
 
 extension Page: Equatable where Item: Equatable {}

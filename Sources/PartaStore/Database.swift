@@ -116,13 +116,6 @@ public final class Database: Service, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Closes a database that was not run as a service (command-line tools). SQLite only.
-    public func close() async throws {
-        if case .sqlite(let sqlite) = backend {
-            try await sqlite.close()
-        }
-    }
-
     // MARK: Access
 
     /// Lends a store outside a transaction. Do not write through it.
@@ -239,12 +232,6 @@ public final class Database: Service, Sendable, CustomStringConvertible {
         return Stats(
             inUse: counters.inUse, capacity: capacity, waiting: waiting,
             transactions: counters.transactions, rollbacks: counters.rollbacks)
-    }
-
-    /// The SQLite file, for tools that report where the data is; `nil` on PostgreSQL.
-    public var sqlitePath: String? {
-        if case .sqlite(let sqlite) = backend { return sqlite.path }
-        return nil
     }
 }
 

@@ -132,9 +132,4 @@ extension Store {
             try await sql.raw("INSERT INTO enrollment_periods (student_id, class_id, start_date, end_date) VALUES \(SQLList(values))").run()
         }
     }
-
-    /// Every assignment of an organization with its students (imports compare them all).
-    public func allAssignments(of organization: OrganizationID) async throws -> [TeachingAssignment] {
-        try await assignments(of: organization)
-    }
 }

@@ -93,7 +93,7 @@ extension Parta {
         RosterSnapshot(
             persons: try await store.allPersons(of: organization), years: try await store.schoolYears(of: organization),
             subjects: try await store.subjects(of: organization), classes: try await store.classes(of: organization),
-            assignments: try await store.allAssignments(of: organization),
+            assignments: try await store.assignments(of: organization),
             guardianships: try await store.guardianships(of: organization), orders: try await store.allOrders(of: organization))
     }
 
@@ -191,8 +191,8 @@ final class ImportWriter: Sendable {
                 return []
             }
         }
-        var personIDs = try await parta.database.read { try await $0.personIDsByExternalID(of: org) }
-        var changedPeople = created.compactMap { personIDs[$0.externalID] }.map { RosterEvent.personChanged($0) }
+        let personIDs = try await parta.database.read { try await $0.personIDsByExternalID(of: org) }
+        let createdEvents = created.compactMap { personIDs[$0.externalID] }.map { RosterEvent.personChanged($0) }
         for chunk in plan.personsToUpdate.chunked(Parta.importBatch) {
             try await batch { store in
                 for (existing, record) in chunk {
@@ -213,10 +213,10 @@ final class ImportWriter: Sendable {
                 return plan.personsToDeactivate.map { .personChanged($0.id) }
             }
         }
-        for chunk in changedPeople.chunked(1000) {
+        // The new people's events, recorded once their ids exist.
+        for chunk in createdEvents.chunked(1000) {
             try await batch { _ in Array(chunk) }
         }
-        changedPeople = []
         report("people", created.count, created.count)
 
         // Classes.
@@ -329,6 +329,5 @@ final class ImportWriter: Sendable {
             }
         }
         report("orders", students.count, students.count)
-        personIDs = [:]
     }
 }

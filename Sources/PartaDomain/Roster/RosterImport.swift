@@ -166,8 +166,6 @@ public struct RosterSnapshot: Sendable {
         self.orders = orders
     }
 
-    public static let empty = RosterSnapshot(
-        persons: [], years: [], subjects: [], classes: [], assignments: [], guardianships: [], orders: [:])
 }
 
 /// What an import will do (or, in a dry run, would do), with counts and a few examples each.
