@@ -164,3 +164,28 @@ struct EnrollmentTimelineTests {
         try EnrollmentTimeline.checkNewOrder(kind: .enrollment, classID: Self.b, className: "10Б", date: Self.d("2025-10-01"), schoolYear: year, existing: existing)
     }
 }
+
+@Suite("Roster rules")
+struct RosterRulesTests {
+    static let person = RosterPerson(
+        id: RosterPersonID(1), organizationID: OrganizationID(1), role: .student,
+        name: PersonName(surname: "Петров", givenName: "Пётр"), gender: .male, birthDate: nil, externalID: nil, accountID: nil, active: true)
+
+    @Test("a role changes only without history", arguments: [
+        (RosterRole.student, false, nil), (.student, true, nil), (.teacher, false, nil), (.teacher, true, "role_in_use"),
+    ] as [(RosterRole, Bool, String?)])
+    func roleChange(to role: RosterRole, history: Bool, refusal: String?) {
+        do {
+            try Self.person.checkRoleChange(to: role, hasHistory: history)
+            #expect(refusal == nil)
+        } catch {
+            #expect(error.code == refusal)
+        }
+    }
+
+    @Test("only a group lists its own students", arguments: [("", 0, true), ("", 2, false), ("Англ.яз/1", 2, true), ("Англ.яз/1", 0, true)])
+    func groupStudents(group: String, students: Int, allowed: Bool) {
+        #expect((try? TeachingAssignment.checkStudents(group: group, studentCount: students)) != nil || !allowed)
+        #expect((try? TeachingAssignment.checkStudents(group: group, studentCount: students)) == nil || allowed)
+    }
+}

@@ -77,10 +77,8 @@ extension Parta {
             let (name, externalID) = try input.checked(today: today(of: org))
             if input.role != before.role {
                 let guardianships = try await store.children(of: id).count + (try await store.parents(of: id).count)
-                guard try await store.personReferences(id) + guardianships == 0, before.accountID == nil else {
-                    throw PartaError.conflict(
-                        "role_in_use", "\(before.name.full) has a history as a \(before.role.rawValue); create a new person instead.")
-                }
+                let references = try await store.personReferences(id) + guardianships
+                try before.checkRoleChange(to: input.role, hasHistory: references > 0 || before.accountID != nil)
             }
             if let externalID, externalID != before.externalID, try await store.person(externalID: externalID, in: organization) != nil {
                 throw Self.externalIDTaken(externalID)

@@ -39,11 +39,8 @@ extension Parta {
         try await requireRole(.teacher, input.teacher, organization: organization, in: store)
         guard try await store.subject(input.subject, in: organization) != nil else { throw PartaError.notFound("The subject") }
         guard try await store.schoolClass(input.classID, in: organization) != nil else { throw PartaError.notFound("The class") }
-        if input.group.isEmpty {
-            guard input.students.isEmpty else {
-                throw PartaError.invalid("invalid_group", "Only a group has its own students; name the group (like Англ.яз/1).")
-            }
-        } else {
+        try TeachingAssignment.checkStudents(group: input.group, studentCount: input.students.count)
+        if !input.group.isEmpty {
             let students = try await store.persons(input.students, in: organization)
             for id in input.students {
                 guard let student = students[id] else { throw PartaError.notFound("The student \(id)") }

@@ -277,8 +277,10 @@ public enum ImportPlanner {
             .union(snapshot.guardianships.flatMap { [$0.parent, $0.student] })
         for person in data.persons where filePersons[person.externalID] == person {
             if let existing = personByExt[person.externalID] {
-                if existing.role != person.role && referenced.contains(existing.id) {
-                    fail(person.ref.problem("role", "«\(person.externalID)» is a \(existing.role.rawValue) with a history here; it cannot become a \(person.role.rawValue)."))
+                do {
+                    try existing.checkRoleChange(to: person.role, hasHistory: referenced.contains(existing.id) || existing.accountID != nil)
+                } catch {
+                    fail(person.ref.problem("role", error.message))
                     continue
                 }
                 if existing.role != person.role || existing.name != person.name || existing.gender != person.gender
@@ -380,8 +382,8 @@ public enum ImportPlanner {
             check(a.teacher, is: .teacher, a.ref, "teacher")
             for student in a.students { check(student, is: .student, a.ref, "students") }
             if !classKnown(a.classExternalID) { fail(a.ref.problem("class", "No class has the external id «\(a.classExternalID)».")) }
-            if a.group.isEmpty && !a.students.isEmpty {
-                fail(a.ref.problem("group", "Only a group lists its own students; name the group."))
+            do { try TeachingAssignment.checkStudents(group: a.group, studentCount: a.students.count) } catch {
+                fail(a.ref.problem("group", error.message))
             }
             if let existing = assignmentByExt[a.externalID] {
                 let same = personByID[existing.teacherID]?.externalID == a.teacher

@@ -215,6 +215,14 @@ public struct RosterPerson: Hashable, Sendable, Codable {
         self.active = active
     }
 
+    /// A person's role may change only while nothing refers to it (orders, assignments, homerooms,
+    /// guardianships, a linked account): a student with a history stays a student.
+    public func checkRoleChange(to role: RosterRole, hasHistory: Bool) throws(PartaError) {
+        guard role != self.role, hasHistory else { return }
+        throw PartaError.conflict(
+            "role_in_use", "\(name.full) has a history as a \(self.role.rawValue); create a new person as a \(role.rawValue) instead.")
+    }
+
     /// An external id as it may be stored: one line, at most 100 characters, or nothing.
     public static func checkExternalID(_ raw: String?) throws(PartaError) -> String? {
         guard let raw else { return nil }
@@ -255,6 +263,12 @@ public struct TeachingAssignment: Hashable, Sendable, Codable {
     }
 
     public var isGroup: Bool { !group.isEmpty }
+
+    /// Only a group lists its own students; a whole-class assignment takes the class's.
+    public static func checkStudents(group: String, studentCount: Int) throws(PartaError) {
+        guard group.isEmpty, studentCount > 0 else { return }
+        throw PartaError.invalid("invalid_group", "Only a group has its own students; name the group (like Англ.яз/1).")
+    }
 
     public static func checkGroup(_ raw: String?) throws(PartaError) -> String {
         let group = (raw ?? "").trimmingWhitespace()
