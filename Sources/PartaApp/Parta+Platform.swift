@@ -77,16 +77,15 @@ extension Parta {
         try await database.read { store in
             let roles = try await authorize(caller, .managePlatformRoles, in: store)
             try DirectoryPermissions.decide(roles, .viewPhoneNumbers).check()
-            var members: [PlatformMember] = []
-            for kind in kinds {
-                let holders = try await store.platformRoleHolders(kind)
-                let accounts = try await store.accounts(holders.map(\.0))
-                for (id, role) in holders {
-                    guard let account = accounts[id] else { continue }
-                    members.append(PlatformMember(account: account, role: try await platformRoleViews([role], in: store)[0]))
-                }
+            var holders: [(AccountID, PlatformRole)] = []
+            for kind in kinds { holders += try await store.platformRoleHolders(kind) }
+            let accounts = try await store.accounts(holders.map(\.0))
+            // One view per distinct role (a place's name is read once, not once per holder).
+            let views = Dictionary(uniqueKeysWithValues: try await platformRoleViews(Set(holders.map(\.1)), in: store).map { ($0.role, $0) })
+            return holders.compactMap { id, role in
+                guard let account = accounts[id], let view = views[role] else { return nil }
+                return PlatformMember(account: account, role: view)
             }
-            return members
         }
     }
 }

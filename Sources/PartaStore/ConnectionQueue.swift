@@ -35,3 +35,19 @@ actor ConnectionQueue<Connection: Sendable> {
 
     var waiting: Int { waiters.count }
 }
+
+/// Lends a connection of `queue` for `body` and returns it afterwards, whether `body` returns or throws.
+func withConnection<Connection: Sendable, T: Sendable>(
+    from queue: ConnectionQueue<Connection>, isolation: isolated (any Actor)? = #isolation,
+    _ body: (Connection) async throws -> T
+) async throws -> T {
+    let connection = await queue.acquire()
+    do {
+        let result = try await body(connection)
+        await queue.release(connection)
+        return result
+    } catch {
+        await queue.release(connection)
+        throw error
+    }
+}

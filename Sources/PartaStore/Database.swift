@@ -126,14 +126,8 @@ public final class Database: Service, Sendable, CustomStringConvertible {
         defer { lease(-1) }
         switch backend {
         case .sqlite(let sqlite):
-            let connection = await sqlite.readers.acquire()
-            do {
-                let result = try await body(Store(sql: connection.sql(queryLogLevel: nil), engine: .sqlite))
-                await sqlite.readers.release(connection)
-                return result
-            } catch {
-                await sqlite.readers.release(connection)
-                throw error
+            return try await withConnection(from: sqlite.readers) { connection in
+                try await body(Store(sql: connection.sql(queryLogLevel: nil), engine: .sqlite))
             }
         case .postgres(let pg):
             return try await pg.client.withConnection(isolation: isolation) { connection in
@@ -150,15 +144,8 @@ public final class Database: Service, Sendable, CustomStringConvertible {
         defer { lease(-1) }
         switch backend {
         case .sqlite(let sqlite):
-            let connection = await sqlite.writer.acquire()
-            let store = Store(sql: connection.sql(queryLogLevel: nil), engine: .sqlite)
-            do {
-                let result = try await transaction(store, begin: "BEGIN IMMEDIATE", body)
-                await sqlite.writer.release(connection)
-                return result
-            } catch {
-                await sqlite.writer.release(connection)
-                throw error
+            return try await withConnection(from: sqlite.writer) { connection in
+                try await transaction(Store(sql: connection.sql(queryLogLevel: nil), engine: .sqlite), begin: "BEGIN IMMEDIATE", body)
             }
         case .postgres(let pg):
             return try await pg.client.withConnection(isolation: isolation) { connection in

@@ -205,8 +205,7 @@ extension Parta {
 
     func orderViews(_ orders: [MovementOrder], organization: OrganizationID, in store: Store) async throws -> [OrderView] {
         let students = try await store.persons(Array(Set(orders.map(\.studentID))), in: organization)
-        var classes: [ClassID: SchoolClass] = [:]
-        for id in Set(orders.map(\.classID)) { classes[id] = try await store.schoolClass(id, in: organization) }
+        let classes = Dictionary(uniqueKeysWithValues: try await store.classes(of: organization).map { ($0.id, $0) })
         return orders.compactMap { order in
             guard let student = students[order.studentID], let c = classes[order.classID] else { return nil }
             return OrderView(order: order, student: student, schoolClass: c)
