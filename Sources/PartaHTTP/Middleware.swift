@@ -102,17 +102,3 @@ extension HTTPField.Name {
     static let xFrameOptions = Self("X-Frame-Options")!
     static let referrerPolicy = Self("Referrer-Policy")!
 }
-
-extension Duration {
-    /// Milliseconds with microsecond precision, for logs and benchmarks.
-    public var milliseconds: Double {
-        (Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15).rounded(toPlaces: 3)
-    }
-}
-
-extension Double {
-    func rounded(toPlaces places: Int) -> Double {
-        let factor = pow(10, Double(places))
-        return (self * factor).rounded() / factor
-    }
-}

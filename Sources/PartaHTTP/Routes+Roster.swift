@@ -451,12 +451,11 @@ struct LinkBuilder: Sendable {
     let publicURL: String?
 
     func base(for request: Request) -> String {
-        if let publicURL { return publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL }
-        return "http://" + (request.head.authority ?? "127.0.0.1")
+        publicURL ?? "http://" + (request.head.authority ?? "127.0.0.1")
     }
 
     func dto(_ issued: IssuedLinkCode, request: Request) throws -> LinkCodeDTO {
-        let url = base(for: request) + issued.path
+        let url = issued.url(base: base(for: request))
         let qr = try QRCode(url)
         return LinkCodeDTO(
             code: issued.code, url: url, expiresAt: issued.expiresAt, person: RosterPersonDTO(issued.person),

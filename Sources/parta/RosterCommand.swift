@@ -378,8 +378,7 @@ extension RosterCommand {
         @Option(help: "Write the QR code as SVG here.") var svg: String?
         func run() async throws {
             let issued = try await options.run { p, org, caller in try await p.createLinkCode(caller, organization: org, person: RosterPersonID(person)) }
-            let base = publicURL ?? ProcessInfo.processInfo.environment["PARTA_PUBLIC_URL"] ?? "http://127.0.0.1:8080"
-            let url = (base.hasSuffix("/") ? String(base.dropLast()) : base) + issued.path
+            let url = issued.url(base: publicURL ?? ProcessInfo.processInfo.environment["PARTA_PUBLIC_URL"] ?? "http://127.0.0.1:8080")
             let qr = try QRCode(url)
             if let png { try Data(qr.png()).write(to: URL(fileURLWithPath: png)) }
             if let svg { try qr.svg().write(toFile: svg, atomically: true, encoding: .utf8) }

@@ -155,8 +155,7 @@ final class ImportWriter: Sendable {
             let events = try await body(store)
             try await parta.apply(events, organization: organization, in: store)
         }
-        let elapsed = ContinuousClock.now - start
-        let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        let ms = (ContinuousClock.now - start).milliseconds
         longest.withLock { $0 = max($0, ms) }
     }
 

@@ -11,6 +11,11 @@ public struct IssuedLinkCode: Sendable, Equatable {
 
     /// The path the signed-in person opens: `/link/<code>`.
     public var path: String { "/link/\(code)" }
+
+    /// The link under the address people reach the server at (`https://school.example.ru`).
+    public func url(base: String) -> String {
+        (base.hasSuffix("/") ? String(base.dropLast()) : base) + path
+    }
 }
 
 /// What a signed-in person sees before confirming a link code.
