@@ -33,6 +33,8 @@ struct ServeCommand: AsyncParsableCommand {
               PARTA_SESSION_IDLE_DAYS           sessions unused this long end (90)
               PARTA_TRUSTED_PROXIES             comma-separated proxy addresses whose X-Forwarded-For is believed
               PARTA_MAX_BODY_BYTES              largest JSON request body (1048576)
+              PARTA_MAX_IMPORT_BYTES            largest roster import upload (104857600)
+              PARTA_PUBLIC_URL                  the address people open, for links in QR codes
               PARTA_METRICS_TOKEN               require this bearer token on /metrics
               PARTA_LOG_LEVEL, PARTA_LOG_FORMAT info; text or json
             """
