@@ -129,10 +129,28 @@ extension Parta {
         }
     }
 
-    /// Takes administrator rights from one account (operators only); never the last administrator.
+    /// Gives administrator rights to someone who already joined (the organization's administrators, operators).
+    public func grantAdministrator(_ caller: Caller, organization id: OrganizationID, account: AccountID) async throws -> [PersonRef] {
+        try await database.write { store in
+            try await authorize(caller, .grantAdministrator(id), in: store)
+            guard try await store.organization(id) != nil else { throw PartaError.notFound("The organization") }
+            try await store.lock("organization.admins:\(id)")
+            guard let target = try await store.account(account) else { throw PartaError.notFound("That person") }
+            let roles = Set(try await store.roleGrants(of: account).filter { $0.organizationID == id }.map(\.role))
+            try AdministratorRules.checkGrant(targetRoles: roles)
+            if try await store.grantRole(.administrator, to: account, in: id, verified: true, now: clock.now()) {
+                try await audit(store, caller, .administratorGranted, organization: id, target: ("account", "\(account)"),
+                                details: ["name": target.name.full])
+            }
+            return try await administrators(of: id, in: store)
+        }
+    }
+
+    /// Takes administrator rights from one account (the organization's administrators, operators);
+    /// never from the last administrator — only an operator replaces that one.
     public func revokeAdministrator(_ caller: Caller, organization id: OrganizationID, account: AccountID) async throws -> [PersonRef] {
         try await database.write { store in
-            try await authorize(caller, .changeAdministrators(id), in: store)
+            try await authorize(caller, .revokeAdministrator(id), in: store)
             guard try await store.organization(id) != nil else { throw PartaError.notFound("The organization") }
             try await store.lock("organization.admins:\(id)")
             let admins = try await store.holders(of: .administrator, in: [id]).map(\.accountID)
@@ -188,7 +206,11 @@ extension Parta {
             var details = OrganizationDetails(summary: summary, myRoles: myRoles)
             if privileged || !myRoles.isEmpty {
                 details.administrators = try await administrators(of: id, in: store)
-                details.teacherCount = try await store.countHolders(of: .teacher, in: [id], verifiedOnly: true)[id] ?? 0
+                let teachers = try await store.countHolders(of: .teacher, in: [id], verifiedOnly: true)[id] ?? 0
+                details.teacherCount = teachers
+                details.activity = OrganizationActivity.evaluate(
+                    administratorSignedIn: try await store.administratorHasSignedIn(id),
+                    missingProfileFields: summary.organization.profile.missingRequiredFields, verifiedTeachers: teachers)
             }
             if privileged {
                 details.privateInfo = .init(

@@ -30,7 +30,36 @@ extension Parta {
             return MeView(
                 account: account,
                 platformRoles: try await platformRoleViews(try await store.platformRoles(of: account.id), in: store),
-                organizations: organizations)
+                organizations: organizations,
+                joinRequests: try await joinRequestViews(try await store.joinRequests(of: account.id), in: store))
+        }
+    }
+
+    /// The organization's members, by name, optionally of one role or matching name words
+    /// (administrators, operators).
+    public func members(
+        _ caller: Caller, organization id: OrganizationID, role: OrganizationRole?, query: String, page: PageRequest
+    ) async throws -> Page<MemberView> {
+        let words = SearchText.words(query)
+        return try await database.read { store in
+            guard try await store.organization(id) != nil else { throw PartaError.notFound("The organization") }
+            try await authorize(caller, .listMembers(id), in: store)
+            let grants = try await store.roleGrants(in: id)
+            let accounts = try await store.accounts(Array(Set(grants.map(\.accountID))))
+            var members: [MemberView] = []
+            for (accountID, mine) in Dictionary(grouping: grants, by: \.accountID) {
+                guard let account = accounts[accountID] else { continue }
+                let roles = mine.map(\.role).sorted()
+                if let role, !roles.contains(role) { continue }
+                let folded = SearchText.fold(account.name.full)
+                guard words.allSatisfy({ folded.contains($0) }) else { continue }
+                members.append(MemberView(
+                    accountID: accountID, name: account.name, roles: roles, verified: mine.contains { $0.role.isStaff && $0.verified }))
+            }
+            members.sort { (SearchText.fold($0.name.full), $0.accountID) < (SearchText.fold($1.name.full), $1.accountID) }
+            return Page(
+                items: Array(members.dropFirst(page.offset).prefix(page.perPage)), page: page.page, perPage: page.perPage,
+                total: members.count)
         }
     }
 

@@ -29,6 +29,17 @@ public struct MeView: Sendable, Equatable {
     public var account: Account
     public var platformRoles: [PlatformRoleView]
     public var organizations: [MyOrganization]
+    /// My join requests, newest first: pending ones and the decisions on the others.
+    public var joinRequests: [JoinRequestView]
+}
+
+/// A member of an organization as its administrators see them: never a phone number.
+public struct MemberView: Sendable, Equatable {
+    public var accountID: AccountID
+    public var name: PersonName
+    public var roles: [OrganizationRole]
+    /// The blue mark: a verified teacher or employee.
+    public var verified: Bool
 }
 
 /// An organization as search shows it to anyone signed in.
@@ -46,6 +57,9 @@ public struct OrganizationDetails: Sendable, Equatable {
     /// Shown to members, the organization's administrators and operators.
     public var administrators: [PersonRef]?
     public var teacherCount: Int?
+    /// Whether the organization counts as active, with the conditions still missing (members,
+    /// administrators, operators).
+    public var activity: OrganizationActivity?
     /// Shown to the organization's administrators and operators.
     public var privateInfo: PrivateInfo?
 

@@ -35,6 +35,12 @@ public enum AuditAction: String, Sendable, Codable, CaseIterable {
     case linkCodeCreated = "roster.link_code_created"
     case personLinked = "roster.person_linked"
     case personUnlinked = "roster.person_unlinked"
+    case inviteCreated = "joining.invite_created"
+    case inviteRevoked = "joining.invite_revoked"
+    case joinRequested = "joining.requested"
+    case joinRequestWithdrawn = "joining.request_withdrawn"
+    case joinRequestAccepted = "joining.request_accepted"
+    case joinRequestRejected = "joining.request_rejected"
 }
 
 /// One line of the audit log: who did what to what, when and from where.

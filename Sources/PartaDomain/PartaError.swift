@@ -9,6 +9,8 @@ public struct PartaError: Error, Equatable, Sendable, CustomStringConvertible {
         case forbidden
         case notFound
         case conflict
+        /// Something that existed and is no longer usable (an expired or revoked invite).
+        case gone
         case payloadTooLarge
         case tooManyRequests(retryAfterSeconds: Int)
         case unavailable(retryAfterSeconds: Int?)

@@ -54,6 +54,16 @@ public enum DirectoryAction: Sendable, Equatable {
     case readRoster(OrganizationID)
     /// Create, list and revoke the organization's integration API keys.
     case manageAPIKeys(OrganizationID)
+    /// Create, list and revoke invite links.
+    case manageInvites(OrganizationID)
+    /// See the join-request queue and accept or reject requests.
+    case reviewJoinRequests(OrganizationID)
+    /// See who has joined: names, roles, the blue mark (never phone numbers).
+    case listMembers(OrganizationID)
+    /// Give administrator rights to someone who already joined.
+    case grantAdministrator(OrganizationID)
+    /// Take administrator rights away (never from the last administrator).
+    case revokeAdministrator(OrganizationID)
 }
 
 public enum Decision: Sendable, Equatable {
@@ -105,6 +115,18 @@ public enum DirectoryPermissions {
         case .manageAPIKeys(let org):
             return actor.isAdministrator(of: org)
                 ? .allowed : .denied("Only the organization's administrators manage its API keys.")
+        case .manageInvites(let org):
+            return actor.isAdministrator(of: org)
+                ? .allowed : .denied("Only the organization's administrators create and revoke its invites.")
+        case .reviewJoinRequests(let org):
+            return actor.isAdministrator(of: org)
+                ? .allowed : .denied("Only the organization's administrators see and decide join requests.")
+        case .listMembers(let org):
+            return isOperator || actor.isAdministrator(of: org)
+                ? .allowed : .denied("Only the organization's administrators and operators list its members.")
+        case .grantAdministrator(let org), .revokeAdministrator(let org):
+            return isOperator || actor.isAdministrator(of: org)
+                ? .allowed : .denied("Only the organization's administrators and operators change who administers it.")
         }
     }
 }

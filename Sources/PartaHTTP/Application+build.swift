@@ -95,6 +95,7 @@ public enum PartaServer {
         let links = LinkBuilder(publicURL: config.publicURL)
         RosterRoutes(parta: parta, links: links).register(on: api)
         LinkingRoutes(parta: parta).register(on: api)
+        JoiningRoutes(parta: parta, links: links).register(on: api)
         IntegrationRoutes(parta: parta, links: links).register(on: api)
         ImportRoutes(parta: parta, maxBytes: config.maxImportBytes).register(on: api)
         return router

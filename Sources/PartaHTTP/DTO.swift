@@ -115,6 +115,7 @@ struct OrganizationDTO: ResponseCodable {
     var myRoles: [OrganizationRole]
     var administrators: [PersonDTO]?
     var teacherCount: Int?
+    var activity: ActivityDTO?
     var communityId: String?
     var missingProfileFields: [String]?
 
@@ -135,6 +136,7 @@ struct OrganizationDTO: ResponseCodable {
         myRoles = details.myRoles
         administrators = details.administrators?.map(PersonDTO.init)
         teacherCount = details.teacherCount
+        activity = details.activity.map(ActivityDTO.init)
         communityId = details.privateInfo?.communityID.value
         missingProfileFields = details.privateInfo?.missingProfileFields
     }

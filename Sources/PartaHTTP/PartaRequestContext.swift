@@ -69,6 +69,13 @@ extension Request {
         return try context.requestDecoder.decode(type, from: Data(buffer.readableBytesView))
     }
 
+    /// Like `decodeJSON(_:context:)`, but an empty body means `empty` (actions whose fields are all optional).
+    func decodeJSON<T: Decodable>(_ type: T.Type, context: PartaRequestContext, emptyAs empty: T) async throws -> T {
+        let buffer = try await body.collect(upTo: context.maxUploadSize)
+        guard buffer.readableBytes > 0 else { return empty }
+        return try context.requestDecoder.decode(type, from: Data(buffer.readableBytesView))
+    }
+
     /// An optional integer query parameter; 400 when present but not a number.
     func queryInt(_ name: String) throws -> Int? {
         guard let raw = uri.queryParameters[name[...]] else { return nil }

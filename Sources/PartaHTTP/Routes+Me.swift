@@ -30,6 +30,7 @@ struct MeRoutes {
         var account: AccountDTO
         var platformRoles: [PlatformRoleDTO]
         var organizations: [MyOrganizationDTO]
+        var joinRequests: [JoinRequestDTO]
     }
 
     /// GET /api/v1/me — my account, platform roles, organizations and roles in each.
@@ -45,7 +46,8 @@ struct MeRoutes {
                     region: RegionDTO(o.region), municipality: MunicipalityDTO(o.municipality),
                     roles: o.roles, verified: o.verified, administrators: o.administrators.map(PersonDTO.init),
                     teacherCount: o.teacherCount)
-            })
+            },
+            joinRequests: view.joinRequests.map(JoinRequestDTO.init))
     }
 
     struct NameUpdate: Decodable {

@@ -456,9 +456,15 @@ struct LinkBuilder: Sendable {
 
     func dto(_ issued: IssuedLinkCode, request: Request) throws -> LinkCodeDTO {
         let url = issued.url(base: base(for: request))
-        let qr = try QRCode(url)
+        let qr = try Self.qr(url)
         return LinkCodeDTO(
             code: issued.code, url: url, expiresAt: issued.expiresAt, person: RosterPersonDTO(issued.person),
-            qrSvg: qr.svg(), qrPngBase64: Data(qr.png()).base64EncodedString())
+            qrSvg: qr.svg, qrPngBase64: qr.pngBase64)
+    }
+
+    /// A link as a QR code: SVG text and a base64 PNG, for pages to show without another request carrying the secret.
+    static func qr(_ url: String) throws -> (svg: String, pngBase64: String) {
+        let qr = try QRCode(url)
+        return (qr.svg(), Data(qr.png()).base64EncodedString())
     }
 }

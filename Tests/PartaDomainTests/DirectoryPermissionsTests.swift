@@ -28,6 +28,7 @@ struct DirectoryPermissionsTests {
     enum Act: String, CaseIterable, Sendable {
         case register, changeAdmins, editProfile, viewPrivate, readAudit, readPlatformAudit, managePlatform, viewPhones, byCommunityID
         case attachDirectly, manageRoster, readRoster, apiKeys
+        case invites, joinQueue, members, grantAdmin, revokeAdmin
 
         var action: DirectoryAction {
             switch self {
@@ -44,6 +45,11 @@ struct DirectoryPermissionsTests {
             case .manageRoster: .manageRoster(school)
             case .readRoster: .readRoster(school)
             case .apiKeys: .manageAPIKeys(school)
+            case .invites: .manageInvites(school)
+            case .joinQueue: .reviewJoinRequests(school)
+            case .members: .listMembers(school)
+            case .grantAdmin: .grantAdministrator(school)
+            case .revokeAdmin: .revokeAdministrator(school)
             }
         }
     }
@@ -58,6 +64,11 @@ struct DirectoryPermissionsTests {
         .readPlatformAudit: [.operator, .system],
         .managePlatform: [.operator, .system],
         .viewPhones: [.operator, .system],
+        .invites: [.administrator, .system],
+        .joinQueue: [.administrator, .system],
+        .members: [.administrator, .operator, .system],
+        .grantAdmin: [.administrator, .operator, .system],
+        .revokeAdmin: [.administrator, .operator, .system],
         .byCommunityID: [.operator, .system],
         .attachDirectly: [.system],
         .manageRoster: [.administrator, .integration, .system],

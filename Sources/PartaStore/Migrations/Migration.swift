@@ -34,6 +34,7 @@ public enum Migrations {
     public static let all: [Migration] = [
         .v1Foundation,
         .v2Roster,
+        .v3Joining,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }
