@@ -19,6 +19,8 @@ import pytest
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
+# The schema version this checkout's binary migrates to: one numbered file per migration.
+SCHEMA_VERSION = len(list((ROOT / "Sources" / "PartaStore" / "Migrations").glob("[0-9][0-9][0-9][0-9]_*.swift")))
 BIN = os.environ.get("PARTA_BIN", str(ROOT / ".build" / "debug" / "parta"))
 
 

@@ -60,3 +60,50 @@ def test_link_code_qr_decodes_to_its_url(workdir, servers):
     rasterize_svg(link["qr_svg"], drawn)
     assert decode(drawn) == link["url"]
     assert server.stop() == 0
+
+
+def test_invite_qr_decodes_to_its_join_link(workdir, servers):
+    run_cli(["demo"], workdir, check=True)
+    server = servers(workdir, args=["--demo"]).wait_ready()
+    admin = {"Authorization": f"Bearer {sign_in(server, '+79000000010')}"}
+    org = requests.get(server.url + "/api/v1/me", headers=admin).json()["organizations"][0]["id"]
+    created = requests.post(f"{server.url}/api/v1/organizations/{org}/invites", headers=admin,
+                            json={"role": "teacher", "note": "QR test"})
+    assert created.status_code == 201
+    invite = created.json()
+    assert invite["url"] == f"http://127.0.0.1:{server.port}/join/{invite['token']}"
+
+    png = workdir / "invite.png"
+    png.write_bytes(base64.b64decode(invite["qr_png_base64"]))
+    assert decode(png) == invite["url"]
+    drawn = workdir / "invite-from-svg.png"
+    rasterize_svg(invite["qr_svg"], drawn)
+    assert decode(drawn) == invite["url"]
+
+    # The decoded link leads to the invite: a new person applies with the token from it.
+    token = decode(png).rsplit("/join/", 1)[1]
+    assert requests.get(f"{server.url}/api/v1/invites/{token}").json()["role"] == "teacher"
+    newcomer = {"Authorization": f"Bearer {sign_in(server, '+79000000077')}"}
+    applied = requests.post(f"{server.url}/api/v1/organizations/{org}/join-requests", headers=newcomer,
+                            json={"invite_token": token, "surname": "Новикова", "given_name": "Ирина"})
+    assert applied.status_code == 201
+    # A teacher invite is for one person: the link is now used up.
+    gone = requests.get(f"{server.url}/api/v1/invites/{token}")
+    assert gone.status_code == 410 and gone.json()["error"] == "invite_used_up"
+    assert server.stop() == 0
+
+
+def test_invite_from_the_command_line(workdir):
+    run_cli(["demo"], workdir, check=True)
+    run_cli(["roster", "class-add", "--org", "1", "--year", "2026/2027", "--name", "10А"], workdir, check=True)
+    created = run_cli(["invite", "create", "--org", "1", "--role", "parent", "--class", "10а", "--note", "Родители 10А",
+                       "--public-url", "https://school.example.ru", "--png", "invite.png"], workdir, check=True).stdout
+    url = next(line for line in created.splitlines() if line.startswith("https://school.example.ru/join/"))
+    assert decode(workdir / "invite.png") == url
+    assert "▀" in created or "▄" in created  # the QR code drawn in the terminal
+    listed = run_cli(["invite", "list", "--org", "1"], workdir, check=True).stdout
+    assert "parent; 10А; used 0, unlimited" in listed and "«Родители 10А»" in listed
+    assert "revoked 1 unused" in run_cli(["invite", "revoke", "--org", "1", "--unused"], workdir, check=True).stdout
+    assert "0 invite(s)" in run_cli(["invite", "list", "--org", "1", "--usable"], workdir, check=True).stdout
+    refused = run_cli(["invite", "create", "--org", "1", "--role", "student"], workdir)
+    assert refused.returncode != 0 and "class" in refused.stderr

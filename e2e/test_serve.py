@@ -5,7 +5,7 @@ import sqlite3
 
 import requests
 
-from conftest import clean_env, run_cli
+from conftest import SCHEMA_VERSION, clean_env, run_cli
 
 
 def test_serve_starts_with_no_configuration_and_stops_cleanly(workdir, servers):
@@ -23,7 +23,7 @@ def test_serve_starts_with_no_configuration_and_stops_cleanly(workdir, servers):
     with sqlite3.connect(data / "parta.sqlite") as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         versions = [row[0] for row in db.execute("SELECT version FROM schema_migrations")]
-    assert versions == [1, 2]
+    assert versions == list(range(1, SCHEMA_VERSION + 1))
     assert "server.stopped" in server.output()
 
 
@@ -38,7 +38,7 @@ def test_sigint_stops_cleanly_and_data_survives_a_restart(workdir, servers):
 
 
 def test_a_newer_schema_is_refused(workdir, servers):
-    assert run_cli(["migrate"], workdir, check=True).stdout.startswith("migrated from version 0 to 2")
+    assert run_cli(["migrate"], workdir, check=True).stdout.startswith(f"migrated from version 0 to {SCHEMA_VERSION}")
     with sqlite3.connect(workdir / "parta-data" / "parta.sqlite") as db:
         db.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'from the future', 0)")
     server = servers(workdir)
@@ -56,7 +56,7 @@ def test_without_auto_migration_an_empty_database_is_refused_until_migrated(work
     assert server.wait_exit() != 0
     assert "parta migrate" in server.output()
     assert "up to date" not in run_cli(["migrate"], workdir, check=True).stdout
-    assert "up to date at version 2" in run_cli(["migrate"], workdir, check=True).stdout
+    assert f"up to date at version {SCHEMA_VERSION}" in run_cli(["migrate"], workdir, check=True).stdout
     server = servers(workdir, args=["--no-auto-migrate"]).wait_ready()
     assert server.stop() == 0
 
@@ -95,7 +95,7 @@ def test_postgresql_serves_the_same_api(workdir, servers, pg_url):
     server = servers(workdir, env=env).wait_ready()
     assert not (workdir / "parta-data").exists()
     assert run_cli(["operator", "add", "--name", "Орлова Анна Сергеевна", "--phone", "+79000000001"], workdir, env=env).returncode == 0
-    assert "schema version 2" in run_cli(["migrate", "--status"], workdir, env=env, check=True).stdout
+    assert f"schema version {SCHEMA_VERSION}" in run_cli(["migrate", "--status"], workdir, env=env, check=True).stdout
     metrics = requests.get(server.url + "/metrics").text
     assert 'parta_db_connections_capacity{engine="postgres"} 20.0' in metrics
     assert server.stop() == 0

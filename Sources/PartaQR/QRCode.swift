@@ -108,3 +108,30 @@ enum PNG {
         return out + bigEndian(b << 16 | a)
     }
 }
+
+extension QRCode {
+    /// The code drawn with Unicode half blocks, two module rows per line, dark on light, with
+    /// the quiet zone: scannable from a terminal.
+    public func terminalText() -> String {
+        let border = Self.border
+        let side = size + 2 * border
+        func dark(_ x: Int, _ y: Int) -> Bool {
+            let mx = x - border, my = y - border
+            return mx >= 0 && my >= 0 && mx < size && my < size && isDark(x: mx, y: my)
+        }
+        var lines: [String] = []
+        for y in stride(from: 0, to: side, by: 2) {
+            var line = ""
+            for x in 0..<side {
+                switch (dark(x, y), y + 1 < side && dark(x, y + 1)) {
+                case (false, false): line.append("█")
+                case (true, false): line.append("▄")
+                case (false, true): line.append("▀")
+                case (true, true): line.append(" ")
+                }
+            }
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n")
+    }
+}

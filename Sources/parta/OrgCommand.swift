@@ -32,6 +32,11 @@ struct OrgCommand: AsyncParsableCommand {
             lines.append("  administrators: " + (admins.isEmpty ? "none" : admins.map { "\($0.name.full) (account \($0.accountID))" }.joined(separator: ", ")))
         }
         if let teachers = details.teacherCount { lines.append("  verified teachers: \(teachers)") }
+        if let activity = details.activity {
+            lines.append(activity.isActive
+                ? "  active: yes"
+                : "  active: no — missing: " + activity.missing.map(\.rawValue).joined(separator: ", "))
+        }
         if let missing = details.privateInfo?.missingProfileFields, !missing.isEmpty {
             lines.append("  profile incomplete: \(missing.joined(separator: ", "))")
         }

@@ -76,6 +76,9 @@ struct JoiningTests {
             #expect(me.joinRequests.map(\.request.status) == [.accepted])
             #expect(me.joinRequests[0].person?.id == accepted.person.id)
             #expect(try await p.organization(s.admin, s.id).teacherCount == 1)
+            // The accepted teacher is a roster person the administrator can make 10А's homeroom teacher.
+            let homeroom = try await p.updateClass(s.admin, organization: s.id, id: s.tenA, homeroomTeacher: .some(accepted.person.id))
+            #expect(homeroom.homeroomTeacher?.accountID == teacher.account.id)
 
             // Decided requests cannot be decided again; the audit log has the decision.
             await expectCode("request_decided") { try await p.rejectJoinRequest(s.admin, organization: s.id, request: applied.request.id, reason: nil) }
