@@ -205,13 +205,23 @@ struct JoiningTests {
             #expect(students.map(\.id) == [accepted.person.id])
             // Now a member: applying again in the same role is refused.
             await expectCode("already_member") { try await p.applyToJoin(person, organization: s.id, input, clientAddress: "x") }
+            // Someone who joined through a link code while their request waited gets no second roster person.
+            let waiting = try await p.applyToJoin(stranger, organization: s.id, JoinRequestInput(role: .student, classID: s.tenA, surname: "Лисин", givenName: "Марк"), clientAddress: "x")
+            let rosterMark = try await p.createPerson(s.admin, organization: s.id, PersonInput(role: .student, surname: "Лисин", givenName: "Марк")).person
+            let code = try await p.createLinkCode(s.admin, organization: s.id, person: rosterMark.id)
+            _ = try await p.confirmLinkCode(stranger, code: code.code, clientAddress: "x")
+            let studentsBefore = try await p.persons(s.admin, organization: s.id, filter: PersonFilter(role: .student), page: PageRequest()).total
+            await expectCode("already_member") { try await p.acceptJoinRequest(s.admin, organization: s.id, request: waiting.request.id) }
+            #expect(try await p.persons(s.admin, organization: s.id, filter: PersonFilter(role: .student), page: PageRequest()).total == studentsBefore)
+            _ = try await p.rejectJoinRequest(s.admin, organization: s.id, request: waiting.request.id, reason: "Уже в школе")
 
             // Bad input: no role, no class, a class of nobody's, an oversized reason.
             await expectCode("role_required") { try await p.applyToJoin(stranger, organization: s.id, JoinRequestInput(surname: "А", givenName: "Б"), clientAddress: "x") }
             await expectCode("class_required") { try await p.applyToJoin(stranger, organization: s.id, JoinRequestInput(role: .student, surname: "А", givenName: "Б"), clientAddress: "x") }
             await expectCode("not_found") { try await p.applyToJoin(stranger, organization: s.id, JoinRequestInput(role: .student, classID: ClassID(999), surname: "А", givenName: "Б"), clientAddress: "x") }
-            await expectCode("name_required") { try await p.applyToJoin(stranger, organization: s.id, JoinRequestInput(role: .teacher), clientAddress: "x") }
-            #expect(try await p.myJoinRequests(stranger).isEmpty)
+            let newcomer = try await world.principal(try await world.signIn("+79991230099"))
+            await expectCode("name_required") { try await p.applyToJoin(newcomer, organization: s.id, JoinRequestInput(role: .teacher), clientAddress: "x") }
+            #expect(try await p.myJoinRequests(stranger).map(\.request.status) == [.rejected])
         }
     }
 
