@@ -57,13 +57,10 @@ public struct PersonInput: Sendable, Equatable {
         self.externalID = externalID
     }
 
-    /// The checked name and external id; a birth date in the future or before 1900 is refused.
+    /// The checked name and external id; a birth date in the future is refused.
     func checked(today: LocalDate) throws(PartaError) -> (PersonName, String?) {
         let name = try PersonName(validatingSurname: surname, givenName: givenName, patronymic: patronymic)
-        if let birthDate, birthDate > today {
-            throw PartaError.invalid("invalid_date", "The birth date \(birthDate.russian) is in the future.",
-                                     details: ["field": .string("birth_date")])
-        }
+        try RosterPerson.checkBirthDate(birthDate, today: today)
         return (name, try RosterPerson.checkExternalID(externalID))
     }
 }

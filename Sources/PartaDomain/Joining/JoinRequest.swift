@@ -111,10 +111,7 @@ public enum JoinRules {
         case (_, nil):
             break
         }
-        if let birthDate = application.birthDate, birthDate > today {
-            throw PartaError.invalid(
-                "invalid_date", "The birth date \(birthDate.russian) is in the future.", details: ["field": .string("birth_date")])
-        }
+        try RosterPerson.checkBirthDate(application.birthDate, today: today)
         checked.message = application.message.trimmingWhitespace()
         guard checked.message.count <= maximumMessageLength else {
             throw PartaError.invalid(

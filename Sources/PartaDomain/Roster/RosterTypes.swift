@@ -223,6 +223,13 @@ public struct RosterPerson: Hashable, Sendable, Codable {
             "role_in_use", "\(name.full) has a history as a \(self.role.rawValue); create a new person as a \(role.rawValue) instead.")
     }
 
+    /// A birth date as it may be stored: unknown, or not after `today`.
+    public static func checkBirthDate(_ birthDate: LocalDate?, today: LocalDate) throws(PartaError) {
+        guard let birthDate, birthDate > today else { return }
+        throw PartaError.invalid(
+            "invalid_date", "The birth date \(birthDate.russian) is in the future.", details: ["field": .string("birth_date")])
+    }
+
     /// An external id as it may be stored: one line, at most 100 characters, or nothing.
     public static func checkExternalID(_ raw: String?) throws(PartaError) -> String? {
         guard let raw else { return nil }
