@@ -132,4 +132,17 @@ extension Store {
             try await sql.raw("INSERT INTO enrollment_periods (student_id, class_id, start_date, end_date) VALUES \(SQLList(values))").run()
         }
     }
+
+    /// The guardianships in which any of `persons` is the parent or the student.
+    public func guardianships(involving persons: [RosterPersonID]) async throws -> Set<Guardianship> {
+        var result = Set<Guardianship>()
+        for chunk in persons.chunked(400) {
+            let ids = SQLGroupExpression(chunk.map { SQLBind($0.rawValue) })
+            let rows = try await sql.raw("""
+                SELECT parent_id, student_id FROM guardianships WHERE parent_id IN \(ids) OR student_id IN \(ids)
+                """).all()
+            for row in rows { result.insert(Guardianship(parent: try row.id("parent_id"), student: try row.id("student_id"))) }
+        }
+        return result
+    }
 }

@@ -51,19 +51,40 @@ extension Store {
             """).first().map(Self.invite(from:))
     }
 
+    /// Invites by id, only those of `organization`.
+    public func invites(_ ids: [InviteID], in organization: OrganizationID) async throws -> [InviteID: Invite] {
+        guard !ids.isEmpty else { return [:] }
+        var result: [InviteID: Invite] = [:]
+        for chunk in ids.chunked(400) {
+            let rows = try await sql.raw("""
+                SELECT \(unsafeRaw: Self.inviteColumns) FROM invites WHERE organization_id = \(bind: organization.rawValue)
+                  AND id IN \(SQLGroupExpression(chunk.map { SQLBind($0.rawValue) }))
+                """).all()
+            for row in rows {
+                let invite = try Self.invite(from: row)
+                result[invite.id] = invite
+            }
+        }
+        return result
+    }
+
     public func invite(tokenHash: String) async throws -> Invite? {
         try await sql.raw("""
             SELECT \(unsafeRaw: Self.inviteColumns) FROM invites WHERE token_hash = \(bind: tokenHash)
             """).first().map(Self.invite(from:))
     }
 
+    /// The SQL form of `Invite.status(at:) == .active`, for the queries that must decide it in the
+    /// database (redeeming atomically, listing, revoking in bulk).
+    static func usable(at now: Date) -> SQLQueryString {
+        "revoked_at IS NULL AND expires_at > \(bind: now.millis) AND (max_uses IS NULL OR use_count < max_uses)"
+    }
+
     /// Invites newest first; with `usableAt`, only those still usable then.
     public func listInvites(of organization: OrganizationID, usableAt: Date?, page: PageRequest) async throws -> Page<Invite> {
         var conditions: [any SQLExpression] = [SQLQueryString("organization_id = \(bind: organization.rawValue)")]
         if let now = usableAt {
-            conditions.append(SQLQueryString("""
-                revoked_at IS NULL AND expires_at > \(bind: now.millis) AND (max_uses IS NULL OR use_count < max_uses)
-                """))
+            conditions.append(Self.usable(at: now))
         }
         let predicate = SQLList(conditions, separator: SQLRaw(" AND "))
         let total = try await sql.raw("SELECT COUNT(*) AS n FROM invites WHERE \(predicate)").first()!.int("n")
@@ -79,8 +100,7 @@ extension Store {
     public func redeemInvite(_ id: InviteID, now: Date) async throws -> Bool {
         try await !sql.raw("""
             UPDATE invites SET use_count = use_count + 1
-            WHERE id = \(bind: id.rawValue) AND revoked_at IS NULL AND expires_at > \(bind: now.millis)
-              AND (max_uses IS NULL OR use_count < max_uses)
+            WHERE id = \(bind: id.rawValue) AND \(Self.usable(at: now))
             RETURNING id
             """).all().isEmpty
     }
@@ -97,8 +117,7 @@ extension Store {
     public func revokeUnusedInvites(of organization: OrganizationID, now: Date) async throws -> [InviteID] {
         try await sql.raw("""
             UPDATE invites SET revoked_at = \(bind: now.millis)
-            WHERE organization_id = \(bind: organization.rawValue) AND revoked_at IS NULL AND use_count = 0
-              AND expires_at > \(bind: now.millis)
+            WHERE organization_id = \(bind: organization.rawValue) AND use_count = 0 AND \(Self.usable(at: now))
             RETURNING id
             """).all().map { try $0.id("id") }
     }

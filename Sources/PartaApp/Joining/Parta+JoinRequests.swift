@@ -316,13 +316,10 @@ extension Parta {
             try JoinRules.checkMatchedPerson(found, for: request)
             person = found
         } else {
-            person = try await store.insertPerson(
-                organization: id, role: request.role, name: request.name, gender: .unspecified, birthDate: request.birthDate,
-                externalID: nil, now: now)
+            person = try await insertPerson(
+                caller, organization: id, role: request.role, name: request.name, gender: .unspecified,
+                birthDate: request.birthDate, externalID: nil, auditDetails: ["join_request": "\(requestID)"], in: store)
             created = true
-            try await apply([.personChanged(person.id)], organization: id, in: store)
-            try await audit(store, caller, .personCreated, organization: id, target: ("roster_person", "\(person.id)"),
-                            details: ["role": person.role.rawValue, "name": person.name.short, "join_request": "\(requestID)"])
         }
 
         switch request.role {
@@ -332,12 +329,9 @@ extension Parta {
             }
         case .parent:
             if let childID {
-                try await requireRole(.student, childID, organization: id, in: store)
-                if try await store.addGuardianship(organization: id, parent: person.id, student: childID, now: now) {
-                    try await apply([.guardianshipChanged(parent: person.id, student: childID)], organization: id, in: store)
-                    try await audit(store, caller, .guardianshipAdded, organization: id, target: ("roster_person", "\(person.id)"),
-                                    details: ["student": "\(childID)", "join_request": "\(requestID)"])
-                }
+                try await addGuardianship(
+                    caller, organization: id, parent: person.id, student: childID, auditDetails: ["join_request": "\(requestID)"],
+                    in: store)
             } else if try await store.children(of: person.id).isEmpty {
                 throw PartaError.invalid(
                     "child_required", "Choose which student is this parent's child.", details: ["field": .string("child_id")])
@@ -347,11 +341,8 @@ extension Parta {
         }
 
         if person.accountID == nil {
-            try await attach(person, to: request.accountID, in: store)
+            try await link(person, to: request.accountID, caller: caller, auditDetails: ["join_request": "\(requestID)"], in: store)
             person.accountID = request.accountID
-            try await apply([.linked(person.id, request.accountID)], organization: id, in: store)
-            try await audit(store, caller, .personLinked, organization: id, target: ("roster_person", "\(person.id)"),
-                            details: ["join_request": "\(requestID)"])
         } else {
             // The applicant was already this person (a parent adding a child): keep the role, verify staff.
             try await store.grantRole(
@@ -383,11 +374,9 @@ extension Parta {
         case .alreadyInClass:
             return
         case .enroll:
-            let (order, _) = try await insertOrder(
-                organization: organization, student: student.id, kind: .enrollment, classID: classID, date: today,
+            _ = try await insertAuditedOrder(
+                caller, organization: organization, student: student.id, kind: .enrollment, classID: classID, date: today,
                 externalID: nil, source: "join_request", in: store)
-            try await audit(store, caller, .orderCreated, organization: organization, target: ("order", "\(order.id)"),
-                            details: ["kind": "enrollment", "student": "\(student.id)", "class": schoolClass.name, "date": today.iso])
         }
     }
 
@@ -400,7 +389,8 @@ extension Parta {
 
     /// Ranks the roster persons a request may be: people of the role with the applicant's surname,
     /// people already linked to the applicant, and for a parent the parents of students with the
-    /// child's name. Persons linked to someone else are never suggested.
+    /// child's name. Persons linked to someone else are never suggested. A fixed number of queries,
+    /// whatever the number of candidates.
     func suggestions(for request: JoinRequest, today: LocalDate, in store: Store) async throws -> Suggestions {
         let org = request.organizationID
         func named(_ name: PersonName, role: RosterRole) async throws -> [RosterPerson] {
@@ -412,36 +402,31 @@ extension Parta {
         }
         var persons = try await named(request.name, role: request.role)
         persons += try await store.persons(linkedTo: request.accountID).filter { $0.organizationID == org && $0.role == request.role }
-        var childCandidates: [PersonMatcher.Candidate] = []
+        var namedChildren: [RosterPerson] = []
         if request.role == .parent, let childName = request.childName {
-            let students = try await named(childName, role: .student)
-            let periods = try await store.enrollmentPeriods(of: students.map(\.id))
-            childCandidates = students.map { student in
-                PersonMatcher.Candidate(person: student, classID: periods[student.id]?.first { $0.contains(today) }?.classID)
-            }
-            for student in students {
-                let parents = try await store.persons(try await store.parents(of: student.id), in: org)
-                persons += parents.values
-            }
+            namedChildren = try await named(childName, role: .student)
+            let theirParents = try await store.guardianships(involving: namedChildren.map(\.id)).map(\.parent)
+            persons += try await store.persons(Array(Set(theirParents)), in: org).values
         }
         var seen = Set<RosterPersonID>()
         persons = persons.filter { person in
             person.active && (person.accountID == nil || person.accountID == request.accountID) && seen.insert(person.id).inserted
         }
-        var candidates: [PersonMatcher.Candidate] = []
-        let periods = try await store.enrollmentPeriods(of: persons.filter { $0.role == .student }.map(\.id))
-        for person in persons {
-            var children: [PersonMatcher.Candidate.Child] = []
-            if person.role == .parent {
-                let kids = try await store.persons(try await store.children(of: person.id), in: org).values
-                let kidPeriods = try await store.enrollmentPeriods(of: kids.map(\.id))
-                children = kids.map { kid in
-                    .init(name: kid.name, classID: kidPeriods[kid.id]?.first { $0.contains(today) }?.classID)
-                }
-            }
-            candidates.append(PersonMatcher.Candidate(
-                person: person, classID: periods[person.id]?.first { $0.contains(today) }?.classID, children: children))
+        // Everything the candidates need in a handful of queries: children of parents, and the
+        // class today of every student involved.
+        let guardianships = try await store.guardianships(involving: persons.filter { $0.role == .parent }.map(\.id))
+        let childrenByParent = Dictionary(grouping: guardianships, by: \.parent).mapValues { $0.map(\.student) }
+        let children = try await store.persons(Array(Set(guardianships.map(\.student))), in: org)
+        let studentIDs = persons.filter { $0.role == .student }.map(\.id) + namedChildren.map(\.id) + Array(children.keys)
+        let periods = try await store.enrollmentPeriods(of: Array(Set(studentIDs)))
+        func classToday(_ id: RosterPersonID) -> ClassID? { periods[id]?.first { $0.contains(today) }?.classID }
+
+        let candidates = persons.map { person in
+            PersonMatcher.Candidate(
+                person: person, classID: classToday(person.id),
+                children: (childrenByParent[person.id] ?? []).compactMap { children[$0] }.map { .init(name: $0.name, classID: classToday($0.id)) })
         }
+        let childCandidates = namedChildren.map { PersonMatcher.Candidate(person: $0, classID: classToday($0.id)) }
         let query = PersonMatcher.Query(
             name: request.name, birthDate: request.birthDate, classID: request.classID, childName: request.childName)
         let ranked = PersonMatcher.rank(query, candidates)
@@ -462,21 +447,22 @@ extension Parta {
             children: views(rankedChildren, childCandidates))
     }
 
+    /// Views of requests with their organization, class, invite note and person: a few queries per
+    /// organization, not per request.
     func joinRequestViews(_ requests: [JoinRequest], in store: Store) async throws -> [JoinRequestView] {
-        var summaries: [OrganizationID: OrganizationSummary] = [:]
-        var classes: [OrganizationID: [ClassID: String]] = [:]
-        var views: [JoinRequestView] = []
-        for request in requests {
-            let org = request.organizationID
-            if summaries[org] == nil { summaries[org] = try await summary(of: org, in: store) }
-            if classes[org] == nil { classes[org] = try await classNames(of: org, in: store) }
-            guard let summary = summaries[org] else { continue }
-            let note = try await request.inviteID.asyncMap { try await store.invite($0, in: org)?.note } ?? nil
-            let person = try await request.personID.asyncMap { try await store.person($0, in: org) } ?? nil
-            views.append(JoinRequestView(
-                request: request, organization: summary, className: request.classID.flatMap { classes[org]?[$0] },
-                inviteNote: note.flatMap { $0.isEmpty ? nil : $0 }, person: person))
+        var views: [JoinRequestID: JoinRequestView] = [:]
+        for (org, group) in Dictionary(grouping: requests, by: \.organizationID) {
+            guard let summary = try await summary(of: org, in: store) else { continue }
+            let classes = try await classNames(of: org, in: store)
+            let invites = try await store.invites(Array(Set(group.compactMap(\.inviteID))), in: org)
+            let persons = try await store.persons(Array(Set(group.compactMap(\.personID))), in: org)
+            for request in group {
+                let note = request.inviteID.flatMap { invites[$0]?.note }
+                views[request.id] = JoinRequestView(
+                    request: request, organization: summary, className: request.classID.flatMap { classes[$0] },
+                    inviteNote: note.flatMap { $0.isEmpty ? nil : $0 }, person: request.personID.flatMap { persons[$0] })
+            }
         }
-        return views
+        return requests.compactMap { views[$0.id] }
     }
 }

@@ -83,9 +83,7 @@ extension Parta {
             guard try await store.useLinkCode(stored.id, by: account, now: clock.now()) else {
                 throw PartaError.conflict("link_code_used", "This link code was already used. Ask the school for a new one.")
             }
-            try await attach(person, to: account, in: store)
-            try await apply([.linked(person.id, account)], organization: person.organizationID, in: store)
-            try await audit(store, caller, .personLinked, organization: person.organizationID, target: ("roster_person", "\(person.id)"))
+            try await link(person, to: account, caller: caller, in: store)
             var linked = person
             linked.accountID = account
             guard let organization = try await summary(of: person.organizationID, in: store) else {
@@ -119,6 +117,16 @@ extension Parta {
             }
             return links
         }
+    }
+
+    /// Links a person to an account with its roster event and audit entry (link codes, join requests).
+    func link(
+        _ person: RosterPerson, to account: AccountID, caller: Caller, auditDetails: [String: String] = [:], in store: Store
+    ) async throws {
+        try await attach(person, to: account, in: store)
+        try await apply([.linked(person.id, account)], organization: person.organizationID, in: store)
+        try await audit(store, caller, .personLinked, organization: person.organizationID,
+                        target: ("roster_person", "\(person.id)"), details: auditDetails)
     }
 
     /// Links a person and gives the account the person's role in the organization.

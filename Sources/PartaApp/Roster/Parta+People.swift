@@ -12,14 +12,25 @@ extension Parta {
             if let externalID, try await store.person(externalID: externalID, in: organization) != nil {
                 throw Self.externalIDTaken(externalID)
             }
-            let person = try await store.insertPerson(
-                organization: organization, role: input.role, name: name, gender: input.gender, birthDate: input.birthDate,
-                externalID: externalID, now: clock.now())
-            try await apply([.personChanged(person.id)], organization: organization, in: store)
-            try await audit(store, caller, .personCreated, organization: organization, target: ("roster_person", "\(person.id)"),
-                            details: ["role": person.role.rawValue, "name": name.short])
+            let person = try await insertPerson(
+                caller, organization: organization, role: input.role, name: name, gender: input.gender,
+                birthDate: input.birthDate, externalID: externalID, in: store)
             return try await details(of: person, organization: org, in: store)
         }
+    }
+
+    /// Inserts a checked person, records the roster event and audits it (the API, join requests).
+    func insertPerson(
+        _ caller: Caller, organization: OrganizationID, role: RosterRole, name: PersonName, gender: Gender,
+        birthDate: LocalDate?, externalID: String?, auditDetails: [String: String] = [:], in store: Store
+    ) async throws -> RosterPerson {
+        let person = try await store.insertPerson(
+            organization: organization, role: role, name: name, gender: gender, birthDate: birthDate,
+            externalID: externalID, now: clock.now())
+        try await apply([.personChanged(person.id)], organization: organization, in: store)
+        try await audit(store, caller, .personCreated, organization: organization, target: ("roster_person", "\(person.id)"),
+                        details: auditDetails.merging(["role": role.rawValue, "name": name.short]) { _, new in new })
+        return person
     }
 
     public func person(_ caller: Caller, organization: OrganizationID, id: RosterPersonID) async throws -> PersonDetails {
@@ -144,12 +155,21 @@ extension Parta {
         try await database.write { store in
             try await rosterAccess(caller, organization, write: true, in: store)
             try await requireRole(.parent, parent, organization: organization, in: store)
-            try await requireRole(.student, student, organization: organization, in: store)
-            guard try await store.addGuardianship(organization: organization, parent: parent, student: student, now: clock.now()) else { return }
-            try await apply([.guardianshipChanged(parent: parent, student: student)], organization: organization, in: store)
-            try await audit(store, caller, .guardianshipAdded, organization: organization, target: ("roster_person", "\(parent)"),
-                            details: ["student": "\(student)"])
+            try await addGuardianship(caller, organization: organization, parent: parent, student: student, in: store)
         }
+    }
+
+    /// Links a parent to a student (roles already checked), with its roster event and audit entry;
+    /// an existing link changes nothing.
+    func addGuardianship(
+        _ caller: Caller, organization: OrganizationID, parent: RosterPersonID, student: RosterPersonID,
+        auditDetails: [String: String] = [:], in store: Store
+    ) async throws {
+        try await requireRole(.student, student, organization: organization, in: store)
+        guard try await store.addGuardianship(organization: organization, parent: parent, student: student, now: clock.now()) else { return }
+        try await apply([.guardianshipChanged(parent: parent, student: student)], organization: organization, in: store)
+        try await audit(store, caller, .guardianshipAdded, organization: organization, target: ("roster_person", "\(parent)"),
+                        details: auditDetails.merging(["student": "\(student)"]) { _, new in new })
     }
 
     public func removeGuardianship(_ caller: Caller, organization: OrganizationID, parent: RosterPersonID, student: RosterPersonID) async throws {

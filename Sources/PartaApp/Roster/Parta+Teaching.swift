@@ -136,13 +136,23 @@ extension Parta {
         return try await database.write { store in
             try await rosterAccess(caller, organization, write: true, in: store)
             try await store.lock("roster.student:\(student)")
-            let (order, view) = try await insertOrder(
-                organization: organization, student: student, kind: kind, classID: classID, date: date,
+            return try await insertAuditedOrder(
+                caller, organization: organization, student: student, kind: kind, classID: classID, date: date,
                 externalID: externalID, source: source, in: store)
-            try await audit(store, caller, .orderCreated, organization: organization, target: ("order", "\(order.id)"),
-                            details: ["kind": kind.rawValue, "student": "\(student)", "class": view.schoolClass.name, "date": date.iso])
-            return view
         }
+    }
+
+    /// `insertOrder` with its audit entry, for a person's action (the API, accepting a join request).
+    func insertAuditedOrder(
+        _ caller: Caller, organization: OrganizationID, student: RosterPersonID, kind: MovementOrder.Kind, classID: ClassID,
+        date: LocalDate, externalID: String?, source: String, in store: Store
+    ) async throws -> OrderView {
+        let (order, view) = try await insertOrder(
+            organization: organization, student: student, kind: kind, classID: classID, date: date,
+            externalID: externalID, source: source, in: store)
+        try await audit(store, caller, .orderCreated, organization: organization, target: ("order", "\(order.id)"),
+                        details: ["kind": kind.rawValue, "student": "\(student)", "class": view.schoolClass.name, "date": date.iso])
+        return view
     }
 
     /// The checked insertion shared by the API, imports and the integration.
