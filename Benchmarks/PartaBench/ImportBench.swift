@@ -15,9 +15,8 @@ struct OneRosterImport: AsyncParsableCommand {
     @Option(help: "postgres://… to measure on PostgreSQL instead of SQLite.") var databaseURL: String?
 
     func run() async throws {
-        var logger = Logger(label: "bench")
-        logger.logLevel = .error
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parta-bench-\(UUID().uuidString)")
+        let logger = benchLogger()
+        let directory = scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         var config = ServerConfig()
         config.dataDirectory = directory.path

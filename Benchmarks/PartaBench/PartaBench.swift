@@ -40,6 +40,18 @@ func bench(_ name: String, _ value: Double, _ unit: String) {
     FileHandle.standardOutput.write(Data("BENCH \(name) \(String(format: "%.1f", value)) \(unit)\n".utf8))
 }
 
+/// A logger that speaks only of errors, so that it never disturbs a measurement.
+func benchLogger() -> Logger {
+    var logger = Logger(label: "bench")
+    logger.logLevel = .error
+    return logger
+}
+
+/// A fresh data directory under the system's temporary directory; the caller removes it.
+func scratchDirectory() -> URL {
+    FileManager.default.temporaryDirectory.appendingPathComponent("parta-bench-\(UUID().uuidString)")
+}
+
 func freePort() -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
@@ -76,7 +88,7 @@ struct Startup: AsyncParsableCommand {
         }
         var samples: [Double] = []
         for _ in 0..<runs {
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parta-bench-\(UUID().uuidString)")
+            let directory = scratchDirectory()
             defer { try? FileManager.default.removeItem(at: directory) }
             let port = freePort()
             let process = Process()
@@ -130,9 +142,8 @@ struct SignIn: AsyncParsableCommand {
     @Option(help: "postgres://… to measure on PostgreSQL instead of SQLite.") var databaseURL: String?
 
     func run() async throws {
-        var logger = Logger(label: "bench")
-        logger.logLevel = .error
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parta-bench-\(UUID().uuidString)")
+        let logger = benchLogger()
+        let directory = scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         var config = ServerConfig()
         config.port = freePort()

@@ -67,12 +67,8 @@ struct JoiningRoutes {
         if body.expiresAt != nil, body.expiresInDays != nil {
             throw PartaError.invalid("invalid_expiry", "Give either expires_at or expires_in_days, not both.")
         }
-        let expiresAt = try body.expiresAt ?? body.expiresInDays.map { days throws(PartaError) in
-            guard (1...90).contains(days) else {
-                throw PartaError.invalid("invalid_expiry", "An invite lasts between 1 and 90 days.", details: ["field": .string("expires_in_days")])
-            }
-            return parta.clock.now().addingTimeInterval(TimeInterval(days) * 86_400)
-        }
+        // The range of lifetimes is the domain's rule (InviteRules.terms); days are only converted here.
+        let expiresAt = body.expiresAt ?? body.expiresInDays.map { parta.clock.now().addingTimeInterval(TimeInterval($0) * 86_400) }
         let limit: InviteUseLimit = switch body.maxUses {
         case nil: .default
         case .some(let nullable): nullable.value.map(InviteUseLimit.limited) ?? .unlimited

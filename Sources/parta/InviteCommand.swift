@@ -17,7 +17,7 @@ struct InviteCommand: AsyncParsableCommand {
         @Option(help: "teacher, employee, student or parent.") var role: String
         @Option(name: .customLong("class"), help: "For students and parents: the class, e.g. 10А (the newest school year's).")
         var className: String?
-        @Option(help: "Days the invite stays valid (1–90).") var days: Int = 7
+        @Option(help: "Days the invite stays valid (up to 90).") var days: Int = 7
         @Option(help: "How many people may use it (default: one for staff, unlimited for classes).") var maxUses: Int?
         @Flag(help: "Any number of people may use it.") var unlimited = false
         @Option(help: "A note for the list, e.g. «Родители 10А».") var note: String?
@@ -26,7 +26,6 @@ struct InviteCommand: AsyncParsableCommand {
         @Option(help: "Write the QR code as SVG here.") var svg: String?
 
         func validate() throws {
-            guard (1...90).contains(days) else { throw ValidationError("--days is between 1 and 90.") }
             if unlimited, maxUses != nil { throw ValidationError("Give either --max-uses or --unlimited.") }
         }
 
