@@ -1,0 +1,113 @@
+/// Managing chats (SPEC §5).
+public enum ChatAction: String, Sendable, CaseIterable {
+    /// Create the missing roster chats and bring existing ones to the roster.
+    case initialize
+    case create
+    case rename
+    case delete
+    case addMembers = "add_members"
+    case removeMembers = "remove_members"
+    /// Make or unmake chat admins.
+    case changeAdmins = "change_admins"
+}
+
+/// Who acts, as far as chats care: the organization's administrator, the classes they lead as
+/// homeroom teacher, and what they teach.
+public struct ChatActor: Sendable, Equatable {
+    public struct Teaching: Hashable, Sendable {
+        public var classID: ClassID
+        public var subjectID: SubjectID
+
+        public init(classID: ClassID, subjectID: SubjectID) {
+            self.classID = classID
+            self.subjectID = subjectID
+        }
+    }
+
+    /// The organization's administrator (or the server's own command line).
+    public var isAdministrator: Bool
+    public var homeroomClasses: Set<ClassID>
+    public var teaching: Set<Teaching>
+
+    public init(isAdministrator: Bool = false, homeroomClasses: Set<ClassID> = [], teaching: Set<Teaching> = []) {
+        self.isAdministrator = isAdministrator
+        self.homeroomClasses = homeroomClasses
+        self.teaching = teaching
+    }
+}
+
+/// The chat acted on (or, for `create`, the chat to be created).
+public struct ChatTarget: Sendable, Equatable {
+    public var kind: ChatKind
+    public var classID: ClassID?
+    public var subjectID: SubjectID?
+    /// The actor is an admin of this chat.
+    public var actorIsChatAdmin: Bool
+
+    public init(kind: ChatKind, classID: ClassID? = nil, subjectID: SubjectID? = nil, actorIsChatAdmin: Bool = false) {
+        self.kind = kind
+        self.classID = classID
+        self.subjectID = subjectID
+        self.actorIsChatAdmin = actorIsChatAdmin
+    }
+}
+
+/// Whom an actor may add to a chat.
+public enum AdditionLimit: Sendable, Equatable {
+    case anyone
+    /// Only students who take one of the actor's subjects (a subject teacher managing a subject chat).
+    case studentsTaught
+}
+
+/// The permission table of SPEC §5, one function, table-tested.
+public enum ChatPermissions {
+    public static func decide(_ actor: ChatActor, _ action: ChatAction, _ chat: ChatTarget) -> Decision {
+        if actor.isAdministrator { return .allowed }
+        if action == .initialize {
+            return .denied("Only the organization's administrators initialize chats.")
+        }
+        if leadsClass(actor, chat) || teachesSubject(actor, chat) { return .allowed }
+        switch action {
+        case .addMembers, .removeMembers, .changeAdmins:
+            return chat.actorIsChatAdmin
+                ? .allowed
+                : .denied("Only the chat's admins, the class's homeroom teacher and the organization's administrators manage its members.")
+        case .create:
+            return .denied(
+                "Homeroom teachers create the class, parents and subject chats of their class, subject teachers the chats of what they teach; other chats are created by the organization's administrators.")
+        case .rename, .delete:
+            return .denied(
+                "Only the organization's administrators, the class's homeroom teacher and (for subject chats) its subject teacher rename or delete a chat.")
+        case .initialize:
+            return .denied("Only the organization's administrators initialize chats.")
+        }
+    }
+
+    /// Whom `actor` may add once `decide` allowed `addMembers`: a subject teacher who is neither
+    /// the class's homeroom teacher nor a chat admin adds only students they teach.
+    public static func additionLimit(_ actor: ChatActor, _ chat: ChatTarget) -> AdditionLimit {
+        if actor.isAdministrator || leadsClass(actor, chat) || chat.actorIsChatAdmin { return .anyone }
+        return teachesSubject(actor, chat) ? .studentsTaught : .anyone
+    }
+
+    /// Refuses additions outside the limit, naming the first person refused.
+    public static func checkAdditions(
+        _ limit: AdditionLimit, _ candidates: [(id: RosterPersonID, name: String, taught: Bool)]
+    ) throws(PartaError) {
+        guard limit == .studentsTaught, let refused = candidates.first(where: { !$0.taught }) else { return }
+        throw PartaError.forbidden(
+            "A subject teacher adds only students who take their subjects; \(refused.name) does not.")
+    }
+
+    /// A homeroom teacher manages the class, parents and subject chats of their own class.
+    static func leadsClass(_ actor: ChatActor, _ chat: ChatTarget) -> Bool {
+        guard let c = chat.classID, [.classChat, .parents, .subject].contains(chat.kind) else { return false }
+        return actor.homeroomClasses.contains(c)
+    }
+
+    /// A subject teacher manages the subject chats of what they teach in that class.
+    static func teachesSubject(_ actor: ChatActor, _ chat: ChatTarget) -> Bool {
+        guard chat.kind == .subject, let c = chat.classID, let s = chat.subjectID else { return false }
+        return actor.teaching.contains(.init(classID: c, subjectID: s))
+    }
+}
