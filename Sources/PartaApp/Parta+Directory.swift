@@ -125,6 +125,7 @@ extension Parta {
                                     target: ("account", "\(grant.accountID)"), details: ["replaced_by": "\(account.id)"])
                 }
             }
+            try await administratorsChanged(id, in: store)
             return try await administrators(of: id, in: store)
         }
     }
@@ -142,6 +143,7 @@ extension Parta {
                 try await audit(store, caller, .administratorGranted, organization: id, target: ("account", "\(account)"),
                                 details: ["name": target.name.full])
             }
+            try await administratorsChanged(id, in: store)
             return try await administrators(of: id, in: store)
         }
     }
@@ -157,8 +159,15 @@ extension Parta {
             try LastHolderRule.checkAdministratorRemoval(account, administrators: admins)
             try await store.revokeRole(.administrator, from: account, in: id)
             try await audit(store, caller, .administratorRevoked, organization: id, target: ("account", "\(account)"))
+            try await administratorsChanged(id, in: store)
             return try await administrators(of: id, in: store)
         }
+    }
+
+    /// The staff room's admins are the organization's administrators: they follow every change.
+    func administratorsChanged(_ id: OrganizationID, in store: Store) async throws {
+        guard let organization = try await store.organization(id) else { return }
+        _ = try await syncChats(ChatScope(staffRoom: true), organization: organization, creation: .automatic, in: store)
     }
 
     func administrators(of id: OrganizationID, in store: Store) async throws -> [PersonRef] {

@@ -41,6 +41,14 @@ public enum AuditAction: String, Sendable, Codable, CaseIterable {
     case joinRequestWithdrawn = "joining.request_withdrawn"
     case joinRequestAccepted = "joining.request_accepted"
     case joinRequestRejected = "joining.request_rejected"
+    case chatsInitialized = "chats.initialized"
+    case chatCreated = "chats.created"
+    case chatRenamed = "chats.renamed"
+    case chatDeleted = "chats.deleted"
+    case chatMembersAdded = "chats.members_added"
+    case chatMembersRemoved = "chats.members_removed"
+    case chatAdminGranted = "chats.admin_granted"
+    case chatAdminRevoked = "chats.admin_revoked"
 }
 
 /// One line of the audit log: who did what to what, when and from where.

@@ -35,11 +35,20 @@ public enum SearchText {
 
     /// A SQL `LIKE` pattern matching `word` anywhere, with `\` escaping `%`, `_` and `\`.
     public static func containsPattern(_ word: String) -> String {
+        "%" + escapeLike(word) + "%"
+    }
+
+    /// A SQL `LIKE` pattern matching text that starts with `word` (a surname in a folded full name).
+    public static func prefixPattern(_ word: String) -> String {
+        escapeLike(word) + "%"
+    }
+
+    static func escapeLike(_ word: String) -> String {
         var escaped = ""
         for character in word {
             if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
             escaped.append(character)
         }
-        return "%" + escaped + "%"
+        return escaped
     }
 }

@@ -45,7 +45,7 @@ extension Store {
     /// Assignments with their group students, filtered by class, teacher or subject.
     public func assignments(
         of organization: OrganizationID, classID: ClassID? = nil, teacher: RosterPersonID? = nil, subject: SubjectID? = nil,
-        ids: [AssignmentID]? = nil
+        ids: [AssignmentID]? = nil, classIDs: Set<ClassID>? = nil
     ) async throws -> [TeachingAssignment] {
         var conditions: [any SQLExpression] = [SQLQueryString("organization_id = \(bind: organization.rawValue)")]
         if let classID { conditions.append(SQLQueryString("class_id = \(bind: classID.rawValue)")) }
@@ -54,6 +54,10 @@ extension Store {
         if let ids {
             guard !ids.isEmpty else { return [] }
             conditions.append(SQLQueryString("id IN \(SQLGroupExpression(ids.map { SQLBind($0.rawValue) }))"))
+        }
+        if let classIDs {
+            guard !classIDs.isEmpty else { return [] }
+            conditions.append(SQLQueryString("class_id IN \(Self.ids(classIDs.sorted()))"))
         }
         let predicate = SQLList(conditions, separator: SQLRaw(" AND "))
         let rows = try await sql.raw("""

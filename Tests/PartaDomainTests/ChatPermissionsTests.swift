@@ -77,13 +77,14 @@ struct ChatPermissionsTests {
         if case .denied(let rule) = decision { #expect(!rule.isEmpty) }
     }
 
-    @Test("a subject teacher adds only students they teach; a homeroom teacher or chat admin anyone")
+    @Test("a subject teacher adds only students they teach, even as chat admin; a homeroom teacher or other chat admin anyone")
     func additionLimits() throws {
         let kraeved10A = Which.kraeved10A.target(chatAdmin: false)
         #expect(ChatPermissions.additionLimit(Who.kraevedTeacher.actor, kraeved10A) == .studentsTaught)
         #expect(ChatPermissions.additionLimit(Who.homeroom10A.actor, kraeved10A) == .anyone)
         #expect(ChatPermissions.additionLimit(Who.administrator.actor, kraeved10A) == .anyone)
-        #expect(ChatPermissions.additionLimit(Who.kraevedTeacher.actor, Which.kraeved10A.target(chatAdmin: true)) == .anyone)
+        #expect(ChatPermissions.additionLimit(Who.kraevedTeacher.actor, Which.kraeved10A.target(chatAdmin: true)) == .studentsTaught)
+        #expect(ChatPermissions.additionLimit(Who.chatAdmin.actor, Which.kraeved10A.target(chatAdmin: true)) == .anyone)
 
         let taught = (id: RosterPersonID(1), name: "Ким А.", taught: true)
         let other = (id: RosterPersonID(2), name: "Ли Б.", taught: false)

@@ -222,6 +222,14 @@ struct MembershipPlannerTests {
         #expect(Set(gone.applied(to: after).map(\.member)) == [.person(Self.p1), .person(Self.s2), .account(Self.admin)])
     }
 
+    @Test("someone a person removed by hand is not brought back by the roster")
+    func excluded() {
+        let desired = Self.chats(Self.roster())[.classChat(Self.c10A)]!
+        let current = Self.members(of: desired).filter { $0.member != .person(Self.s3) }
+        #expect(MembershipPlanner.plan(desired, current: current, excluded: [.person(Self.s3)]).isEmpty)
+        #expect(MembershipPlanner.plan(desired, current: current).add == [.person(Self.s3)])
+    }
+
     @Test("an admin a person unmade is not made admin again by the roster")
     func declinedAdmin() {
         let desired = Self.chats(Self.roster())[.classChat(Self.c10A)]!

@@ -28,9 +28,13 @@ extension Parta {
         return found
     }
 
-    /// Records what changed, in the transaction of the change. (The chats follow from these.)
+    /// Records what changed and brings the chats it touches to the roster, in the transaction of
+    /// the change.
     func apply(_ events: [RosterEvent], organization: OrganizationID, in store: Store) async throws {
         try await store.appendRosterEvents(events, organization: organization, now: clock.now())
+        let scope = ChatScope.affected(by: events)
+        guard !scope.isEmpty, let found = try await store.organization(organization) else { return }
+        _ = try await syncChats(scope, organization: found, creation: .automatic, in: store)
     }
 
     /// Rewrites a student's derived enrollment periods from their orders; returns the classes whose
@@ -290,6 +294,11 @@ extension Parta {
             guard try await store.classReferences(id) == 0 else {
                 throw PartaError.conflict(
                     "class_in_use", "Class \(found.name) has orders or teaching assignments; it stays in the records.")
+            }
+            // A class without orders or assignments goes with the chats the roster made for it.
+            for chat in try await store.rosterChats(of: organization, classes: [id], staffRoom: false).live.values {
+                try await store.deleteChat(chat.id, now: clock.now())
+                try await recordChatEvent(chat.id, "chat_deleted", ChatEventPayload.deleted(), organization: organization, in: store)
             }
             try await store.deleteClass(id)
             try await apply([.classChanged(id)], organization: organization, in: store)

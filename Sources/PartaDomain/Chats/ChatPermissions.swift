@@ -83,10 +83,11 @@ public enum ChatPermissions {
         }
     }
 
-    /// Whom `actor` may add once `decide` allowed `addMembers`: a subject teacher who is neither
-    /// the class's homeroom teacher nor a chat admin adds only students they teach.
+    /// Whom `actor` may add once `decide` allowed `addMembers`: in the subject chat of what they
+    /// teach, a subject teacher who is not the class's homeroom teacher adds only students they
+    /// teach — also as that chat's admin, which the roster makes them.
     public static func additionLimit(_ actor: ChatActor, _ chat: ChatTarget) -> AdditionLimit {
-        if actor.isAdministrator || leadsClass(actor, chat) || chat.actorIsChatAdmin { return .anyone }
+        if actor.isAdministrator || leadsClass(actor, chat) { return .anyone }
         return teachesSubject(actor, chat) ? .studentsTaught : .anyone
     }
 

@@ -191,9 +191,10 @@ public enum MembershipPlanner {
 
     /// How to bring a chat's members from `current` to `desired` (`nil`: the roster wants nobody
     /// there any more). Only roster-sourced members leave; hand-added ones stay until a person
-    /// removes them; an admin a person declined is not made admin again.
-    public static func plan(_ desired: DesiredChat?, current: [ChatMembership]) -> MembershipPlan {
-        let wanted = desired?.members ?? []
+    /// removes them; people a person removed (`excluded`) are not brought back by the roster; an
+    /// admin a person declined is not made admin again.
+    public static func plan(_ desired: DesiredChat?, current: [ChatMembership], excluded: Set<ChatMemberRef> = []) -> MembershipPlan {
+        let wanted = (desired?.members ?? []).subtracting(excluded)
         let wantedAdmins = desired?.admins ?? []
         var plan = MembershipPlan()
         var present = Set<ChatMemberRef>()

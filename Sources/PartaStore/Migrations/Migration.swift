@@ -35,6 +35,7 @@ public enum Migrations {
         .v1Foundation,
         .v2Roster,
         .v3Joining,
+        .v4Chats,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }

@@ -1,0 +1,280 @@
+public import Foundation
+public import PartaDomain
+public import PartaStore
+
+/// What bringing chats to the roster did (or, for a dry run, would do), per chat type.
+public struct ChatSyncReport: Sendable, Equatable {
+    public struct Counts: Sendable, Equatable {
+        public var chatsCreated = 0
+        public var chatsRenamed = 0
+        public var membersAdded = 0
+        public var membersRemoved = 0
+        public var adminChanges = 0
+
+        public init() {}
+
+        public var isEmpty: Bool { self == Counts() }
+
+        mutating func add(_ other: Counts) {
+            chatsCreated += other.chatsCreated
+            chatsRenamed += other.chatsRenamed
+            membersAdded += other.membersAdded
+            membersRemoved += other.membersRemoved
+            adminChanges += other.adminChanges
+        }
+    }
+
+    public var byKind: [ChatKind: Counts] = [:]
+    public var dryRun = false
+
+    public init() {}
+
+    public var total: Counts {
+        var total = Counts()
+        for counts in byKind.values { total.add(counts) }
+        return total
+    }
+}
+
+/// Which missing roster chats a sync may create.
+enum ChatCreation: Equatable {
+    /// Only bring existing chats to the roster.
+    case none
+    /// Create what the roster now calls for, except chats a person deleted.
+    case automatic
+    /// Create every missing chat of these kinds, deleted ones included, and touch only these kinds.
+    case initialize(Set<ChatKind>)
+}
+
+/// Keeping chats in step with the roster: every roster change calls `syncChats` for the chats it
+/// touches, in the transaction of the change; "initialize chats" calls it for the whole school.
+extension Parta {
+    static let chatLockKey = "chats:"
+
+    /// Brings the chats of `scope` to the roster on the organization's today.
+    func syncChats(
+        _ scope: ChatScope, organization: Organization, creation: ChatCreation, dryRun: Bool = false, in store: Store
+    ) async throws -> ChatSyncReport {
+        var report = ChatSyncReport()
+        report.dryRun = dryRun
+        let org = organization.id
+        let now = clock.now()
+        if !dryRun { try await store.lock(Self.chatLockKey + "\(org)") }
+        if !dryRun { try await followLinks(scope.links, organization: org, now: now, in: store) }
+
+        // The classes whose chats are affected.
+        var classIDs = scope.classes
+        let initializing: Set<ChatKind>?
+        if case .initialize(let kinds) = creation {
+            initializing = kinds
+            classIDs.formUnion(try await store.classes(of: org).map(\.id))
+        } else {
+            initializing = nil
+            classIDs.formUnion(try await store.classesTouching(scope.persons))
+            classIDs.formUnion(try await store.classes(withSubjectChats: scope.subjects, in: org))
+        }
+        let withStaffRoom = initializing.map { $0.contains(.staffRoom) } ?? scope.staffRoom
+        guard !classIDs.isEmpty || withStaffRoom else { return report }
+
+        let roster = try await chatRoster(organization, classes: classIDs, staffRoom: withStaffRoom, in: store)
+        var desired = MembershipPlanner.desiredChats(roster)
+        if let initializing { desired = desired.filter { initializing.contains($0.key.kind) } }
+        let existing = try await store.rosterChats(of: org, classes: classIDs, staffRoom: withStaffRoom)
+
+        // Pair every desired chat with its chat (existing, to create, or skipped) and every existing
+        // chat in scope that the roster no longer wants with `nil`.
+        var work: [(chat: Chat?, key: RosterChatKey, desired: DesiredChat?)] = []
+        var wantedKeys = Set<RosterChatKey>()
+        for chat in desired {
+            wantedKeys.insert(chat.key)
+            if let found = existing.live[chat.key] {
+                work.append((found, chat.key, chat))
+            } else if creation == .automatic && !existing.dismissed.contains(chat.key) || initializing != nil {
+                work.append((nil, chat.key, chat))
+            }
+        }
+        for (key, chat) in existing.live where !wantedKeys.contains(key) {
+            if let initializing, !initializing.contains(key.kind) { continue }
+            work.append((chat, key, nil))
+        }
+        work.sort { $0.key < $1.key }
+
+        let chatIDs = work.compactMap(\.chat?.id)
+        let current = try await store.memberships(of: chatIDs)
+        let excluded = try await store.exclusions(of: chatIDs)
+        var inserts: [(chat: ChatID, membership: ChatMembership, account: AccountID?)] = []
+        var events: [(chat: ChatID, kind: String, payload: String)] = []
+
+        for item in work {
+            var counts = ChatSyncReport.Counts()
+            var chat = item.chat
+            if chat == nil, let wanted = item.desired {
+                counts.chatsCreated = 1
+                if !dryRun {
+                    chat = try await store.insertChat(
+                        organization: org, kind: item.key.kind, name: wanted.name, rosterKey: item.key, classID: item.key.classID,
+                        subjectID: item.key.subjectID, group: item.key.group, schoolYearID: wanted.schoolYearID, createdBy: nil, now: now)
+                    events.append((chat!.id, "chat_created", ChatEventPayload.created(name: wanted.name, kind: item.key.kind)))
+                }
+            } else if let existingChat = chat, let wanted = item.desired, !existingChat.nameEdited, existingChat.name != wanted.name {
+                counts.chatsRenamed = 1
+                if !dryRun {
+                    try await store.renameChat(existingChat.id, name: wanted.name, edited: false, now: now)
+                    events.append((existingChat.id, "chat_renamed", ChatEventPayload.renamed(wanted.name)))
+                }
+            }
+            let rows = chat.flatMap { current[$0.id] } ?? []
+            let plan = MembershipPlanner.plan(item.desired, current: rows, excluded: chat.flatMap { excluded[$0.id] } ?? [])
+            counts.membersAdded = plan.add.count
+            counts.membersRemoved = plan.remove.count
+            counts.adminChanges = plan.grantAdmin.count + plan.revokeAdmin.count
+            report.byKind[item.key.kind, default: .init()].add(counts)
+            guard !dryRun, let chat, !plan.isEmpty else { continue }
+
+            let added = Set(plan.add)
+            for ref in plan.add {
+                let admin: ChatAdminMark = plan.grantAdmin.contains(ref) ? .roster : .none
+                inserts.append((chat.id, ChatMembership(member: ref, viaRoster: true, viaHand: false, admin: admin),
+                                ref.personID.flatMap { roster.persons[$0]?.accountID }))
+            }
+            try await store.deleteMemberships(chat: chat.id, plan.remove)
+            try await store.updateMemberships(chat: chat.id, plan.adopt, viaRoster: true)
+            try await store.updateMemberships(chat: chat.id, plan.release, viaRoster: false)
+            try await store.updateMemberships(chat: chat.id, plan.grantAdmin.filter { !added.contains($0) }, admin: .roster)
+            try await store.updateMemberships(chat: chat.id, plan.revokeAdmin, admin: ChatAdminMark.none)
+            events.append((chat.id, "members_changed", ChatEventPayload.membersChanged(
+                added: plan.add, removed: plan.remove, adminsGranted: plan.grantAdmin, adminsRevoked: plan.revokeAdmin)))
+        }
+        if !dryRun {
+            try await store.insertMemberships(inserts, now: now)
+            try await store.appendChatEvents(events, organization: org, now: now)
+        }
+        return report
+    }
+
+    /// The roster the planner needs for some classes and, optionally, the staff room.
+    func chatRoster(_ organization: Organization, classes classIDs: Set<ClassID>, staffRoom: Bool, in store: Store) async throws -> ChatRoster {
+        let org = organization.id
+        let classes = try await store.classes(classIDs, in: org)
+        let periods = try await store.enrollmentPeriods(ofClasses: classIDs)
+        let guardianships = try await store.guardianships(involving: Array(periods.keys))
+        let assignments = try await store.assignments(of: org, classIDs: classIDs)
+        var staff: ChatRoster.StaffRoom?
+        if staffRoom {
+            let administrators = try await store.roleGrants(in: org, role: .administrator).map(\.accountID)
+            staff = ChatRoster.StaffRoom(teachers: try await store.teacherIDs(of: org), administrators: administrators)
+        }
+        var people = Set(periods.keys)
+        people.formUnion(guardianships.map(\.parent))
+        people.formUnion(assignments.map(\.teacherID))
+        people.formUnion(classes.compactMap(\.homeroomTeacherID))
+        people.formUnion(staff?.teachers ?? [])
+        var years: [SchoolYearID: SchoolYear] = [:]
+        for year in try await store.schoolYears(of: org) { years[year.id] = year }
+        var subjects: [SubjectID: String] = [:]
+        for subject in try await store.subjects(of: org) { subjects[subject.id] = subject.name }
+        return ChatRoster(
+            date: today(of: organization), classes: classes, schoolYears: years, subjectNames: subjects,
+            persons: try await store.personFacts(people), periods: periods, guardianships: Array(guardianships),
+            assignments: assignments, staffRoom: staff)
+    }
+
+    /// Member rows follow a person's account: linking points them at it; unlinking leaves what the
+    /// roster gave with the person (pending) and what a person gave by hand with the account.
+    func followLinks(_ links: [ChatScope.LinkChange], organization: OrganizationID, now: Date, in store: Store) async throws {
+        var events: [(chat: ChatID, kind: String, payload: String)] = []
+        for change in links {
+            if change.linked {
+                try await store.setMemberAccount(person: change.person, account: change.account)
+                continue
+            }
+            let rows = try await store.memberships(ofPerson: change.person)
+            let accountRows = try await store.memberships(of: rows.map(\.chat))
+            for (chat, row) in rows {
+                let split = MembershipPlanner.unlink(row, account: change.account)
+                if let personRow = split.person {
+                    try await store.updateMemberships(chat: chat, [row.member], viaHand: personRow.viaHand, admin: personRow.admin)
+                } else {
+                    try await store.deleteMemberships(chat: chat, [row.member])
+                }
+                if let accountRow = split.account {
+                    if let present = accountRows[chat]?.first(where: { $0.member == accountRow.member }) {
+                        try await store.updateMemberships(
+                            chat: chat, [present.member], viaHand: true, admin: present.isAdmin ? present.admin : accountRow.admin)
+                    } else {
+                        try await store.insertMemberships([(chat, accountRow, nil)], now: now)
+                    }
+                }
+                events.append((chat, "members_changed", ChatEventPayload.membersChanged(
+                    added: split.account.map { [$0.member] } ?? [], removed: [row.member], adminsGranted: [], adminsRevoked: [])))
+            }
+            try await store.setMemberAccount(person: change.person, account: nil)
+        }
+        try await store.appendChatEvents(events, organization: organization, now: now)
+    }
+
+    /// Dated roster changes (an enrollment from next Monday, the end of a school year) reach the
+    /// chats on their day: re-plans the classes whose membership changed by date since the last run.
+    public func syncDatedChats(organization id: OrganizationID) async throws -> ChatSyncReport {
+        try await database.write { store in
+            guard let organization = try await store.organization(id) else { throw PartaError.notFound("The organization") }
+            let today = today(of: organization)
+            guard let last = try await store.chatsSyncedOn(id) else {
+                try await store.setChatsSyncedOn(id, today)
+                return ChatSyncReport()
+            }
+            guard last < today else { return ChatSyncReport() }
+            let classes = try await store.classesChangingByDate(of: id, after: last, through: today)
+            let report = try await syncChats(ChatScope(classes: classes), organization: organization, creation: .automatic, in: store)
+            try await store.setChatsSyncedOn(id, today)
+            return report
+        }
+    }
+}
+
+/// The JSON payloads of chat events (docs/protocol.md describes them to clients).
+enum ChatEventPayload {
+    struct Member: Encodable {
+        var personID: Int64?
+        var accountID: Int64?
+
+        init(_ ref: ChatMemberRef) {
+            personID = ref.personID?.rawValue
+            accountID = ref.accountID?.rawValue
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case personID = "person_id"
+            case accountID = "account_id"
+        }
+    }
+
+    struct MembersChanged: Encodable {
+        var added: [Member]
+        var removed: [Member]
+        var adminsGranted: [Member]
+        var adminsRevoked: [Member]
+
+        enum CodingKeys: String, CodingKey {
+            case added, removed
+            case adminsGranted = "admins_granted"
+            case adminsRevoked = "admins_revoked"
+        }
+    }
+
+    static func encode(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
+    static func membersChanged(added: [ChatMemberRef], removed: [ChatMemberRef], adminsGranted: [ChatMemberRef], adminsRevoked: [ChatMemberRef]) -> String {
+        encode(MembersChanged(
+            added: added.map(Member.init), removed: removed.map(Member.init), adminsGranted: adminsGranted.map(Member.init),
+            adminsRevoked: adminsRevoked.map(Member.init)))
+    }
+
+    static func created(name: String, kind: ChatKind) -> String { encode(["name": name, "type": kind.rawValue]) }
+    static func renamed(_ name: String) -> String { encode(["name": name]) }
+    static func deleted() -> String { "{}" }
+}

@@ -1,0 +1,662 @@
+public import Foundation
+public import PartaDomain
+import SQLKit
+
+/// A row of the chat-management list.
+public struct ChatSummary: Sendable, Equatable {
+    public var chat: Chat
+    public var memberCount: Int
+    /// Members who are roster persons not yet linked to an account.
+    public var pendingCount: Int
+    public var className: String?
+    public var schoolYearName: String?
+    public var admins: [ChatMemberName]
+}
+
+/// A chat member with a name to show (never a phone number).
+public struct ChatMemberName: Sendable, Equatable {
+    public var member: ChatMemberRef
+    public var name: PersonName
+    public var role: RosterRole?
+    public var accountID: AccountID?
+}
+
+/// Which chats a list shows: filters, and (for someone who is not the administrator) only the
+/// chats they may manage.
+public struct ChatListFilter: Sendable, Equatable {
+    public var kinds: [ChatKind]
+    /// Folded words of the chat's name.
+    public var nameWords: [String]
+    /// A folded surname: chats with a member whose surname starts with it.
+    public var memberSurname: String?
+    /// `nil`: every chat of the organization.
+    public var manageable: Manageable?
+    /// Only these chats.
+    public var ids: [ChatID]?
+
+    public struct Manageable: Sendable, Equatable {
+        public var homeroomClasses: [ClassID]
+        public var teaching: [ChatActor.Teaching]
+        /// Chats where a member row of these persons or this account is a chat admin.
+        public var persons: [RosterPersonID]
+        public var account: AccountID?
+
+        public init(homeroomClasses: [ClassID], teaching: [ChatActor.Teaching], persons: [RosterPersonID], account: AccountID?) {
+            self.homeroomClasses = homeroomClasses
+            self.teaching = teaching
+            self.persons = persons
+            self.account = account
+        }
+    }
+
+    public init(
+        kinds: [ChatKind] = [], nameWords: [String] = [], memberSurname: String? = nil, manageable: Manageable? = nil, ids: [ChatID]? = nil
+    ) {
+        self.ids = ids
+        self.kinds = kinds
+        self.nameWords = nameWords
+        self.memberSurname = memberSurname
+        self.manageable = manageable
+    }
+}
+
+/// The member picker's query over the organization's active roster people.
+public struct PickerFilter: Sendable, Equatable {
+    public enum RoleGroup: String, Sendable, CaseIterable {
+        case staff
+        case students
+        case parents
+    }
+
+    public var roleGroup: RoleGroup?
+    public var gender: Gender?
+    /// Students of the class, parents of its students, or staff who lead or teach it (on `date`).
+    public var classID: ClassID?
+    public var surname: String?
+    public var words: [String]
+    /// Only students these teachers teach (a subject teacher's limit).
+    public var taughtBy: [RosterPersonID]?
+    public var ids: [RosterPersonID]?
+    public var date: LocalDate
+
+    public init(
+        roleGroup: RoleGroup? = nil, gender: Gender? = nil, classID: ClassID? = nil, surname: String? = nil, words: [String] = [],
+        taughtBy: [RosterPersonID]? = nil, ids: [RosterPersonID]? = nil, date: LocalDate
+    ) {
+        self.roleGroup = roleGroup
+        self.gender = gender
+        self.classID = classID
+        self.surname = surname
+        self.words = words
+        self.taughtBy = taughtBy
+        self.ids = ids
+        self.date = date
+    }
+}
+
+extension Store {
+    static let chatColumns = """
+        c.id, c.organization_id, c.kind, c.name, c.name_edited, c.roster_key, c.class_id, c.subject_id, c.group_name,
+        c.school_year_id, c.created_at
+        """
+
+    static func chat(from row: any SQLRow) throws -> Chat {
+        Chat(
+            id: try row.id("id"), organizationID: try row.id("organization_id"),
+            kind: ChatKind(rawValue: try row.string("kind")) ?? .custom, name: try row.string("name"),
+            nameEdited: try row.bool("name_edited"),
+            rosterKey: try row.optionalString("roster_key").flatMap(RosterChatKey.init(storageKey:)),
+            classID: try row.optionalID("class_id"), subjectID: try row.optionalID("subject_id"), group: try row.string("group_name"),
+            schoolYearID: try row.optionalID("school_year_id"), createdAt: try row.date("created_at"))
+    }
+
+    static func ids<T>(_ ids: some Collection<Identifier<T>>) -> SQLGroupExpression {
+        SQLGroupExpression(ids.map { SQLBind($0.rawValue) })
+    }
+
+    // MARK: Chats
+
+    public func insertChat(
+        organization: OrganizationID, kind: ChatKind, name: String, rosterKey: RosterChatKey?, classID: ClassID?,
+        subjectID: SubjectID?, group: String, schoolYearID: SchoolYearID?, createdBy: AccountID?, now: Date
+    ) async throws -> Chat {
+        let row = try await sql.raw("""
+            INSERT INTO chats (organization_id, kind, name, search_name, name_edited, roster_key, class_id, subject_id, group_name,
+                school_year_id, created_by, created_at, updated_at, last_seq)
+            VALUES (\(bind: organization.rawValue), \(bind: kind.rawValue), \(bind: name), \(bind: SearchText.fold(name)), \(bind: false),
+                \(bind: rosterKey?.storageKey), \(bind: classID?.rawValue), \(bind: subjectID?.rawValue), \(bind: group),
+                \(bind: schoolYearID?.rawValue), \(bind: createdBy?.rawValue), \(bind: now.millis), \(bind: now.millis), 0)
+            RETURNING id, organization_id, kind, name, name_edited, roster_key, class_id, subject_id, group_name, school_year_id, created_at
+            """).first()
+        return try Self.chat(from: row!)
+    }
+
+    /// A chat that has not been deleted.
+    public func chat(_ id: ChatID, in organization: OrganizationID) async throws -> Chat? {
+        try await sql.raw("""
+            SELECT \(unsafeRaw: Self.chatColumns) FROM chats c
+            WHERE c.id = \(bind: id.rawValue) AND c.organization_id = \(bind: organization.rawValue) AND c.deleted_at IS NULL
+            """).first().map(Self.chat(from:))
+    }
+
+    /// The live roster chats of some classes (and the staff room), and the roster keys of chats a
+    /// person deleted that have no live successor.
+    public func rosterChats(
+        of organization: OrganizationID, classes: Set<ClassID>, staffRoom: Bool
+    ) async throws -> (live: [RosterChatKey: Chat], dismissed: Set<RosterChatKey>) {
+        var conditions: [any SQLExpression] = []
+        if staffRoom { conditions.append(SQLQueryString("c.roster_key = \(bind: RosterChatKey.staffRoom.storageKey)")) }
+        var live: [RosterChatKey: Chat] = [:]
+        var deleted = Set<RosterChatKey>()
+        var batches: [[ClassID]] = classes.sorted().chunked(400).map(Array.init)
+        if batches.isEmpty && !conditions.isEmpty { batches = [[]] }
+        for (index, batch) in batches.enumerated() {
+            var any = index == 0 ? conditions : []
+            if !batch.isEmpty { any.append(SQLQueryString("c.class_id IN \(Self.ids(batch))")) }
+            guard !any.isEmpty else { continue }
+            let rows = try await sql.raw("""
+                SELECT \(unsafeRaw: Self.chatColumns), c.deleted_at FROM chats c
+                WHERE c.organization_id = \(bind: organization.rawValue) AND c.roster_key IS NOT NULL
+                  AND (\(SQLList(any, separator: SQLRaw(" OR "))))
+                """).all()
+            for row in rows {
+                let chat = try Self.chat(from: row)
+                guard let key = chat.rosterKey else { continue }
+                if try row.optionalInt64("deleted_at") == nil { live[key] = chat } else { deleted.insert(key) }
+            }
+        }
+        return (live, deleted.subtracting(live.keys))
+    }
+
+    /// Live roster chats of any of `subjects` (their names follow the subject's).
+    public func classes(withSubjectChats subjects: Set<SubjectID>, in organization: OrganizationID) async throws -> Set<ClassID> {
+        guard !subjects.isEmpty else { return [] }
+        let rows = try await sql.raw("""
+            SELECT DISTINCT class_id FROM teaching_assignments
+            WHERE organization_id = \(bind: organization.rawValue) AND subject_id IN \(Self.ids(subjects.sorted()))
+            UNION
+            SELECT DISTINCT class_id FROM chats
+            WHERE organization_id = \(bind: organization.rawValue) AND deleted_at IS NULL AND class_id IS NOT NULL
+              AND subject_id IN \(Self.ids(subjects.sorted()))
+            """).all()
+        return Set(try rows.map { try $0.id("class_id") })
+    }
+
+    public func renameChat(_ id: ChatID, name: String, edited: Bool, now: Date) async throws {
+        try await sql.raw("""
+            UPDATE chats SET name = \(bind: name), search_name = \(bind: SearchText.fold(name)), name_edited = \(bind: edited),
+                updated_at = \(bind: now.millis)
+            WHERE id = \(bind: id.rawValue)
+            """).run()
+    }
+
+    /// Deletes a chat for everyone: its members go, the row stays as a tombstone.
+    public func deleteChat(_ id: ChatID, now: Date) async throws {
+        try await sql.raw("DELETE FROM chat_members WHERE chat_id = \(bind: id.rawValue)").run()
+        try await sql.raw("UPDATE chats SET deleted_at = \(bind: now.millis), updated_at = \(bind: now.millis) WHERE id = \(bind: id.rawValue)").run()
+    }
+
+    public func chatCount(of organization: OrganizationID) async throws -> Int {
+        try await sql.raw("""
+            SELECT COUNT(*) AS n FROM chats WHERE organization_id = \(bind: organization.rawValue) AND deleted_at IS NULL
+            """).first()!.int("n")
+    }
+
+    // MARK: Members
+
+    static func membership(from row: any SQLRow) throws -> ChatMembership {
+        let member: ChatMemberRef
+        if let person: RosterPersonID = try row.optionalID("person_id") {
+            member = .person(person)
+        } else {
+            member = .account(try row.id("account_id"))
+        }
+        return ChatMembership(
+            member: member, viaRoster: try row.bool("via_roster"), viaHand: try row.bool("via_hand"),
+            admin: ChatAdminMark(rawValue: try row.string("admin")) ?? .none)
+    }
+
+    /// The members of several chats, with provenance.
+    public func memberships(of chats: [ChatID]) async throws -> [ChatID: [ChatMembership]] {
+        var result: [ChatID: [ChatMembership]] = [:]
+        for chunk in chats.chunked(400) {
+            let rows = try await sql.raw("""
+                SELECT chat_id, person_id, account_id, via_roster, via_hand, admin FROM chat_members
+                WHERE chat_id IN \(Self.ids(chunk))
+                """).all()
+            for row in rows { result[try row.id("chat_id"), default: []].append(try Self.membership(from: row)) }
+        }
+        return result
+    }
+
+    /// Inserts new member rows; a person's row carries the account the person is linked to.
+    public func insertMemberships(_ rows: [(chat: ChatID, membership: ChatMembership, account: AccountID?)], now: Date) async throws {
+        for chunk in rows.chunked(300) {
+            let values = chunk.map { row in
+                SQLGroupExpression([
+                    SQLBind(row.chat.rawValue), SQLBind(row.membership.member.personID?.rawValue),
+                    SQLBind((row.membership.member.accountID ?? row.account)?.rawValue), SQLBind(row.membership.viaRoster),
+                    SQLBind(row.membership.viaHand), SQLBind(row.membership.admin.rawValue), SQLBind(now.millis),
+                ])
+            }
+            try await sql.raw("""
+                INSERT INTO chat_members (chat_id, person_id, account_id, via_roster, via_hand, admin, added_at) VALUES \(SQLList(values))
+                """).run()
+        }
+    }
+
+    /// `WHERE` for some members of one chat.
+    static func memberPredicate(chat: ChatID, _ refs: [ChatMemberRef]) -> [SQLQueryString] {
+        let persons = refs.compactMap(\.personID)
+        let accounts = refs.compactMap(\.accountID)
+        var result: [SQLQueryString] = []
+        for chunk in persons.chunked(400) {
+            result.append("chat_id = \(bind: chat.rawValue) AND person_id IN \(Self.ids(chunk))")
+        }
+        for chunk in accounts.chunked(400) {
+            result.append("chat_id = \(bind: chat.rawValue) AND person_id IS NULL AND account_id IN \(Self.ids(chunk))")
+        }
+        return result
+    }
+
+    /// Sets `via_roster`, `via_hand` or `admin` on some members of one chat.
+    public func updateMemberships(
+        chat: ChatID, _ refs: [ChatMemberRef], viaRoster: Bool? = nil, viaHand: Bool? = nil, admin: ChatAdminMark? = nil
+    ) async throws {
+        var sets: [SQLQueryString] = []
+        if let viaRoster { sets.append("via_roster = \(bind: viaRoster)") }
+        if let viaHand { sets.append("via_hand = \(bind: viaHand)") }
+        if let admin { sets.append("admin = \(bind: admin.rawValue)") }
+        guard !sets.isEmpty else { return }
+        for predicate in Self.memberPredicate(chat: chat, refs) {
+            try await sql.raw("UPDATE chat_members SET \(SQLList(sets)) WHERE \(predicate)").run()
+        }
+    }
+
+    public func deleteMemberships(chat: ChatID, _ refs: [ChatMemberRef]) async throws {
+        for predicate in Self.memberPredicate(chat: chat, refs) {
+            try await sql.raw("DELETE FROM chat_members WHERE \(predicate)").run()
+        }
+    }
+
+    /// Every membership row of a person, by chat.
+    public func memberships(ofPerson person: RosterPersonID) async throws -> [(chat: ChatID, membership: ChatMembership)] {
+        try await sql.raw("""
+            SELECT chat_id, person_id, account_id, via_roster, via_hand, admin FROM chat_members WHERE person_id = \(bind: person.rawValue)
+            """).all().map { (try $0.id("chat_id"), try Self.membership(from: $0)) }
+    }
+
+    /// Points a person's rows at the account they are now linked to (or none).
+    public func setMemberAccount(person: RosterPersonID, account: AccountID?) async throws {
+        try await sql.raw("UPDATE chat_members SET account_id = \(bind: account?.rawValue) WHERE person_id = \(bind: person.rawValue)").run()
+    }
+
+    /// Names for members of a chat (roster name for persons, account name otherwise).
+    public func memberNames(_ refs: [ChatMemberRef], in organization: OrganizationID) async throws -> [ChatMemberRef: ChatMemberName] {
+        var result: [ChatMemberRef: ChatMemberName] = [:]
+        let persons = try await self.persons(refs.compactMap(\.personID), in: organization)
+        for (id, person) in persons {
+            result[.person(id)] = ChatMemberName(member: .person(id), name: person.name, role: person.role, accountID: person.accountID)
+        }
+        let accounts = try await self.accounts(refs.compactMap(\.accountID))
+        for (id, account) in accounts {
+            result[.account(id)] = ChatMemberName(member: .account(id), name: account.name, role: nil, accountID: id)
+        }
+        return result
+    }
+
+    /// The persons and account rows of a chat the way the management screen pages them: by name.
+    public func chatMembers(_ chat: ChatID, page: PageRequest) async throws -> Page<(ChatMembership, ChatMemberName)> {
+        let total = try await sql.raw("SELECT COUNT(*) AS n FROM chat_members WHERE chat_id = \(bind: chat.rawValue)").first()!.int("n")
+        let rows = try await sql.raw("""
+            SELECT m.person_id, m.account_id, m.via_roster, m.via_hand, m.admin, p.role,
+                COALESCE(p.surname, a.surname) AS surname, COALESCE(p.given_name, a.given_name) AS given_name,
+                COALESCE(p.patronymic, a.patronymic) AS patronymic
+            FROM chat_members m
+            LEFT JOIN roster_persons p ON p.id = m.person_id
+            LEFT JOIN accounts a ON a.id = m.account_id AND m.person_id IS NULL
+            WHERE m.chat_id = \(bind: chat.rawValue)
+            ORDER BY CASE WHEN m.admin IN ('roster', 'manual') THEN 0 ELSE 1 END, surname, given_name, m.person_id, m.account_id
+            LIMIT \(bind: page.perPage) OFFSET \(bind: page.offset)
+            """).all()
+        let items = try rows.map { row in
+            let membership = try Self.membership(from: row)
+            let name = PersonName(
+                surname: try row.optionalString("surname") ?? "", givenName: try row.optionalString("given_name") ?? "",
+                patronymic: try row.optionalString("patronymic") ?? "")
+            let role = try row.optionalString("role").flatMap(RosterRole.init(rawValue:))
+            return (membership, ChatMemberName(member: membership.member, name: name, role: role, accountID: try row.optionalID("account_id")))
+        }
+        return Page(items: items, page: page.page, perPage: page.perPage, total: total)
+    }
+
+    // MARK: Events
+
+    /// Appends one event to each chat's log with the chat's next sequence number.
+    public func appendChatEvents(_ events: [(chat: ChatID, kind: String, payload: String)], organization: OrganizationID, now: Date) async throws {
+        var rows: [SQLGroupExpression] = []
+        for event in events {
+            let seq = try await sql.raw("""
+                UPDATE chats SET last_seq = last_seq + 1 WHERE id = \(bind: event.chat.rawValue) RETURNING last_seq
+                """).first()!.int64("last_seq")
+            rows.append(SQLGroupExpression([
+                SQLBind(organization.rawValue), SQLBind(event.chat.rawValue), SQLBind(seq), SQLBind(now.millis),
+                SQLBind(event.kind), SQLBind(event.payload),
+            ]))
+        }
+        for chunk in rows.chunked(300) {
+            try await sql.raw("INSERT INTO chat_events (organization_id, chat_id, seq, at, kind, payload) VALUES \(SQLList(Array(chunk)))").run()
+        }
+    }
+
+    /// A chat's events after `seq`, oldest first.
+    public func chatEvents(_ chat: ChatID, after seq: Int64 = 0, limit: Int = 500) async throws -> [(seq: Int64, kind: String, payload: String)] {
+        try await sql.raw("""
+            SELECT seq, kind, payload FROM chat_events WHERE chat_id = \(bind: chat.rawValue) AND seq > \(bind: seq)
+            ORDER BY seq LIMIT \(bind: limit)
+            """).all().map { (try $0.int64("seq"), try $0.string("kind"), try $0.string("payload")) }
+    }
+
+    // MARK: Listing
+
+    public func listChats(of organization: OrganizationID, filter: ChatListFilter, page: PageRequest) async throws -> Page<ChatSummary> {
+        var conditions: [any SQLExpression] = [
+            SQLQueryString("c.organization_id = \(bind: organization.rawValue)"), SQLRaw("c.deleted_at IS NULL"),
+        ]
+        if !filter.kinds.isEmpty {
+            conditions.append(SQLQueryString("c.kind IN \(SQLGroupExpression(filter.kinds.map { SQLBind($0.rawValue) }))"))
+        }
+        for word in filter.nameWords {
+            conditions.append(SQLQueryString("c.search_name LIKE \(bind: SearchText.containsPattern(word)) ESCAPE '\\'"))
+        }
+        if let ids = filter.ids {
+            conditions.append(ids.isEmpty ? SQLRaw("1 = 0") : SQLQueryString("c.id IN \(Self.ids(ids))"))
+        }
+        if let surname = filter.memberSurname {
+            conditions.append(SQLQueryString("""
+                c.id IN (SELECT m.chat_id FROM chat_members m JOIN roster_persons p ON p.id = m.person_id
+                         WHERE p.search_name LIKE \(bind: SearchText.prefixPattern(surname)) ESCAPE '\\')
+                """))
+        }
+        if let scope = filter.manageable {
+            var any: [any SQLExpression] = []
+            if !scope.homeroomClasses.isEmpty {
+                any.append(SQLQueryString("(c.kind IN ('class', 'parents', 'subject') AND c.class_id IN \(Self.ids(scope.homeroomClasses)))"))
+            }
+            for teaching in scope.teaching {
+                any.append(SQLQueryString("""
+                    (c.kind = 'subject' AND c.class_id = \(bind: teaching.classID.rawValue) AND c.subject_id = \(bind: teaching.subjectID.rawValue))
+                    """))
+            }
+            var mine: [any SQLExpression] = []
+            if !scope.persons.isEmpty { mine.append(SQLQueryString("m.person_id IN \(Self.ids(scope.persons))")) }
+            if let account = scope.account { mine.append(SQLQueryString("(m.person_id IS NULL AND m.account_id = \(bind: account.rawValue))")) }
+            if !mine.isEmpty {
+                any.append(SQLQueryString("""
+                    c.id IN (SELECT m.chat_id FROM chat_members m WHERE m.admin IN ('roster', 'manual') AND (\(SQLList(mine, separator: SQLRaw(" OR ")))))
+                    """))
+            }
+            conditions.append(any.isEmpty ? SQLRaw("1 = 0") : SQLGroupExpression(SQLList(any, separator: SQLRaw(" OR "))))
+        }
+        let predicate = SQLList(conditions, separator: SQLRaw(" AND "))
+        let total = try await sql.raw("SELECT COUNT(*) AS n FROM chats c WHERE \(predicate)").first()!.int("n")
+        let rows = try await sql.raw("""
+            SELECT \(unsafeRaw: Self.chatColumns), y.name AS year_name, k.grade, k.letter,
+                (SELECT COUNT(*) FROM chat_members m WHERE m.chat_id = c.id) AS member_count,
+                (SELECT COUNT(*) FROM chat_members m WHERE m.chat_id = c.id AND m.account_id IS NULL) AS pending_count
+            FROM chats c
+            LEFT JOIN school_years y ON y.id = c.school_year_id
+            LEFT JOIN classes k ON k.id = c.class_id
+            WHERE \(predicate)
+            ORDER BY c.search_name, c.id LIMIT \(bind: page.perPage) OFFSET \(bind: page.offset)
+            """).all()
+        var items: [ChatSummary] = try rows.map { row in
+            let grade = try row.decode(column: "grade", as: Int64?.self)
+            let className = try grade.map { ClassLabel(grade: Int($0), letter: try row.string("letter")).description }
+            return ChatSummary(
+                chat: try Self.chat(from: row), memberCount: try row.int("member_count"), pendingCount: try row.int("pending_count"),
+                className: className, schoolYearName: try row.optionalString("year_name"), admins: [])
+        }
+        let admins = try await chatAdmins(items.map(\.chat.id), in: organization)
+        for index in items.indices { items[index].admins = admins[items[index].chat.id] ?? [] }
+        return Page(items: items, page: page.page, perPage: page.perPage, total: total)
+    }
+
+    /// The admins of some chats, with names.
+    public func chatAdmins(_ chats: [ChatID], in organization: OrganizationID) async throws -> [ChatID: [ChatMemberName]] {
+        guard !chats.isEmpty else { return [:] }
+        let rows = try await sql.raw("""
+            SELECT chat_id, person_id, account_id, via_roster, via_hand, admin FROM chat_members
+            WHERE chat_id IN \(Self.ids(chats)) AND admin IN ('roster', 'manual')
+            """).all()
+        let pairs = try rows.map { (try $0.id("chat_id", as: ChatID.self), try Self.membership(from: $0).member) }
+        let names = try await memberNames(pairs.map(\.1), in: organization)
+        var result: [ChatID: [ChatMemberName]] = [:]
+        for (chat, ref) in pairs {
+            if let name = names[ref] { result[chat, default: []].append(name) }
+        }
+        for key in result.keys { result[key]?.sort { $0.name.full < $1.name.full } }
+        return result
+    }
+
+    // MARK: Picker
+
+    static func pickerPredicate(_ organization: OrganizationID, _ filter: PickerFilter) -> SQLList {
+        let date = filter.date.iso
+        let enrolledOn = SQLQueryString("ep.start_date <= \(bind: date) AND (ep.end_date IS NULL OR ep.end_date > \(bind: date))")
+        var conditions: [any SQLExpression] = [
+            SQLQueryString("p.organization_id = \(bind: organization.rawValue)"), SQLQueryString("p.active = \(bind: true)"),
+        ]
+        switch filter.roleGroup {
+        case .staff: conditions.append(SQLRaw("p.role IN ('teacher', 'employee')"))
+        case .students: conditions.append(SQLRaw("p.role = 'student'"))
+        case .parents: conditions.append(SQLRaw("p.role = 'parent'"))
+        case nil: break
+        }
+        if let gender = filter.gender { conditions.append(SQLQueryString("p.gender = \(bind: gender.rawValue)")) }
+        if let surname = filter.surname {
+            conditions.append(SQLQueryString("p.search_name LIKE \(bind: SearchText.prefixPattern(surname)) ESCAPE '\\'"))
+        }
+        for word in filter.words {
+            conditions.append(SQLQueryString("p.search_name LIKE \(bind: SearchText.containsPattern(word)) ESCAPE '\\'"))
+        }
+        if let classID = filter.classID {
+            let c = classID.rawValue
+            conditions.append(SQLQueryString("""
+                (p.id IN (SELECT ep.student_id FROM enrollment_periods ep WHERE ep.class_id = \(bind: c) AND \(enrolledOn))
+                 OR p.id IN (SELECT g.parent_id FROM guardianships g JOIN enrollment_periods ep ON ep.student_id = g.student_id
+                             WHERE ep.class_id = \(bind: c) AND \(enrolledOn))
+                 OR p.id IN (SELECT homeroom_teacher_id FROM classes WHERE id = \(bind: c) AND homeroom_teacher_id IS NOT NULL)
+                 OR p.id IN (SELECT teacher_id FROM teaching_assignments WHERE class_id = \(bind: c)))
+                """))
+        }
+        if let teachers = filter.taughtBy {
+            if teachers.isEmpty {
+                conditions.append(SQLRaw("1 = 0"))
+            } else {
+                let ids = Self.ids(teachers)
+                conditions.append(SQLQueryString("""
+                    (p.id IN (SELECT ep.student_id FROM enrollment_periods ep JOIN teaching_assignments t ON t.class_id = ep.class_id
+                              WHERE t.group_name = '' AND t.teacher_id IN \(ids) AND \(enrolledOn))
+                     OR p.id IN (SELECT s.student_id FROM assignment_students s JOIN teaching_assignments t ON t.id = s.assignment_id
+                                 WHERE t.teacher_id IN \(ids)))
+                    """))
+            }
+        }
+        if let ids = filter.ids {
+            conditions.append(ids.isEmpty ? SQLRaw("1 = 0") : SQLQueryString("p.id IN \(Self.ids(ids))"))
+        }
+        return SQLList(conditions, separator: SQLRaw(" AND "))
+    }
+
+    /// One page of the picker: people by name, each with whether they are already in `chat`.
+    public func pickPersons(
+        of organization: OrganizationID, filter: PickerFilter, chat: ChatID, page: PageRequest
+    ) async throws -> Page<(person: RosterPerson, isMember: Bool)> {
+        let predicate = Self.pickerPredicate(organization, filter)
+        let total = try await sql.raw("SELECT COUNT(*) AS n FROM roster_persons p WHERE \(predicate)").first()!.int("n")
+        let rows = try await sql.raw("""
+            SELECT \(unsafeRaw: Self.personColumns),
+                (SELECT COUNT(*) FROM chat_members m WHERE m.chat_id = \(bind: chat.rawValue) AND m.person_id = p.id) AS member
+            FROM roster_persons p WHERE \(predicate)
+            ORDER BY p.search_name, p.id LIMIT \(bind: page.perPage) OFFSET \(bind: page.offset)
+            """).all()
+        let items = try rows.map { (try Self.person(from: $0), try $0.int("member") > 0) }
+        return Page(items: items, page: page.page, perPage: page.perPage, total: total)
+    }
+
+    /// Every person the picker's query matches (for "add all N matching"), at most `limit`.
+    public func pickPersonIDs(of organization: OrganizationID, filter: PickerFilter, limit: Int) async throws -> [RosterPersonID] {
+        try await sql.raw("""
+            SELECT p.id FROM roster_persons p WHERE \(Self.pickerPredicate(organization, filter)) ORDER BY p.id LIMIT \(bind: limit)
+            """).all().map { try $0.id("id") }
+    }
+
+    // MARK: Scope
+
+    /// The classes a person's chats depend on: where they study (any period), lead, teach, or have
+    /// children, and the classes of roster chats they are in now.
+    public func classesTouching(_ persons: Set<RosterPersonID>) async throws -> Set<ClassID> {
+        var result = Set<ClassID>()
+        for chunk in persons.sorted().chunked(300) {
+            let ids = Self.ids(chunk)
+            let rows = try await sql.raw("""
+                SELECT class_id FROM enrollment_periods WHERE student_id IN \(ids)
+                UNION SELECT ep.class_id FROM enrollment_periods ep JOIN guardianships g ON g.student_id = ep.student_id WHERE g.parent_id IN \(ids)
+                UNION SELECT id AS class_id FROM classes WHERE homeroom_teacher_id IN \(ids)
+                UNION SELECT class_id FROM teaching_assignments WHERE teacher_id IN \(ids)
+                UNION SELECT c.class_id FROM chat_members m JOIN chats c ON c.id = m.chat_id
+                      WHERE m.person_id IN \(ids) AND m.via_roster = \(bind: true) AND c.class_id IS NOT NULL AND c.deleted_at IS NULL
+                """).all()
+            for row in rows { result.insert(try row.id("class_id")) }
+        }
+        return result
+    }
+
+    /// The active teachers of an organization and whether anything is linked (for the staff room).
+    public func teacherIDs(of organization: OrganizationID) async throws -> [RosterPersonID] {
+        try await sql.raw("""
+            SELECT id FROM roster_persons WHERE organization_id = \(bind: organization.rawValue) AND role = 'teacher' AND active = \(bind: true)
+            ORDER BY id
+            """).all().map { try $0.id("id") }
+    }
+
+    /// Role, activity and link of some persons.
+    public func personFacts(_ ids: Set<RosterPersonID>) async throws -> [RosterPersonID: ChatRoster.Person] {
+        var result: [RosterPersonID: ChatRoster.Person] = [:]
+        for chunk in ids.sorted().chunked(400) {
+            let rows = try await sql.raw("SELECT id, role, active, account_id FROM roster_persons WHERE id IN \(Self.ids(chunk))").all()
+            for row in rows {
+                result[try row.id("id")] = ChatRoster.Person(
+                    role: RosterRole(rawValue: try row.string("role")) ?? .employee, active: try row.bool("active"),
+                    accountID: try row.optionalID("account_id"))
+            }
+        }
+        return result
+    }
+
+    /// Enrollment periods of every student who was ever in one of `classes`.
+    public func enrollmentPeriods(ofClasses classes: Set<ClassID>) async throws -> [RosterPersonID: [EnrollmentPeriod]] {
+        var students = Set<RosterPersonID>()
+        for chunk in classes.sorted().chunked(400) {
+            let rows = try await sql.raw("SELECT DISTINCT student_id FROM enrollment_periods WHERE class_id IN \(Self.ids(chunk))").all()
+            for row in rows { students.insert(try row.id("student_id")) }
+        }
+        return try await enrollmentPeriods(of: students.sorted())
+    }
+
+    /// Classes by id (any organization's ids are ignored).
+    public func classes(_ ids: Set<ClassID>, in organization: OrganizationID) async throws -> [SchoolClass] {
+        var result: [SchoolClass] = []
+        for chunk in ids.sorted().chunked(400) {
+            result += try await sql.raw("""
+                SELECT \(unsafeRaw: Self.classColumns) FROM classes WHERE organization_id = \(bind: organization.rawValue) AND id IN \(Self.ids(chunk))
+                """).all().map(Self.schoolClass(from:))
+        }
+        return result
+    }
+
+    // MARK: Dated changes
+
+    public func chatsSyncedOn(_ organization: OrganizationID) async throws -> LocalDate? {
+        try await sql.raw("SELECT synced_on FROM chat_sync WHERE organization_id = \(bind: organization.rawValue)").first()?.localDate("synced_on")
+    }
+
+    public func setChatsSyncedOn(_ organization: OrganizationID, _ date: LocalDate) async throws {
+        try await sql.raw("DELETE FROM chat_sync WHERE organization_id = \(bind: organization.rawValue)").run()
+        try await sql.raw("INSERT INTO chat_sync (organization_id, synced_on) VALUES (\(bind: organization.rawValue), \(bind: date.iso))").run()
+    }
+
+    /// Classes whose membership changes by date alone in (`after`, `through`]: an enrollment period
+    /// starts or ends, or the class's school year ends.
+    public func classesChangingByDate(of organization: OrganizationID, after: LocalDate, through: LocalDate) async throws -> Set<ClassID> {
+        let rows = try await sql.raw("""
+            SELECT ep.class_id FROM enrollment_periods ep JOIN classes c ON c.id = ep.class_id
+            WHERE c.organization_id = \(bind: organization.rawValue)
+              AND ((ep.start_date > \(bind: after.iso) AND ep.start_date <= \(bind: through.iso))
+                OR (ep.end_date > \(bind: after.iso) AND ep.end_date <= \(bind: through.iso)))
+            UNION
+            SELECT c.id AS class_id FROM classes c JOIN school_years y ON y.id = c.school_year_id
+            WHERE c.organization_id = \(bind: organization.rawValue) AND y.end_date >= \(bind: after.iso) AND y.end_date < \(bind: through.iso)
+            """).all()
+        return Set(try rows.map { try $0.id("class_id") })
+    }
+}
+
+extension Store {
+    // MARK: Exclusions
+
+    /// People a person removed from some chats, by chat.
+    public func exclusions(of chats: [ChatID]) async throws -> [ChatID: Set<ChatMemberRef>] {
+        var result: [ChatID: Set<ChatMemberRef>] = [:]
+        for chunk in chats.chunked(400) {
+            let rows = try await sql.raw("""
+                SELECT chat_id, person_id, account_id FROM chat_exclusions WHERE chat_id IN \(Self.ids(chunk))
+                """).all()
+            for row in rows {
+                let ref: ChatMemberRef = try row.optionalID("person_id").map(ChatMemberRef.person) ?? .account(try row.id("account_id"))
+                result[try row.id("chat_id"), default: []].insert(ref)
+            }
+        }
+        return result
+    }
+
+    public func exclude(_ refs: [ChatMemberRef], from chat: ChatID, now: Date) async throws {
+        try await include(refs, in: chat)
+        for chunk in refs.chunked(300) {
+            let values = chunk.map { ref in
+                SQLGroupExpression([
+                    SQLBind(chat.rawValue), SQLBind(ref.personID?.rawValue), SQLBind(ref.accountID?.rawValue), SQLBind(now.millis),
+                ])
+            }
+            try await sql.raw("INSERT INTO chat_exclusions (chat_id, person_id, account_id, excluded_at) VALUES \(SQLList(values))").run()
+        }
+    }
+
+    /// Lifts exclusions (the person was added back by hand).
+    public func include(_ refs: [ChatMemberRef], in chat: ChatID) async throws {
+        for predicate in Self.memberPredicate(chat: chat, refs) {
+            try await sql.raw("DELETE FROM chat_exclusions WHERE \(predicate)").run()
+        }
+    }
+}
+
+extension Store {
+    /// Whether any of these persons, or this account's own row, administers `chat` (or, with
+    /// `chat` nil, any chat of the organization).
+    public func isChatAdmin(
+        _ chat: ChatID?, persons: [RosterPersonID], account: AccountID?, organization: OrganizationID
+    ) async throws -> Bool {
+        var mine: [any SQLExpression] = []
+        if !persons.isEmpty { mine.append(SQLQueryString("m.person_id IN \(Self.ids(persons))")) }
+        if let account { mine.append(SQLQueryString("(m.person_id IS NULL AND m.account_id = \(bind: account.rawValue))")) }
+        guard !mine.isEmpty else { return false }
+        let chatCondition: SQLQueryString = chat.map { "AND c.id = \(bind: $0.rawValue)" } ?? ""
+        return try await sql.raw("""
+            SELECT 1 AS one FROM chat_members m JOIN chats c ON c.id = m.chat_id
+            WHERE c.organization_id = \(bind: organization.rawValue) AND c.deleted_at IS NULL \(chatCondition)
+              AND m.admin IN ('roster', 'manual') AND (\(SQLList(mine, separator: SQLRaw(" OR "))))
+            LIMIT 1
+            """).first() != nil
+    }
+}
