@@ -96,6 +96,7 @@ public enum PartaServer {
         RosterRoutes(parta: parta, links: links).register(on: api)
         LinkingRoutes(parta: parta).register(on: api)
         JoiningRoutes(parta: parta, links: links).register(on: api)
+        ChatRoutes(parta: parta).register(on: api)
         IntegrationRoutes(parta: parta, links: links).register(on: api)
         ImportRoutes(parta: parta, maxBytes: config.maxImportBytes).register(on: api)
         return router

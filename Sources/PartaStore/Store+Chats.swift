@@ -62,7 +62,7 @@ public struct ChatListFilter: Sendable, Equatable {
 
 /// The member picker's query over the organization's active roster people.
 public struct PickerFilter: Sendable, Equatable {
-    public enum RoleGroup: String, Sendable, CaseIterable {
+    public enum RoleGroup: String, Sendable, CaseIterable, Codable {
         case staff
         case students
         case parents

@@ -26,9 +26,11 @@ extension TestWorld {
         public var s9: RosterPersonID
         public var p1: RosterPersonID
         public var p2: RosterPersonID
-        /// Signed-in callers and principals of the linked people.
+        /// Signed-in callers, principals and session tokens of the linked people (tokens also
+        /// for `admin`).
         public var callers: [String: Caller]
         public var principals: [String: Principal]
+        public var tokens: [String: String]
 
         public var id: OrganizationID { roster.id }
         public var admin: Caller { roster.admin }
@@ -69,9 +71,14 @@ extension TestWorld {
 
         var callers: [String: Caller] = [:]
         var principals: [String: Principal] = [:]
+        var tokens: [String: String] = [:]
+        clock.advance(by: 61)
+        tokens["admin"] = try await signIn("+79990000010", device: "chats", address: "192.0.2.49").token
         for (index, (name, id)) in [("ivanova", ivanova), ("petrov", petrov), ("smith", smith), ("p2", p2), ("s1", s1)].enumerated() {
             let address = "192.0.2.\(50 + index)"
-            let principal = try await principal(try await signIn("+7999000020\(index)", address: address))
+            let result = try await signIn("+7999000020\(index)", address: address)
+            tokens[name] = result.token
+            let principal = try await principal(result)
             let code = try await p.createLinkCode(admin, organization: org, person: id).code
             _ = try await p.confirmLinkCode(principal, code: code, clientAddress: address)
             principals[name] = principal
@@ -80,6 +87,6 @@ extension TestWorld {
         return ChatSchool(
             roster: school, year: year, tenA: tenA, nineG: nineG, kraeved: kraeved, english: english, chemistry: chemistry,
             ivanova: ivanova, petrov: petrov, smith: smith, sidorova: sidorova, s1: s1, s2: s2, s3: s3, s9: s9, p1: p1, p2: p2,
-            callers: callers, principals: principals)
+            callers: callers, principals: principals, tokens: tokens)
     }
 }
