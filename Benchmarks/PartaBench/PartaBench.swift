@@ -22,7 +22,7 @@ struct PartaBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parta-bench",
         abstract: "Parta benchmarks; each prints BENCH <name> <value> <unit>.",
-        subcommands: [Startup.self, SignIn.self, OneRosterImport.self, All.self],
+        subcommands: [Startup.self, SignIn.self, OneRosterImport.self, ChatSync.self, All.self],
         defaultSubcommand: All.self)
 }
 
@@ -33,6 +33,7 @@ struct All: AsyncParsableCommand {
         try await Startup.parse([]).run()
         try await SignIn.parse([]).run()
         try await OneRosterImport.parse([]).run()
+        try await ChatSync.parse([]).run()
     }
 }
 

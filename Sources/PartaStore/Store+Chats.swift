@@ -660,3 +660,15 @@ extension Store {
             """).first() != nil
     }
 }
+
+extension Store {
+    /// Removes every chat of an organization with its members and events, as if none had been
+    /// made (benchmarks measure "initialize chats" from nothing with it).
+    public func deleteAllChats(of organization: OrganizationID) async throws {
+        let org = organization.rawValue
+        try await sql.raw("DELETE FROM chat_events WHERE organization_id = \(bind: org)").run()
+        try await sql.raw("DELETE FROM chat_exclusions WHERE chat_id IN (SELECT id FROM chats WHERE organization_id = \(bind: org))").run()
+        try await sql.raw("DELETE FROM chat_members WHERE chat_id IN (SELECT id FROM chats WHERE organization_id = \(bind: org))").run()
+        try await sql.raw("DELETE FROM chats WHERE organization_id = \(bind: org)").run()
+    }
+}
