@@ -5,7 +5,8 @@ import PartaStore
 public import ServiceLifecycle
 
 /// Background housekeeping under the server's lifecycle: deletes sign-in codes past every
-/// rate-limit window and sessions past their idle lifetime.
+/// rate-limit window and sessions past their idle lifetime, and lets dated roster changes (an
+/// enrollment from a later day, the end of a school year) reach the chats on their day.
 public struct Maintenance: Service, CustomStringConvertible {
     public var description: String { "Maintenance" }
 
@@ -46,6 +47,19 @@ public struct Maintenance: Service, CustomStringConvertible {
         }
         if result.0 > 0 || result.1 > 0 {
             parta.logger.info("maintenance.done", metadata: ["parta.codes_deleted": "\(result.0)", "parta.sessions_deleted": "\(result.1)"])
+        }
+        for organization in try await parta.database.read({ try await $0.organizationsWithRoster() }) {
+            do {
+                let report = try await parta.syncDatedChats(organization: organization)
+                if !report.total.isEmpty {
+                    parta.logger.info("chats.dated_sync", metadata: [
+                        "parta.organization.id": "\(organization)", "parta.members_added": "\(report.total.membersAdded)",
+                        "parta.members_removed": "\(report.total.membersRemoved)",
+                    ])
+                }
+            } catch {
+                parta.logger.warning("chats.dated_sync_failed", metadata: ["parta.organization.id": "\(organization)", "error": "\(error)"])
+            }
         }
         return result
     }

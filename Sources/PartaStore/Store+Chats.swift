@@ -672,3 +672,10 @@ extension Store {
         try await sql.raw("DELETE FROM chats WHERE organization_id = \(bind: org)").run()
     }
 }
+
+extension Store {
+    /// Every organization that has a school year (the ones whose chats can change by date).
+    public func organizationsWithRoster() async throws -> [OrganizationID] {
+        try await sql.raw("SELECT DISTINCT organization_id FROM school_years ORDER BY organization_id").all().map { try $0.id("organization_id") }
+    }
+}
