@@ -74,21 +74,19 @@ public struct PickerFilter: Sendable, Equatable {
     public var classID: ClassID?
     public var surname: String?
     public var words: [String]
-    /// Only students these teachers teach (a subject teacher's limit).
-    public var taughtBy: [RosterPersonID]?
+    /// Only these people (a subject teacher's students, or the ones chosen).
     public var ids: [RosterPersonID]?
     public var date: LocalDate
 
     public init(
         roleGroup: RoleGroup? = nil, gender: Gender? = nil, classID: ClassID? = nil, surname: String? = nil, words: [String] = [],
-        taughtBy: [RosterPersonID]? = nil, ids: [RosterPersonID]? = nil, date: LocalDate
+        ids: [RosterPersonID]? = nil, date: LocalDate
     ) {
         self.roleGroup = roleGroup
         self.gender = gender
         self.classID = classID
         self.surname = surname
         self.words = words
-        self.taughtBy = taughtBy
         self.ids = ids
         self.date = date
     }
@@ -469,19 +467,6 @@ extension Store {
                  OR p.id IN (SELECT homeroom_teacher_id FROM classes WHERE id = \(bind: c) AND homeroom_teacher_id IS NOT NULL)
                  OR p.id IN (SELECT teacher_id FROM teaching_assignments WHERE class_id = \(bind: c)))
                 """))
-        }
-        if let teachers = filter.taughtBy {
-            if teachers.isEmpty {
-                conditions.append(SQLRaw("1 = 0"))
-            } else {
-                let ids = Self.ids(teachers)
-                conditions.append(SQLQueryString("""
-                    (p.id IN (SELECT ep.student_id FROM enrollment_periods ep JOIN teaching_assignments t ON t.class_id = ep.class_id
-                              WHERE t.group_name = '' AND t.teacher_id IN \(ids) AND \(enrolledOn))
-                     OR p.id IN (SELECT s.student_id FROM assignment_students s JOIN teaching_assignments t ON t.id = s.assignment_id
-                                 WHERE t.teacher_id IN \(ids)))
-                    """))
-            }
         }
         if let ids = filter.ids {
             conditions.append(ids.isEmpty ? SQLRaw("1 = 0") : SQLQueryString("p.id IN \(Self.ids(ids))"))

@@ -153,6 +153,18 @@ struct MembershipPlannerTests {
         #expect(Self.chats(roster)[.subject(Self.c10A, Self.english, group: "Англ.яз/1")]!.members == Self.refs(Self.smith, Self.s1))
     }
 
+    @Test("the students a teacher teaches: whole classes, and only the group's students still in the class")
+    func studentsTaught() {
+        #expect(MembershipPlanner.studentsTaught(by: [Self.petrov], Self.roster()) == [Self.s1, Self.s2, Self.s3])
+        #expect(MembershipPlanner.studentsTaught(by: [Self.smith], Self.roster()) == [Self.s1, Self.s2])
+        #expect(MembershipPlanner.studentsTaught(by: [Self.smith, Self.sidorova], Self.roster()) == [Self.s1, Self.s2, Self.s9])
+        #expect(MembershipPlanner.studentsTaught(by: [Self.ivanova], Self.roster()).isEmpty)
+        var moved = Self.roster()
+        moved.periods[Self.s2] = Self.enrolled(Self.c9G)
+        #expect(MembershipPlanner.studentsTaught(by: [Self.smith], moved) == [Self.s1])
+        #expect(MembershipPlanner.studentsTaught(by: [Self.petrov], Self.roster(date: "2026-09-02")).isEmpty)
+    }
+
     @Test("a new homeroom teacher arrives as admin; the old one leaves as admin and member")
     func homeroomChange() {
         let current = Self.members(of: Self.chats(Self.roster())[.classChat(Self.c10A)]!)

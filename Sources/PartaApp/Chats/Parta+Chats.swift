@@ -340,16 +340,27 @@ extension Parta {
     ) async throws -> Page<(person: RosterPerson, isMember: Bool)> {
         try await database.read { store in
             let (chat, context, target) = try await chatAccess(caller, organization, id, .addMembers, in: store)
-            let filter = pickerFilter(query, limit: ChatPermissions.additionLimit(context.actor, target), context: context)
+            let limit = ChatPermissions.additionLimit(context.actor, target)
+            let filter = try await pickerFilter(query, limit: limit, context: context, in: store)
             return try await store.pickPersons(of: organization, filter: filter, chat: chat.id, page: page)
         }
     }
 
-    func pickerFilter(_ query: PickerQuery, limit: AdditionLimit, context: ChatContext, ids: [RosterPersonID]? = nil) -> PickerFilter {
-        PickerFilter(
-            roleGroup: limit == .studentsTaught ? .students : query.roleGroup, gender: query.gender, classID: query.classID,
+    /// The picker's query; a subject teacher's is narrowed to the students they teach.
+    func pickerFilter(_ query: PickerQuery, limit: AdditionLimit, context: ChatContext, in store: Store) async throws -> PickerFilter {
+        let taught = limit == .studentsTaught ? try await studentsTaught(context, in: store).sorted() : nil
+        return PickerFilter(
+            roleGroup: query.roleGroup, gender: query.gender, classID: query.classID,
             surname: SearchText.words(query.surname ?? "").first, words: SearchText.words(query.text ?? ""),
-            taughtBy: limit == .studentsTaught ? context.teacherIDs : nil, ids: ids, date: today(of: context.organization))
+            ids: taught, date: today(of: context.organization))
+    }
+
+    /// The students who take the caller's subjects today (`MembershipPlanner.studentsTaught`).
+    func studentsTaught(_ context: ChatContext, in store: Store) async throws -> Set<RosterPersonID> {
+        let classes = Set(context.actor.teaching.map(\.classID))
+        guard !classes.isEmpty else { return [] }
+        let roster = try await chatRoster(context.organization, classes: classes, staffRoom: false, in: store)
+        return MembershipPlanner.studentsTaught(by: Set(context.teacherIDs), roster)
     }
 
     /// Adds people by hand: chosen ones, or all the picker matches, in one operation.
@@ -371,7 +382,7 @@ extension Parta {
         let org = context.organization.id
         switch selection {
         case .matching(let query):
-            let filter = pickerFilter(query, limit: limit, context: context)
+            let filter = try await pickerFilter(query, limit: limit, context: context, in: store)
             let ids = try await store.pickPersonIDs(of: org, filter: filter, limit: Self.maxMembersPerRequest + 1)
             guard ids.count <= Self.maxMembersPerRequest else {
                 throw PartaError.invalid("too_many_members", "At most \(Self.maxMembersPerRequest) people are added at once; narrow the query.")
@@ -390,8 +401,7 @@ extension Parta {
                     details: ["person_ids": .string(unknown.map(\.description).joined(separator: ","))])
             }
             if limit == .studentsTaught {
-                let taught = Set(try await store.pickPersonIDs(
-                    of: org, filter: pickerFilter(PickerQuery(), limit: limit, context: context, ids: ids), limit: ids.count))
+                let taught = try await studentsTaught(context, in: store)
                 try ChatPermissions.checkAdditions(limit, ids.map { (id: $0, name: found[$0]!.name.short, taught: taught.contains($0)) })
             }
             return ids

@@ -141,20 +141,14 @@ public enum MembershipPlanner {
             }
         }
 
-        var studentsByClass: [ClassID: Set<RosterPersonID>] = [:]
-        for (student, periods) in roster.periods where roster.isActive(student) {
-            for period in periods where period.contains(roster.date) {
-                studentsByClass[period.classID, default: []].insert(student)
-            }
-        }
+        let studentsByClass = Self.studentsByClass(roster)
         var parentsOf: [RosterPersonID: [RosterPersonID]] = [:]
         for g in roster.guardianships where roster.isActive(g.parent) {
             parentsOf[g.student, default: []].append(g.parent)
         }
         let assignmentsByClass = Dictionary(grouping: roster.assignments, by: \.classID)
 
-        for schoolClass in roster.classes.sorted(by: { $0.id < $1.id }) {
-            if let year = roster.schoolYears[schoolClass.schoolYearID], year.endDate < roster.date { continue }
+        for schoolClass in roster.classes.sorted(by: { $0.id < $1.id }) where !hasEnded(schoolClass, roster) {
             let students = studentsByClass[schoolClass.id] ?? []
             let homeroom = schoolClass.homeroomTeacherID.flatMap { roster.isActive($0) ? ChatMemberRef.person($0) : nil }
             let homeroomSet: Set<ChatMemberRef> = homeroom.map { [$0] } ?? []
@@ -177,8 +171,7 @@ public enum MembershipPlanner {
                 let key = RosterChatKey.subject(schoolClass.id, assignment.subjectID, group: assignment.group)
                 var entry = subjectChats[key] ?? ([], [])
                 if roster.isActive(assignment.teacherID) { entry.teachers.insert(.person(assignment.teacherID)) }
-                let taking = assignment.isGroup ? students.intersection(assignment.studentIDs) : students
-                entry.students.formUnion(taking.map(ChatMemberRef.person))
+                entry.students.formUnion(Self.students(taking: assignment, classStudents: students).map(ChatMemberRef.person))
                 subjectChats[key] = entry
             }
             for (key, entry) in subjectChats.sorted(by: { $0.key < $1.key }) {
@@ -187,6 +180,39 @@ public enum MembershipPlanner {
             }
         }
         return result
+    }
+
+    /// The students who take one of `teachers`' subjects now: the students a subject teacher may
+    /// add to a chat, by the same rule that fills subject chats.
+    public static func studentsTaught(by teachers: Set<RosterPersonID>, _ roster: ChatRoster) -> Set<RosterPersonID> {
+        let byClass = studentsByClass(roster)
+        let current = Set(roster.classes.filter { !hasEnded($0, roster) }.map(\.id))
+        var result = Set<RosterPersonID>()
+        for assignment in roster.assignments where teachers.contains(assignment.teacherID) && current.contains(assignment.classID) {
+            result.formUnion(students(taking: assignment, classStudents: byClass[assignment.classID] ?? []))
+        }
+        return result
+    }
+
+    /// Active students enrolled on the roster's date, by class.
+    static func studentsByClass(_ roster: ChatRoster) -> [ClassID: Set<RosterPersonID>] {
+        var result: [ClassID: Set<RosterPersonID>] = [:]
+        for (student, periods) in roster.periods where roster.isActive(student) {
+            for period in periods where period.contains(roster.date) {
+                result[period.classID, default: []].insert(student)
+            }
+        }
+        return result
+    }
+
+    /// A whole-class assignment is taken by the class; a group's by its students still in the class.
+    static func students(taking assignment: TeachingAssignment, classStudents: Set<RosterPersonID>) -> Set<RosterPersonID> {
+        assignment.isGroup ? classStudents.intersection(assignment.studentIDs) : classStudents
+    }
+
+    /// A class of a school year that ended before the roster's date wants no chats.
+    static func hasEnded(_ schoolClass: SchoolClass, _ roster: ChatRoster) -> Bool {
+        roster.schoolYears[schoolClass.schoolYearID].map { $0.endDate < roster.date } ?? false
     }
 
     /// How to bring a chat's members from `current` to `desired` (`nil`: the roster wants nobody
