@@ -115,13 +115,13 @@ extension Store {
     // MARK: Chats
 
     public func insertChat(
-        organization: OrganizationID, kind: ChatKind, name: String, rosterKey: RosterChatKey?, classID: ClassID?,
-        subjectID: SubjectID?, group: String, schoolYearID: SchoolYearID?, createdBy: AccountID?, now: Date
+        organization: OrganizationID, kind: ChatKind, name: String, nameEdited: Bool = false, rosterKey: RosterChatKey?,
+        classID: ClassID?, subjectID: SubjectID?, group: String, schoolYearID: SchoolYearID?, createdBy: AccountID?, now: Date
     ) async throws -> Chat {
         let row = try await sql.raw("""
             INSERT INTO chats (organization_id, kind, name, search_name, name_edited, roster_key, class_id, subject_id, group_name,
                 school_year_id, created_by, created_at, updated_at, last_seq)
-            VALUES (\(bind: organization.rawValue), \(bind: kind.rawValue), \(bind: name), \(bind: SearchText.fold(name)), \(bind: false),
+            VALUES (\(bind: organization.rawValue), \(bind: kind.rawValue), \(bind: name), \(bind: SearchText.fold(name)), \(bind: nameEdited),
                 \(bind: rosterKey?.storageKey), \(bind: classID?.rawValue), \(bind: subjectID?.rawValue), \(bind: group),
                 \(bind: schoolYearID?.rawValue), \(bind: createdBy?.rawValue), \(bind: now.millis), \(bind: now.millis), 0)
             RETURNING id, organization_id, kind, name, name_edited, roster_key, class_id, subject_id, group_name, school_year_id, created_at

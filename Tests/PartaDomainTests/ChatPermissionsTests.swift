@@ -107,6 +107,33 @@ struct ChatPermissionsTests {
         #expect(throws: PartaError.self) { try ChatKind.parse("group") }
     }
 
+    @Test("what a new chat must name, and its roster key")
+    func newChatKeys() throws {
+        let c = ClassID(10), s = SubjectID(1)
+        #expect(try RosterChatKey.forNewChat(kind: .staffRoom, classID: nil, subjectID: nil, group: "", name: nil) == .staffRoom)
+        #expect(try RosterChatKey.forNewChat(kind: .parents, classID: c, subjectID: nil, group: "", name: nil) == .parents(c))
+        #expect(try RosterChatKey.forNewChat(kind: .subject, classID: c, subjectID: s, group: "Англ.яз/1", name: nil) == .subject(c, s, group: "Англ.яз/1"))
+        #expect(try RosterChatKey.forNewChat(kind: .custom, classID: c, subjectID: nil, group: "", name: "Кружок") == nil)
+        for (kind, classID, subjectID, name, code) in [
+            (ChatKind.staffRoom, Optional(c), SubjectID?.none, String?.none, "invalid_chat"), (.classChat, nil, nil, nil, "invalid_chat"),
+            (.parents, c, s, nil, "invalid_chat"), (.subject, c, nil, nil, "invalid_chat"), (.custom, nil, nil, nil, "name_required"),
+            (.custom, nil, s, "Кружок", "invalid_chat"),
+        ] {
+            #expect(throws: PartaError.self) { try RosterChatKey.forNewChat(kind: kind, classID: classID, subjectID: subjectID, group: "", name: name) }
+            do { _ = try RosterChatKey.forNewChat(kind: kind, classID: classID, subjectID: subjectID, group: "", name: name) } catch {
+                #expect(error.code == code)
+            }
+        }
+    }
+
+    @Test("making and unmaking chat admins by hand", arguments: [
+        (ChatAdminMark.none, true, ChatAdminMark.manual), (.declined, true, .manual), (.roster, true, .roster), (.manual, true, .manual),
+        (.roster, false, .declined), (.manual, false, .none), (.none, false, .none), (.declined, false, .declined),
+    ])
+    func adminMarks(from: ChatAdminMark, admin: Bool, to: ChatAdminMark) {
+        #expect(ChatMembership(member: .person(RosterPersonID(1)), viaRoster: true, viaHand: false, admin: from).adminMark(settingAdmin: admin) == to)
+    }
+
     @Test("chat names are one line of 1 to 120 characters")
     func names() throws {
         #expect(try Chat.checkName("  Родительский комитет ") == "Родительский комитет")

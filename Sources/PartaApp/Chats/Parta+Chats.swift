@@ -232,23 +232,7 @@ extension Parta {
     public func createChat(_ caller: Caller, organization: OrganizationID, _ draft: ChatDraft) async throws -> ChatView {
         let group = try TeachingAssignment.checkGroup(draft.group)
         let name = try draft.name.map(Chat.checkName)
-        switch draft.kind {
-        case .staffRoom:
-            guard draft.classID == nil, draft.subjectID == nil else {
-                throw PartaError.invalid("invalid_chat", "The staff room belongs to the whole organization: no class or subject.")
-            }
-        case .classChat, .parents:
-            guard draft.classID != nil, draft.subjectID == nil else {
-                throw PartaError.invalid("invalid_chat", "A class or parents chat names its class (class_id) and no subject.")
-            }
-        case .subject:
-            guard draft.classID != nil, draft.subjectID != nil else {
-                throw PartaError.invalid("invalid_chat", "A subject chat names its class (class_id) and subject (subject_id).")
-            }
-        case .custom:
-            guard name != nil else { throw PartaError.invalid("name_required", "A custom chat needs a name.") }
-            guard draft.subjectID == nil else { throw PartaError.invalid("invalid_chat", "A custom chat has no subject.") }
-        }
+        let key = try RosterChatKey.forNewChat(kind: draft.kind, classID: draft.classID, subjectID: draft.subjectID, group: group, name: name)
         return try await database.write { store in
             let context = try await chatContext(caller, organization, in: store)
             var schoolClass: SchoolClass?
@@ -264,13 +248,6 @@ extension Parta {
             let target = ChatTarget(kind: draft.kind, classID: draft.classID, subjectID: draft.subjectID)
             try ChatPermissions.decide(context.actor, .create, target).check()
 
-            let key: RosterChatKey? = switch draft.kind {
-            case .staffRoom: .staffRoom
-            case .classChat: .classChat(draft.classID!)
-            case .parents: .parents(draft.classID!)
-            case .subject: .subject(draft.classID!, draft.subjectID!, group: draft.kind == .subject ? group : "")
-            case .custom: nil
-            }
             let generated = key.map { RosterChatKey.name(of: $0, className: schoolClass?.name, subjectName: subject?.name) }
             if let key {
                 let existing = try await store.rosterChats(of: organization, classes: key.classID.map { [$0] } ?? [], staffRoom: key == .staffRoom)
@@ -281,10 +258,9 @@ extension Parta {
             let now = clock.now()
             let chatName = name ?? generated ?? ""
             let chat = try await store.insertChat(
-                organization: organization, kind: draft.kind, name: chatName, rosterKey: key, classID: draft.classID,
-                subjectID: draft.subjectID, group: draft.kind == .subject ? group : "", schoolYearID: schoolClass?.schoolYearID,
-                createdBy: context.account, now: now)
-            if name != nil && name != generated { try await store.renameChat(chat.id, name: chatName, edited: true, now: now) }
+                organization: organization, kind: draft.kind, name: chatName, nameEdited: name != nil && name != generated,
+                rosterKey: key, classID: draft.classID, subjectID: draft.subjectID, group: key?.group ?? "",
+                schoolYearID: schoolClass?.schoolYearID, createdBy: context.account, now: now)
             try await recordChatEvent(chat.id, "chat_created", ChatEventPayload.created(name: chatName, kind: draft.kind), organization: organization, in: store)
             if let key {
                 let scope = key == .staffRoom ? ChatScope(staffRoom: true) : ChatScope(classes: [key.classID!])
@@ -458,8 +434,7 @@ extension Parta {
                 throw PartaError.notFound("That member of the chat")
             }
             guard row.isAdmin != admin else { return }
-            let mark: ChatAdminMark = admin ? .manual : (row.admin == .roster ? .declined : .none)
-            try await store.updateMemberships(chat: id, [member], admin: mark)
+            try await store.updateMemberships(chat: id, [member], admin: row.adminMark(settingAdmin: admin))
             try await recordChatEvent(id, "members_changed", ChatEventPayload.membersChanged(
                 added: [], removed: [], adminsGranted: admin ? [member] : [], adminsRevoked: admin ? [] : [member]),
                 organization: organization, in: store)

@@ -100,6 +100,35 @@ public enum RosterChatKey: Hashable, Sendable, Comparable {
 
     public static func < (a: RosterChatKey, b: RosterChatKey) -> Bool { a.storageKey < b.storageKey }
 
+    /// What a chat to be created of `kind` must name, and its roster key (`nil` for custom chats):
+    /// the staff room names no class or subject, class and parents chats a class, a subject chat a
+    /// class and a subject (and perhaps a group); a custom chat needs a name and has no subject.
+    public static func forNewChat(
+        kind: ChatKind, classID: ClassID?, subjectID: SubjectID?, group: String, name: String?
+    ) throws(PartaError) -> RosterChatKey? {
+        switch kind {
+        case .staffRoom:
+            guard classID == nil, subjectID == nil else {
+                throw PartaError.invalid("invalid_chat", "The staff room belongs to the whole organization: no class or subject.")
+            }
+            return .staffRoom
+        case .classChat, .parents:
+            guard let classID, subjectID == nil else {
+                throw PartaError.invalid("invalid_chat", "A class or parents chat names its class (class_id) and no subject.")
+            }
+            return kind == .classChat ? .classChat(classID) : .parents(classID)
+        case .subject:
+            guard let classID, let subjectID else {
+                throw PartaError.invalid("invalid_chat", "A subject chat names its class (class_id) and subject (subject_id).")
+            }
+            return .subject(classID, subjectID, group: group)
+        case .custom:
+            guard name != nil else { throw PartaError.invalid("name_required", "A custom chat needs a name.") }
+            guard subjectID == nil else { throw PartaError.invalid("invalid_chat", "A custom chat has no subject.") }
+            return nil
+        }
+    }
+
     /// The name a school gives such a chat: `Учительская`, `10А - Ученики`, `10А - Родители`,
     /// `9г - Химия`, and for a group of the class `10А/Англ.яз/1`.
     public static func name(of key: RosterChatKey, className: String?, subjectName: String?) -> String {
@@ -216,4 +245,11 @@ public struct ChatMembership: Hashable, Sendable {
     }
 
     public var isAdmin: Bool { admin.isAdmin }
+
+    /// The mark after a person makes (`true`) or unmakes this member a chat admin: unmaking an
+    /// admin the roster made is remembered as `declined`.
+    public func adminMark(settingAdmin admin: Bool) -> ChatAdminMark {
+        if admin { return isAdmin ? self.admin : .manual }
+        return self.admin == .roster ? .declined : (isAdmin ? .none : self.admin)
+    }
 }
