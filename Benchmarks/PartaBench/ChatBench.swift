@@ -6,12 +6,6 @@ import PartaDomain
 import PartaHTTP
 import PartaStore
 
-/// A clock fixed inside the generated school year, so the figures do not depend on the day they run.
-struct FixedClock: WallClock {
-    let date: Date
-    func now() -> Date { date }
-}
-
 /// BENCH initialize_school_2000_s: every roster chat of a generated 2,000-student school created
 /// from nothing ("initialize chats" after the chats are wiped), on SQLite; then a second run that
 /// finds nothing to do. BENCH enrollment_to_members_ms: one enrollment order (a transfer between two
@@ -24,28 +18,13 @@ struct ChatSync: AsyncParsableCommand {
     @Option(help: "postgres://… to measure on PostgreSQL instead of SQLite.") var databaseURL: String?
 
     func run() async throws {
-        let logger = benchLogger()
-        let directory = scratchDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        var config = ServerConfig()
-        config.dataDirectory = directory.path
-        config.databaseURL = databaseURL
-        let database = try await PartaServer.openDatabase(config, logger: logger)
         let (students, orders) = (self.students, self.orders)
-        try await database.withRunning {
-            _ = try await Migrator().migrate(database, logger: logger)
-            // 15 October 2025, noon in Moscow.
-            let clock = FixedClock(date: Date(timeIntervalSince1970: 1_760_518_800))
-            let parta = Parta(database: database, clock: clock, sms: BenchSMS(policy: SignInPolicy()), logger: logger)
-            let system = Caller.system("bench")
-            let org = try await parta.registerOrganization(system, OrganizationRegistration(
-                region: "Тверская область", municipality: "г. Тверь",
-                profile: OrganizationProfile(kind: .school, fullName: "Школа для замеров чатов", shortName: "Школа"),
-                administratorName: "Смирнова Ольга", administratorPhone: "+79990000010")).summary.organization.id
+        let clock = FixedClock()
+        try await withBenchSchool(databaseURL: databaseURL, clock: clock) { parta, system, org in
             let generated = SchoolGenerator(students: students, firstYear: 2025).oneRoster()
             _ = try await parta.importOneRoster(system, organization: org, files: generated.files, school: nil, dryRun: false)
 
-            try await database.write { try await $0.deleteAllChats(of: org) }
+            try await parta.database.write { try await $0.deleteAllChats(of: org) }
             let start = ContinuousClock.now
             let report = try await parta.initializeChats(system, organization: org, dryRun: false)
             bench("initialize_school_\(students)_s", (ContinuousClock.now - start).milliseconds / 1000, "s")
