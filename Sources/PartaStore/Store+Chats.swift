@@ -108,6 +108,11 @@ extension Store {
             schoolYearID: try row.optionalID("school_year_id"), createdAt: try row.date("created_at"))
     }
 
+    /// The admin marks that make a member a chat admin (`ChatAdminMark.isAdmin`), as a bound list.
+    static var adminMarks: SQLGroupExpression {
+        SQLGroupExpression(ChatAdminMark.allCases.filter(\.isAdmin).map { SQLBind($0.rawValue) })
+    }
+
     static func ids<T>(_ ids: some Collection<Identifier<T>>) -> SQLGroupExpression {
         SQLGroupExpression(ids.map { SQLBind($0.rawValue) })
     }
@@ -314,7 +319,7 @@ extension Store {
             LEFT JOIN roster_persons p ON p.id = m.person_id
             LEFT JOIN accounts a ON a.id = m.account_id AND m.person_id IS NULL
             WHERE m.chat_id = \(bind: chat.rawValue)
-            ORDER BY CASE WHEN m.admin IN ('roster', 'manual') THEN 0 ELSE 1 END, surname, given_name, m.person_id, m.account_id
+            ORDER BY CASE WHEN m.admin IN \(Self.adminMarks) THEN 0 ELSE 1 END, surname, given_name, m.person_id, m.account_id
             LIMIT \(bind: page.perPage) OFFSET \(bind: page.offset)
             """).all()
         let items = try rows.map { row in
@@ -376,14 +381,17 @@ extension Store {
                          WHERE p.search_name LIKE \(bind: SearchText.prefixPattern(surname)) ESCAPE '\\')
                 """))
         }
+        // The chats ChatPermissions lets a non-administrator manage, as SQL: a homeroom teacher's
+        // class chats, a subject teacher's subject chats, and chats they administer.
         if let scope = filter.manageable {
             var any: [any SQLExpression] = []
             if !scope.homeroomClasses.isEmpty {
-                any.append(SQLQueryString("(c.kind IN ('class', 'parents', 'subject') AND c.class_id IN \(Self.ids(scope.homeroomClasses)))"))
+                let kinds = SQLGroupExpression(ChatPermissions.homeroomKinds.map { SQLBind($0.rawValue) })
+                any.append(SQLQueryString("(c.kind IN \(kinds) AND c.class_id IN \(Self.ids(scope.homeroomClasses)))"))
             }
             for teaching in scope.teaching {
                 any.append(SQLQueryString("""
-                    (c.kind = 'subject' AND c.class_id = \(bind: teaching.classID.rawValue) AND c.subject_id = \(bind: teaching.subjectID.rawValue))
+                    (c.kind = \(bind: ChatKind.subject.rawValue) AND c.class_id = \(bind: teaching.classID.rawValue) AND c.subject_id = \(bind: teaching.subjectID.rawValue))
                     """))
             }
             var mine: [any SQLExpression] = []
@@ -391,7 +399,7 @@ extension Store {
             if let account = scope.account { mine.append(SQLQueryString("(m.person_id IS NULL AND m.account_id = \(bind: account.rawValue))")) }
             if !mine.isEmpty {
                 any.append(SQLQueryString("""
-                    c.id IN (SELECT m.chat_id FROM chat_members m WHERE m.admin IN ('roster', 'manual') AND (\(SQLList(mine, separator: SQLRaw(" OR ")))))
+                    c.id IN (SELECT m.chat_id FROM chat_members m WHERE m.admin IN \(Self.adminMarks) AND (\(SQLList(mine, separator: SQLRaw(" OR ")))))
                     """))
             }
             conditions.append(any.isEmpty ? SQLRaw("1 = 0") : SQLGroupExpression(SQLList(any, separator: SQLRaw(" OR "))))
@@ -425,7 +433,7 @@ extension Store {
         guard !chats.isEmpty else { return [:] }
         let rows = try await sql.raw("""
             SELECT chat_id, person_id, account_id, via_roster, via_hand, admin FROM chat_members
-            WHERE chat_id IN \(Self.ids(chats)) AND admin IN ('roster', 'manual')
+            WHERE chat_id IN \(Self.ids(chats)) AND admin IN \(Self.adminMarks)
             """).all()
         let pairs = try rows.map { (try $0.id("chat_id", as: ChatID.self), try Self.membership(from: $0).member) }
         let names = try await memberNames(pairs.map(\.1), in: organization)
@@ -640,7 +648,7 @@ extension Store {
         return try await sql.raw("""
             SELECT 1 AS one FROM chat_members m JOIN chats c ON c.id = m.chat_id
             WHERE c.organization_id = \(bind: organization.rawValue) AND c.deleted_at IS NULL \(chatCondition)
-              AND m.admin IN ('roster', 'manual') AND (\(SQLList(mine, separator: SQLRaw(" OR "))))
+              AND m.admin IN \(Self.adminMarks) AND (\(SQLList(mine, separator: SQLRaw(" OR "))))
             LIMIT 1
             """).first() != nil
     }

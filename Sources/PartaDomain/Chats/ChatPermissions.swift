@@ -100,9 +100,12 @@ public enum ChatPermissions {
             "A subject teacher adds only students who take their subjects; \(refused.name) does not.")
     }
 
+    /// The kinds of chat a homeroom teacher manages in their own class.
+    public static let homeroomKinds: [ChatKind] = [.classChat, .parents, .subject]
+
     /// A homeroom teacher manages the class, parents and subject chats of their own class.
     static func leadsClass(_ actor: ChatActor, _ chat: ChatTarget) -> Bool {
-        guard let c = chat.classID, [.classChat, .parents, .subject].contains(chat.kind) else { return false }
+        guard let c = chat.classID, homeroomKinds.contains(chat.kind) else { return false }
         return actor.homeroomClasses.contains(c)
     }
 
