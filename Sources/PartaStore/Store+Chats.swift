@@ -171,7 +171,7 @@ extension Store {
         return (live, deleted.subtracting(live.keys))
     }
 
-    /// Live roster chats of any of `subjects` (their names follow the subject's).
+    /// The classes with a chat or an assignment of any of `subjects` (their chats' names follow the subject's).
     public func classes(withSubjectChats subjects: Set<SubjectID>, in organization: OrganizationID) async throws -> Set<ClassID> {
         guard !subjects.isEmpty else { return [] }
         let rows = try await sql.raw("""
@@ -526,7 +526,7 @@ extension Store {
         return result
     }
 
-    /// The active teachers of an organization and whether anything is linked (for the staff room).
+    /// The active teachers of an organization (the staff room's members).
     public func teacherIDs(of organization: OrganizationID) async throws -> [RosterPersonID] {
         try await sql.raw("""
             SELECT id FROM roster_persons WHERE organization_id = \(bind: organization.rawValue) AND role = 'teacher' AND active = \(bind: true)

@@ -102,7 +102,7 @@ struct JoinRulesTests {
                 today: Self.today)
             #expect(code == nil)
         } catch {
-            #expect((error as? PartaError)?.code == code)
+            #expect(error.code == code)
         }
     }
 
@@ -119,7 +119,7 @@ struct JoinRulesTests {
             try JoinRules.checkNewRequest(role: role, hasPendingRequest: pending, holdsRole: holds)
             #expect(code == nil)
         } catch {
-            #expect((error as? PartaError)?.code == code)
+            #expect(error.code == code)
         }
     }
 

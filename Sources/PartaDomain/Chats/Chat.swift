@@ -187,7 +187,7 @@ public struct Chat: Hashable, Sendable {
 
 /// Who a chat member is: a roster person (pending until linked to an account), or an account with
 /// no roster person here (an administrator who is not in the school's roster).
-public enum ChatMemberRef: Hashable, Sendable, Comparable, Codable, CustomStringConvertible {
+public enum ChatMemberRef: Hashable, Sendable, Comparable, CustomStringConvertible {
     case person(RosterPersonID)
     case account(AccountID)
 
