@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import PartaApp
 import PartaDomain
 import PartaStore
@@ -9,9 +10,9 @@ import Testing
 struct ChatTests {
     typealias School = TestWorld.ChatSchool
 
-    static func chat(_ world: TestWorld, _ school: School, _ key: RosterChatKey) async throws -> Chat? {
+    static func chat(_ world: TestWorld, _ organization: OrganizationID, _ key: RosterChatKey) async throws -> Chat? {
         try await world.database.read {
-            try await $0.rosterChats(of: school.id, classes: key.classID.map { [$0] } ?? [], staffRoom: key == .staffRoom).live[key]
+            try await $0.rosterChats(of: organization, classes: key.classID.map { [$0] } ?? [], staffRoom: key == .staffRoom).live[key]
         }
     }
 
@@ -21,7 +22,7 @@ struct ChatTests {
     }
 
     static func memberSet(_ world: TestWorld, _ school: School, _ key: RosterChatKey) async throws -> Set<ChatMemberRef> {
-        guard let chat = try await chat(world, school, key) else { return [] }
+        guard let chat = try await chat(world, school.id, key) else { return [] }
         return Set(try await members(world, chat).keys)
     }
 
@@ -34,13 +35,13 @@ struct ChatTests {
             let p = world.parta
             let adminAccount = s.roster.adminPrincipal.account.id
 
-            let staff = try #require(try await Self.chat(world, s, .staffRoom))
+            let staff = try #require(try await Self.chat(world, s.id, .staffRoom))
             #expect(staff.name == "Учительская")
             let staffMembers = try await Self.members(world, staff)
             #expect(Set(staffMembers.keys) == Self.refs(s.ivanova, s.petrov, s.smith, s.sidorova).union([.account(adminAccount)]))
             #expect(staffMembers[.account(adminAccount)]?.admin == .roster)
 
-            let classChat = try #require(try await Self.chat(world, s, .classChat(s.tenA)))
+            let classChat = try #require(try await Self.chat(world, s.id, .classChat(s.tenA)))
             #expect(classChat.name == "10А - Ученики")
             #expect(classChat.schoolYearID == s.year.id)
             let classMembers = try await Self.members(world, classChat)
@@ -49,7 +50,7 @@ struct ChatTests {
             #expect(try await Self.memberSet(world, s, .parents(s.tenA)) == Self.refs(s.ivanova, s.p1, s.p2))
             #expect(try await Self.memberSet(world, s, .parents(s.nineG)) == Self.refs(s.sidorova, s.p2))
             #expect(try await Self.memberSet(world, s, .subject(s.tenA, s.english, group: "Англ.яз/1")) == Self.refs(s.smith, s.s1, s.s2))
-            #expect(try await Self.chat(world, s, .subject(s.nineG, s.chemistry, group: ""))?.name == "9Г - Химия")
+            #expect(try await Self.chat(world, s.id, .subject(s.nineG, s.chemistry, group: ""))?.name == "9Г - Химия")
 
             // A linked student's rows carry their account; the messenger will find them by it.
             let rows = try await world.database.read { try await $0.chatMembers(classChat.id, page: PageRequest(page: 1, perPage: 100)) }
@@ -99,6 +100,31 @@ struct ChatTests {
         }
     }
 
+    @Test("an import brings its chats in step once, at the end: initialize then finds nothing to do", arguments: TestEngine.all)
+    func importCreatesChats(engine: TestEngine) async throws {
+        try await TestWorld.with(engine) { world in
+            let school = try await world.rosterSchool()
+            let p = world.parta
+            let generated = SchoolGenerator(students: 60, firstYear: 2026).oneRoster()
+            let phases = Mutex<Set<String>>([])
+            _ = try await p.importOneRoster(school.admin, organization: school.id, files: generated.files, school: nil, dryRun: false) { progress in
+                phases.withLock { _ = $0.insert(progress.phase) }
+            }
+            #expect(phases.withLock { $0.contains("chats") })
+            let classes = try await p.classes(school.admin, organization: school.id, on: LocalDate("2026-09-01"))
+            let filled = classes.filter { $0.studentCount > 0 }
+            #expect(!filled.isEmpty)
+            for summary in filled {
+                let classChat = try #require(try await Self.chat(world, school.id, .classChat(summary.schoolClass.id)))
+                let rows = try await Self.members(world, classChat).values.filter(\.viaRoster)
+                #expect(rows.count == summary.studentCount + (summary.homeroomTeacher == nil ? 0 : 1))
+                #expect(try await Self.chat(world, school.id, .parents(summary.schoolClass.id)) != nil)
+            }
+            #expect(try await Self.chat(world, school.id, .staffRoom) != nil)
+            #expect(try await p.initializeChats(school.admin, organization: school.id, dryRun: true).total.isEmpty)
+        }
+    }
+
     @Test("initialize: a dry run writes nothing, manual members stay, a second run changes nothing", arguments: TestEngine.all)
     func initialize(engine: TestEngine) async throws {
         try await TestWorld.with(engine) { world in
@@ -107,17 +133,17 @@ struct ChatTests {
             #expect(try await p.initializeChats(s.admin, organization: s.id, dryRun: true).total.isEmpty)
 
             // People decide: the parents chat is deleted, p1 added by hand to the class chat, s3 removed from it.
-            let parents = try #require(try await Self.chat(world, s, .parents(s.tenA)))
+            let parents = try #require(try await Self.chat(world, s.id, .parents(s.tenA)))
             try await p.deleteChat(s.admin, organization: s.id, id: parents.id)
-            let classChat = try #require(try await Self.chat(world, s, .classChat(s.tenA)))
+            let classChat = try #require(try await Self.chat(world, s.id, .classChat(s.tenA)))
             #expect(try await p.addChatMembers(s.admin, organization: s.id, id: classChat.id, .persons([s.p1])).added == 1)
             #expect(try await p.removeChatMembers(s.admin, organization: s.id, id: classChat.id, [.person(s.s3)]) == 1)
             // A roster change does not bring back the deleted chat or the removed student.
             try await p.addGuardianship(s.admin, organization: s.id, parent: s.p1, student: s.s3)
-            #expect(try await Self.chat(world, s, .parents(s.tenA)) == nil)
+            #expect(try await Self.chat(world, s.id, .parents(s.tenA)) == nil)
             #expect(!(try await Self.memberSet(world, s, .classChat(s.tenA)).contains(.person(s.s3))))
             // And the chats drift: a roster member's row is lost.
-            let kraeved = try #require(try await Self.chat(world, s, .subject(s.tenA, s.kraeved, group: "")))
+            let kraeved = try #require(try await Self.chat(world, s.id, .subject(s.tenA, s.kraeved, group: "")))
             try await world.database.write { try await $0.deleteMemberships(chat: kraeved.id, [.person(s.s2)]) }
 
             let eventsBefore = try await world.database.read { try await $0.chatEvents(classChat.id) }.count
@@ -127,7 +153,7 @@ struct ChatTests {
             #expect(preview.byKind[.parents]?.membersAdded == 3)
             #expect(preview.byKind[.subject]?.membersAdded == 1)
             #expect(preview.total.membersRemoved == 0)
-            #expect(try await Self.chat(world, s, .parents(s.tenA)) == nil)
+            #expect(try await Self.chat(world, s.id, .parents(s.tenA)) == nil)
             #expect(try await world.database.read { try await $0.chatEvents(classChat.id) }.count == eventsBefore)
 
             let done = try await p.initializeChats(s.admin, organization: s.id, dryRun: false)
@@ -155,7 +181,7 @@ struct ChatTests {
             let p = world.parta
             let account = s.principals["s1"]!.account.id
             let council = try await p.createChat(s.admin, organization: s.id, ChatDraft(kind: .custom, name: "Совет учащихся", members: [s.s1]))
-            let classChat = try #require(try await Self.chat(world, s, .classChat(s.tenA)))
+            let classChat = try #require(try await Self.chat(world, s.id, .classChat(s.tenA)))
 
             try await p.unlink(s.principals["s1"]!, person: s.s1, clientAddress: "192.0.2.54")
             let rows = try await world.database.read { try await $0.chatMembers(classChat.id, page: PageRequest(page: 1, perPage: 100)) }
@@ -188,7 +214,7 @@ struct ChatTests {
             #expect(await code { _ = try await p.createChat(s.admin, organization: s.id, ChatDraft(kind: .custom, name: "Клуб", members: [RosterPersonID(999_999)])) } == "unknown_person")
             #expect(try await world.database.read { try await $0.chatCount(of: s.id) } == chatsBefore)
 
-            let kraeved = try #require(try await Self.chat(world, s, .subject(s.tenA, s.kraeved, group: "")))
+            let kraeved = try #require(try await Self.chat(world, s.id, .subject(s.tenA, s.kraeved, group: "")))
             let petrov = s.callers["petrov"]!
             let before = try await Self.members(world, kraeved)
             // Петров teaches 10А: s9 (9Г) is not his student; a parent is not a student.
@@ -226,7 +252,7 @@ struct ChatTests {
             #expect(await code { _ = try await p.listChats(s.callers["s1"]!, organization: s.id, query: ChatListQuery(), page: PageRequest()) } == "forbidden")
 
             // Unmaking the roster's admin sticks; deleting is for good.
-            let classChat = try #require(try await Self.chat(world, s, .classChat(s.tenA)))
+            let classChat = try #require(try await Self.chat(world, s.id, .classChat(s.tenA)))
             try await p.setChatAdmin(s.admin, organization: s.id, id: classChat.id, member: .person(s.ivanova), admin: false)
             _ = try await p.initializeChats(s.admin, organization: s.id, dryRun: false)
             #expect(try await Self.members(world, classChat)[.person(s.ivanova)]?.admin == .declined)

@@ -70,8 +70,7 @@ extension Parta {
             classIDs.formUnion(try await store.classes(of: org).map(\.id))
         } else {
             initializing = nil
-            classIDs.formUnion(try await store.classesTouching(scope.persons))
-            classIDs.formUnion(try await store.classes(withSubjectChats: scope.subjects, in: org))
+            classIDs = try await affectedClasses(scope, organization: org, in: store)
         }
         let withStaffRoom = initializing.map { $0.contains(.staffRoom) } ?? scope.staffRoom
         guard !classIDs.isEmpty || withStaffRoom else { return report }
@@ -150,6 +149,15 @@ extension Parta {
             try await store.appendChatEvents(events, organization: org, now: now)
         }
         return report
+    }
+
+    /// The classes whose chats `scope` touches: its classes, and those its persons and subjects
+    /// lead to (where a person studies, leads, teaches or has children; where a subject is taught).
+    func affectedClasses(_ scope: ChatScope, organization: OrganizationID, in store: Store) async throws -> Set<ClassID> {
+        var classes = scope.classes
+        classes.formUnion(try await store.classesTouching(scope.persons))
+        classes.formUnion(try await store.classes(withSubjectChats: scope.subjects, in: organization))
+        return classes
     }
 
     /// The roster the planner needs for some classes and, optionally, the staff room.

@@ -131,13 +131,19 @@ extension Parta {
 
 import Synchronization
 
-/// Writes an import plan in batches, each its own short transaction.
+/// Writes an import plan in batches, each its own short transaction. The chats follow once at the
+/// end, class by class, instead of after every batch: an import's batches would otherwise re-plan
+/// the same classes again and again (every people, order and guardianship batch touches them).
 final class ImportWriter: Sendable {
     let parta: Parta
     let organization: OrganizationID
     let source: String
     let progress: (@Sendable (ImportProgress) -> Void)?
     let longest = Mutex<Double>(0)
+    /// The chats the batches touched, brought to the roster by `syncChats()` at the end.
+    let touched = Mutex(ChatScope())
+    /// Classes re-planned per transaction at the end.
+    static let classesPerChatStep = 8
 
     init(parta: Parta, organization: OrganizationID, source: String, progress: (@Sendable (ImportProgress) -> Void)?) {
         self.parta = parta
@@ -148,15 +154,41 @@ final class ImportWriter: Sendable {
 
     var now: Date { parta.clock.now() }
 
-    /// One timed transaction that records its events.
+    /// One timed transaction that records its events (the chats they touch follow in `syncChats`).
     func batch(_ body: (Store) async throws -> [RosterEvent]) async throws {
-        let start = ContinuousClock.now
-        try await parta.database.write { store in
+        try await timed { store in
             let events = try await body(store)
-            try await parta.apply(events, organization: organization, in: store)
+            try await store.appendRosterEvents(events, organization: organization, now: now)
+            let scope = ChatScope.affected(by: events)
+            touched.withLock { $0.formUnion(scope) }
         }
+    }
+
+    func timed(_ body: (Store) async throws -> Void) async throws {
+        let start = ContinuousClock.now
+        try await parta.database.write { store in try await body(store) }
         let ms = (ContinuousClock.now - start).milliseconds
         longest.withLock { $0 = max($0, ms) }
+    }
+
+    /// Brings every chat the import touched to the roster: the staff room first, then a few classes
+    /// per short transaction. Interrupted, `parta chats init` finishes the job.
+    func syncChats() async throws {
+        let scope = touched.withLock { $0 }
+        guard !scope.isEmpty else { return }
+        let org = organization
+        let parta = parta
+        let (found, classes) = try await parta.database.read { store in
+            (try await store.organization(org), try await parta.affectedClasses(scope, organization: org, in: store))
+        }
+        guard let found else { return }
+        var first = ChatScope(staffRoom: scope.staffRoom)
+        first.links = scope.links
+        let steps = [first] + classes.sorted().chunked(Self.classesPerChatStep).map { ChatScope(classes: Set($0)) }
+        for (index, step) in steps.enumerated() where !step.isEmpty {
+            report("chats", index, steps.count)
+            try await timed { store in _ = try await parta.syncChats(step, organization: found, creation: .automatic, in: store) }
+        }
     }
 
     func report(_ phase: String, _ done: Int, _ total: Int) {
@@ -328,5 +360,6 @@ final class ImportWriter: Sendable {
             }
         }
         report("orders", students.count, students.count)
+        try await syncChats()
     }
 }

@@ -297,6 +297,15 @@ public struct ChatScope: Sendable, Equatable {
 
     public var isEmpty: Bool { !staffRoom && classes.isEmpty && subjects.isEmpty && persons.isEmpty && links.isEmpty }
 
+    /// Everything either scope touches (links in order: these, then `other`'s).
+    public mutating func formUnion(_ other: ChatScope) {
+        staffRoom = staffRoom || other.staffRoom
+        classes.formUnion(other.classes)
+        subjects.formUnion(other.subjects)
+        persons.formUnion(other.persons)
+        links += other.links
+    }
+
     /// The chats affected by `events`: a class's chats for changes to the class, its homeroom
     /// teacher, its assignments and its enrollments; everything a person touches for changes to the
     /// person, their guardianships and their link. A new school year or subject name touches
