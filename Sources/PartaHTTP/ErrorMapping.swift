@@ -146,7 +146,7 @@ struct ErrorMiddleware: RouterMiddleware {
             if let mapped = ErrorMapping.partaError(from: error) {
                 return ErrorMapping.response(for: mapped, requestID: context.id)
             }
-            context.logger.error("http.unhandled_error", metadata: ["error": "\(String(reflecting: error))"])
+            context.logger.error("http.unhandled_error", metadata: ["error": "\(Store.describe(error))"])
             return ErrorMapping.response(
                 for: PartaError(
                     .unavailable(retryAfterSeconds: nil), code: "internal_error",

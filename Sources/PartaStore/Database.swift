@@ -168,7 +168,7 @@ public final class Database: Service, Sendable, CustomStringConvertible {
             do {
                 try await store.sql.raw("ROLLBACK").run()
             } catch let rollbackError {
-                logger.error("db.rollback_failed", metadata: ["error": "\(String(reflecting: rollbackError))"])
+                logger.error("db.rollback_failed", metadata: ["error": "\(Store.describe(rollbackError))"])
             }
             throw error
         }

@@ -26,9 +26,11 @@ public struct Store: Sendable {
 
     /// Serializes concurrent writers that touch the same `key` until the transaction ends.
     /// SQLite has one writer at a time already; PostgreSQL takes a transaction-scoped advisory lock.
+    /// Advisory locks belong to the whole database, so the key is qualified by the schema: two
+    /// deployments (or two tests) sharing a database in different schemas never wait on each other.
     public func lock(_ key: String) async throws {
         guard engine == .postgres else { return }
-        try await sql.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: key)))").run()
+        try await sql.raw("SELECT pg_advisory_xact_lock(hashtext(current_schema() || '/' || \(bind: key)))").run()
     }
 
     /// `true` when `error` is a unique-constraint violation, on either engine.
@@ -41,6 +43,38 @@ public struct Store: Sendable {
             return error.serverInfo?[.sqlState] == "23505"
         }
         return false
+    }
+
+    /// What went wrong with the database, for logs and test failures, without personal data:
+    /// PostgreSQL's SQLSTATE, constraint, table and the statement (its values are binds, left
+    /// out); never the server's message or detail, which may quote the values.
+    public static func describe(_ error: any Error) -> String {
+        if let error = error as? PSQLError {
+            var parts = ["PostgreSQL \(error.code)"]
+            if let info = error.serverInfo {
+                let fields: [(String, PSQLError.ServerInfo.Field)] = [
+                    ("sqlstate", .sqlState), ("constraint", .constraintName), ("table", .tableName), ("routine", .routine),
+                ]
+                for (name, field) in fields { if let value = info[field] { parts.append("\(name)=\(value)") } }
+            }
+            if let query = error.query { parts.append("statement: \(query.sql.prefix(300))") }
+            return parts.joined(separator: " ")
+        }
+        if let error = error as? SQLiteError {
+            // SQLite names the constraint and column, never the value.
+            return "SQLite \(error.reason): \(error.message)"
+        }
+        return String(reflecting: error)
+    }
+}
+
+/// A database error with `Store.describe` as its description (tests rethrow these, so a failure
+/// says what the database refused).
+public struct DescribedDatabaseError: Error, CustomStringConvertible {
+    public let description: String
+
+    public init(_ error: any Error) {
+        description = Store.describe(error)
     }
 }
 

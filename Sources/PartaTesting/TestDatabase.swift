@@ -64,6 +64,8 @@ public enum TestDatabase {
                 return result
             } catch {
                 try? await dropSchema(String(schema))
+                // PostgresNIO's errors print as a generic sentence; say what the server refused.
+                if error is PSQLError { throw DescribedDatabaseError(error) }
                 throw error
             }
         }

@@ -39,6 +39,30 @@ struct StoreTests {
         }
     }
 
+    @Test("a PostgreSQL lock holds writers of its schema, never those of another schema")
+    func locksPerSchema() async throws {
+        guard TestEngine.all.contains(.postgres) else { return }
+        try await TestDatabase.withEmpty(.postgres) { school in
+            try await TestDatabase.withEmpty(.postgres) { neighbour in
+                try await school.write { holder in
+                    try await holder.lock("roster:1")
+                    // The same key in another schema (another deployment, another test) is free.
+                    try await neighbour.write { store in
+                        try await store.sql.raw("SET LOCAL lock_timeout = '5s'").run()
+                        try await store.lock("roster:1")
+                    }
+                    // In the holder's schema the key is taken: a second writer waits, here until its timeout.
+                    await #expect(throws: (any Error).self) {
+                        try await school.write { store in
+                            try await store.sql.raw("SET LOCAL lock_timeout = '200ms'").run()
+                            try await store.lock("roster:1")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test("find-or-create keeps one account per phone and names only the unnamed", arguments: TestEngine.all)
     func findOrCreate(engine: TestEngine) async throws {
         try await TestDatabase.withMigrated(engine) { database in

@@ -33,6 +33,13 @@ pg_start() {
   echo "PostgreSQL running on 127.0.0.1:$PARTA_PG_PORT ($PARTA_PG_ROOT)"
 }
 
+# The server's last errors (test data only): what a failed run's "PSQLError" was.
+pg_errors() {
+  [ -n "${PARTA_PG_ROOT:-}" ] && [ -f "$PARTA_PG_ROOT/server.log" ] || return 0
+  echo "== PostgreSQL's last errors" >&2
+  grep -E -A2 "ERROR|FATAL" "$PARTA_PG_ROOT/server.log" | tail -n 40 >&2 || true
+}
+
 pg_stop() {
   [ -n "${PARTA_PG_ROOT:-}" ] || return 0
   local bin; bin=$(pg_bin) || return 0

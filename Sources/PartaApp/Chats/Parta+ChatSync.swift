@@ -49,8 +49,6 @@ enum ChatCreation: Equatable {
 /// Keeping chats in step with the roster: every roster change calls `syncChats` for the chats it
 /// touches, in the transaction of the change; "initialize chats" calls it for the whole school.
 extension Parta {
-    static let chatLockKey = "chats:"
-
     /// Brings the chats of `scope` to the roster on the organization's today.
     func syncChats(
         _ scope: ChatScope, organization: Organization, creation: ChatCreation, dryRun: Bool = false, in store: Store
@@ -59,7 +57,7 @@ extension Parta {
         report.dryRun = dryRun
         let org = organization.id
         let now = clock.now()
-        if !dryRun { try await store.lock(Self.chatLockKey + "\(org)") }
+        if !dryRun { try await lockRoster(org, in: store) }
         if !dryRun { try await followLinks(scope.links, organization: org, now: now, in: store) }
 
         // The classes whose chats are affected.

@@ -365,7 +365,7 @@ extension Parta {
         student: RosterPerson, in classID: ClassID, today: LocalDate, caller: Caller, organization: OrganizationID, in store: Store
     ) async throws {
         guard let schoolClass = try await store.schoolClass(classID, in: organization) else { return }
-        try await store.lock("roster.student:\(student.id)")
+        try await lockRoster(organization, in: store)
         let current = try await store.enrollmentPeriods(of: student.id).first { $0.contains(today) }?.classID
         let currentName = try await current.asyncMap { try await store.schoolClass($0, in: organization)?.name } ?? nil
         switch try JoinRules.placement(

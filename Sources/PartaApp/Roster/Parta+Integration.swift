@@ -228,7 +228,7 @@ extension Parta {
             guard let classID = try await store.schoolClass(externalID: classExternalID, in: organization)?.id else {
                 throw PartaError.notFound("The class with external id «\(classExternalID)»")
             }
-            try await store.lock("roster.student:\(studentID)")
+            try await lockRoster(organization, in: store)
             if let existing = try await store.order(externalID: externalID, in: organization) {
                 guard existing.studentID == studentID, existing.kind == kind, existing.classID == classID, existing.effectiveDate == date else {
                     throw PartaError.conflict(
@@ -252,7 +252,7 @@ extension Parta {
             guard let order = try await store.order(externalID: externalID, in: organization) else {
                 throw PartaError.notFound("The order with external id «\(externalID)»")
             }
-            try await store.lock("roster.student:\(order.studentID)")
+            try await lockRoster(organization, in: store)
             if order.cancelled {
                 return Upserted(value: try await orderViews([order], organization: organization, in: store)[0], created: false, changed: false)
             }

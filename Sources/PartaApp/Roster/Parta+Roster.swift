@@ -28,6 +28,13 @@ extension Parta {
         return found
     }
 
+    /// Serializes changes to one school's roster and its chats until the transaction ends. A
+    /// change touches a student and then the school's chats; with a single lock per school, taken
+    /// before either, no two changes can hold one and wait for the other.
+    func lockRoster(_ organization: OrganizationID, in store: Store) async throws {
+        try await store.lock("roster:\(organization)")
+    }
+
     /// Records what changed and brings the chats it touches to the roster, in the transaction of
     /// the change.
     func apply(_ events: [RosterEvent], organization: OrganizationID, in store: Store) async throws {

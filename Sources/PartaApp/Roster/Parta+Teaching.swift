@@ -135,7 +135,7 @@ extension Parta {
         let externalID = try RosterPerson.checkExternalID(rawExternal)
         return try await database.write { store in
             try await rosterAccess(caller, organization, write: true, in: store)
-            try await store.lock("roster.student:\(student)")
+            try await lockRoster(organization, in: store)
             return try await insertAuditedOrder(
                 caller, organization: organization, student: student, kind: kind, classID: classID, date: date,
                 externalID: externalID, source: source, in: store)
@@ -182,7 +182,7 @@ extension Parta {
         try await database.write { store in
             try await rosterAccess(caller, organization, write: true, in: store)
             guard let order = try await store.order(id, in: organization) else { throw PartaError.notFound("The order") }
-            try await store.lock("roster.student:\(order.studentID)")
+            try await lockRoster(organization, in: store)
             guard !order.cancelled else {
                 throw PartaError.conflict("already_cancelled", "This order was already cancelled.")
             }
