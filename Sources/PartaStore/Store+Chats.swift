@@ -248,38 +248,65 @@ extension Store {
         }
     }
 
-    /// `WHERE` for some members of one chat.
-    static func memberPredicate(chat: ChatID, _ refs: [ChatMemberRef]) -> [SQLQueryString] {
-        let persons = refs.compactMap(\.personID)
-        let accounts = refs.compactMap(\.accountID)
+    /// `WHERE` clauses for some members of some chats, each with at most about 400 binds: one
+    /// statement covers the changes of many chats (a transfer touches some thirty).
+    static func memberPredicates(_ changes: [(chat: ChatID, members: [ChatMemberRef])]) -> [SQLQueryString] {
+        var terms: [(binds: Int, sql: SQLQueryString)] = []
+        for (chat, refs) in changes {
+            for chunk in refs.compactMap(\.personID).chunked(400) {
+                terms.append((chunk.count + 1, "(chat_id = \(bind: chat.rawValue) AND person_id IN \(Self.ids(chunk)))"))
+            }
+            for chunk in refs.compactMap(\.accountID).chunked(400) {
+                terms.append((chunk.count + 1, "(chat_id = \(bind: chat.rawValue) AND person_id IS NULL AND account_id IN \(Self.ids(chunk)))"))
+            }
+        }
         var result: [SQLQueryString] = []
-        for chunk in persons.chunked(400) {
-            result.append("chat_id = \(bind: chat.rawValue) AND person_id IN \(Self.ids(chunk))")
+        var group: [SQLQueryString] = []
+        var binds = 0
+        for term in terms {
+            if binds + term.binds > 400, !group.isEmpty {
+                result.append(Self.or(group))
+                (group, binds) = ([], 0)
+            }
+            group.append(term.sql)
+            binds += term.binds
         }
-        for chunk in accounts.chunked(400) {
-            result.append("chat_id = \(bind: chat.rawValue) AND person_id IS NULL AND account_id IN \(Self.ids(chunk))")
-        }
+        if !group.isEmpty { result.append(Self.or(group)) }
         return result
     }
 
-    /// Sets `via_roster`, `via_hand` or `admin` on some members of one chat.
+    private static func or(_ terms: [SQLQueryString]) -> SQLQueryString {
+        terms.dropFirst().reduce(terms[0]) { "\($0) OR \($1)" }
+    }
+
+    /// Sets `via_roster`, `via_hand` or `admin` on some members of some chats.
     public func updateMemberships(
-        chat: ChatID, _ refs: [ChatMemberRef], viaRoster: Bool? = nil, viaHand: Bool? = nil, admin: ChatAdminMark? = nil
+        _ changes: [(chat: ChatID, members: [ChatMemberRef])], viaRoster: Bool? = nil, viaHand: Bool? = nil, admin: ChatAdminMark? = nil
     ) async throws {
         var sets: [SQLQueryString] = []
         if let viaRoster { sets.append("via_roster = \(bind: viaRoster)") }
         if let viaHand { sets.append("via_hand = \(bind: viaHand)") }
         if let admin { sets.append("admin = \(bind: admin.rawValue)") }
         guard !sets.isEmpty else { return }
-        for predicate in Self.memberPredicate(chat: chat, refs) {
+        for predicate in Self.memberPredicates(changes) {
             try await sql.raw("UPDATE chat_members SET \(SQLList(sets)) WHERE \(predicate)").run()
         }
     }
 
-    public func deleteMemberships(chat: ChatID, _ refs: [ChatMemberRef]) async throws {
-        for predicate in Self.memberPredicate(chat: chat, refs) {
+    public func updateMemberships(
+        chat: ChatID, _ refs: [ChatMemberRef], viaRoster: Bool? = nil, viaHand: Bool? = nil, admin: ChatAdminMark? = nil
+    ) async throws {
+        try await updateMemberships([(chat, refs)], viaRoster: viaRoster, viaHand: viaHand, admin: admin)
+    }
+
+    public func deleteMemberships(_ changes: [(chat: ChatID, members: [ChatMemberRef])]) async throws {
+        for predicate in Self.memberPredicates(changes) {
             try await sql.raw("DELETE FROM chat_members WHERE \(predicate)").run()
         }
+    }
+
+    public func deleteMemberships(chat: ChatID, _ refs: [ChatMemberRef]) async throws {
+        try await deleteMemberships([(chat, refs)])
     }
 
     /// Every membership row of a person, by chat.
@@ -337,11 +364,22 @@ extension Store {
 
     /// Appends one event to each chat's log with the chat's next sequence number.
     public func appendChatEvents(_ events: [(chat: ChatID, kind: String, payload: String)], organization: OrganizationID, now: Date) async throws {
+        // One UPDATE … RETURNING per distinct event count reserves every chat's sequence numbers.
+        var counts: [ChatID: Int64] = [:]
+        for event in events { counts[event.chat, default: 0] += 1 }
+        var next: [ChatID: Int64] = [:]
+        for (count, chats) in Dictionary(grouping: counts.keys, by: { counts[$0]! }) {
+            for chunk in chats.sorted().chunked(400) {
+                let rows = try await sql.raw("""
+                    UPDATE chats SET last_seq = last_seq + \(bind: count) WHERE id IN \(Self.ids(chunk)) RETURNING id, last_seq
+                    """).all()
+                for row in rows { next[try row.id("id")] = try row.int64("last_seq") - count + 1 }
+            }
+        }
         var rows: [SQLGroupExpression] = []
         for event in events {
-            let seq = try await sql.raw("""
-                UPDATE chats SET last_seq = last_seq + 1 WHERE id = \(bind: event.chat.rawValue) RETURNING last_seq
-                """).first()!.int64("last_seq")
+            guard let seq = next[event.chat] else { throw StoreError.missingRow("chat \(event.chat)") }
+            next[event.chat] = seq + 1
             rows.append(SQLGroupExpression([
                 SQLBind(organization.rawValue), SQLBind(event.chat.rawValue), SQLBind(seq), SQLBind(now.millis),
                 SQLBind(event.kind), SQLBind(event.payload),
@@ -628,7 +666,7 @@ extension Store {
 
     /// Lifts exclusions (the person was added back by hand).
     public func include(_ refs: [ChatMemberRef], in chat: ChatID) async throws {
-        for predicate in Self.memberPredicate(chat: chat, refs) {
+        for predicate in Self.memberPredicates([(chat, refs)]) {
             try await sql.raw("DELETE FROM chat_exclusions WHERE \(predicate)").run()
         }
     }

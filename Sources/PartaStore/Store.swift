@@ -115,6 +115,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case schemaOutdated(database: Int, binary: Int)
     case invalidDatabaseURL(String)
     case sqliteNotWAL(String)
+    /// A row the transaction relies on is gone (a bug, or a concurrent deletion without a lock).
+    case missingRow(String)
 
     public var description: String {
         switch self {
@@ -126,6 +128,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             "PARTA_DATABASE_URL is not usable: \(why)"
         case .sqliteNotWAL(let mode):
             "SQLite refused write-ahead logging (journal_mode is \(mode)); the data directory must be on a local file system."
+        case .missingRow(let what):
+            "Expected \(what) in the database, and it is not there."
         }
     }
 }

@@ -101,6 +101,9 @@ extension Parta {
         let excluded = try await store.exclusions(of: chatIDs)
         var inserts: [(chat: ChatID, membership: ChatMembership, account: AccountID?)] = []
         var events: [(chat: ChatID, kind: String, payload: String)] = []
+        // The plans' changes, by operation across chats: one statement each, not five per chat.
+        var removes: [(chat: ChatID, members: [ChatMemberRef])] = []
+        var adopts = removes, releases = removes, grants = removes, revokes = removes
 
         for item in work {
             var counts = ChatSyncReport.Counts()
@@ -134,15 +137,20 @@ extension Parta {
                 inserts.append((chat.id, ChatMembership(member: ref, viaRoster: true, viaHand: false, admin: admin),
                                 ref.personID.flatMap { roster.persons[$0]?.accountID }))
             }
-            try await store.deleteMemberships(chat: chat.id, plan.remove)
-            try await store.updateMemberships(chat: chat.id, plan.adopt, viaRoster: true)
-            try await store.updateMemberships(chat: chat.id, plan.release, viaRoster: false)
-            try await store.updateMemberships(chat: chat.id, plan.grantAdmin.filter { !added.contains($0) }, admin: .roster)
-            try await store.updateMemberships(chat: chat.id, plan.revokeAdmin, admin: ChatAdminMark.none)
+            removes.append((chat.id, plan.remove))
+            adopts.append((chat.id, plan.adopt))
+            releases.append((chat.id, plan.release))
+            grants.append((chat.id, plan.grantAdmin.filter { !added.contains($0) }))
+            revokes.append((chat.id, plan.revokeAdmin))
             events.append((chat.id, "members_changed", ChatEventPayload.membersChanged(
                 added: plan.add, removed: plan.remove, adminsGranted: plan.grantAdmin, adminsRevoked: plan.revokeAdmin)))
         }
         if !dryRun {
+            try await store.deleteMemberships(removes)
+            try await store.updateMemberships(adopts, viaRoster: true)
+            try await store.updateMemberships(releases, viaRoster: false)
+            try await store.updateMemberships(grants, admin: .roster)
+            try await store.updateMemberships(revokes, admin: ChatAdminMark.none)
             try await store.insertMemberships(inserts, now: now)
             try await store.appendChatEvents(events, organization: org, now: now)
         }

@@ -36,6 +36,7 @@ public enum Migrations {
         .v2Roster,
         .v3Joining,
         .v4Chats,
+        .v5ChatMemberIndex,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }
