@@ -49,6 +49,9 @@ public enum AuditAction: String, Sendable, Codable, CaseIterable {
     case chatMembersRemoved = "chats.members_removed"
     case chatAdminGranted = "chats.admin_granted"
     case chatAdminRevoked = "chats.admin_revoked"
+    case chatSettingsChanged = "chats.settings_changed"
+    /// A chat admin deleted someone else's message (moderation).
+    case messageModerated = "chats.message_moderated"
 }
 
 /// One line of the audit log: who did what to what, when and from where.

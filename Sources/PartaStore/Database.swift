@@ -9,6 +9,7 @@ import SQLiteKit
 import SQLiteNIO
 public import ServiceLifecycle
 import Synchronization
+public import PartaDomain
 
 /// The database: SQLite in a data directory (the embedded default) or PostgreSQL (scale).
 ///
@@ -22,6 +23,7 @@ public final class Database: Service, Sendable, CustomStringConvertible {
     private let backend: Backend
     private let logger: Logger
     private let counters = Mutex(Counters())
+    private let chatListeners = Mutex<[@Sendable (Set<ChatID>) -> Void]>([])
 
     struct Counters {
         var inUse = 0
@@ -142,17 +144,31 @@ public final class Database: Service, Sendable, CustomStringConvertible {
     ) async throws -> T {
         lease(+1)
         defer { lease(-1) }
+        let touched = TouchedChats()
+        let result: T
         switch backend {
         case .sqlite(let sqlite):
-            return try await withConnection(from: sqlite.writer) { connection in
-                try await transaction(Store(sql: connection.sql(queryLogLevel: nil), engine: .sqlite), begin: "BEGIN IMMEDIATE", body)
+            result = try await withConnection(from: sqlite.writer) { connection in
+                try await transaction(
+                    Store(sql: connection.sql(queryLogLevel: nil), engine: .sqlite, touchedChats: touched), begin: "BEGIN IMMEDIATE", body)
             }
         case .postgres(let pg):
-            return try await pg.client.withConnection(isolation: isolation) { connection in
-                let store = Store(sql: connection.sql(queryLogLevel: nil), engine: .postgres)
+            result = try await pg.client.withConnection(isolation: isolation) { connection in
+                let store = Store(sql: connection.sql(queryLogLevel: nil), engine: .postgres, touchedChats: touched)
                 return try await transaction(store, begin: "BEGIN", body)
             }
         }
+        let chats = touched.chats.withLock { $0 }
+        if !chats.isEmpty {
+            for listener in chatListeners.withLock({ $0 }) { listener(chats) }
+        }
+        return result
+    }
+
+    /// Calls `listener` after every commit that appended chat events, with those chats (the
+    /// messenger's live delivery; on PostgreSQL other nodes hear of them through NOTIFY).
+    public func onChatEvents(_ listener: @escaping @Sendable (Set<ChatID>) -> Void) {
+        chatListeners.withLock { $0.append(listener) }
     }
 
     private func transaction<T: Sendable>(

@@ -363,10 +363,13 @@ extension Store {
     // MARK: Events
 
     /// Appends one event to each chat's log with the chat's next sequence number.
-    public func appendChatEvents(_ events: [(chat: ChatID, kind: String, payload: String)], organization: OrganizationID, now: Date) async throws {
+    /// Appends events, each at its chat's next sequence number; returns those numbers in order.
+    @discardableResult
+    public func appendChatEvents(_ events: [(chat: ChatID, kind: String, payload: String)], organization: OrganizationID, now: Date) async throws -> [Int64] {
         // One UPDATE … RETURNING per distinct event count reserves every chat's sequence numbers.
         var counts: [ChatID: Int64] = [:]
         for event in events { counts[event.chat, default: 0] += 1 }
+        touchedChats?.insert(counts.keys)
         var next: [ChatID: Int64] = [:]
         for (count, chats) in Dictionary(grouping: counts.keys, by: { counts[$0]! }) {
             for chunk in chats.sorted().chunked(400) {
@@ -377,9 +380,11 @@ extension Store {
             }
         }
         var rows: [SQLGroupExpression] = []
+        var seqs: [Int64] = []
         for event in events {
             guard let seq = next[event.chat] else { throw StoreError.missingRow("chat \(event.chat)") }
             next[event.chat] = seq + 1
+            seqs.append(seq)
             rows.append(SQLGroupExpression([
                 SQLBind(organization.rawValue), SQLBind(event.chat.rawValue), SQLBind(seq), SQLBind(now.millis),
                 SQLBind(event.kind), SQLBind(event.payload),
@@ -388,14 +393,18 @@ extension Store {
         for chunk in rows.chunked(300) {
             try await sql.raw("INSERT INTO chat_events (organization_id, chat_id, seq, at, kind, payload) VALUES \(SQLList(Array(chunk)))").run()
         }
+        return seqs
     }
 
     /// A chat's events after `seq`, oldest first.
-    public func chatEvents(_ chat: ChatID, after seq: Int64 = 0, limit: Int = 500) async throws -> [(seq: Int64, kind: String, payload: String)] {
+    public func chatEvents(_ chat: ChatID, after seq: Int64 = 0, limit: Int = 500) async throws -> [ChatEventRecord] {
         try await sql.raw("""
-            SELECT seq, kind, payload FROM chat_events WHERE chat_id = \(bind: chat.rawValue) AND seq > \(bind: seq)
+            SELECT chat_id, seq, at, kind, payload FROM chat_events WHERE chat_id = \(bind: chat.rawValue) AND seq > \(bind: seq)
             ORDER BY seq LIMIT \(bind: limit)
-            """).all().map { (try $0.int64("seq"), try $0.string("kind"), try $0.string("payload")) }
+            """).all().map {
+            ChatEventRecord(chat: try $0.id("chat_id"), seq: try $0.int64("seq"), at: try $0.date("at"), kind: try $0.string("kind"),
+                            payload: try $0.string("payload"))
+        }
     }
 
     // MARK: Listing

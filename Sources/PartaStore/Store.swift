@@ -3,6 +3,7 @@ public import SQLKit
 import PartaDomain
 import PostgresNIO
 import SQLiteNIO
+import Synchronization
 
 /// Which SQL engine a store runs on; SQL differs only where this is consulted.
 public enum SQLEngine: String, Sendable, CustomStringConvertible {
@@ -19,9 +20,19 @@ public struct Store: Sendable {
     public let sql: any SQLDatabase
     public let engine: SQLEngine
 
+    /// The chats this transaction appended events to, announced once it commits.
+    let touchedChats: TouchedChats?
+
     public init(sql: any SQLDatabase, engine: SQLEngine) {
         self.sql = sql
         self.engine = engine
+        self.touchedChats = nil
+    }
+
+    init(sql: any SQLDatabase, engine: SQLEngine, touchedChats: TouchedChats) {
+        self.sql = sql
+        self.engine = engine
+        self.touchedChats = touchedChats
     }
 
     /// Serializes concurrent writers that touch the same `key` until the transaction ends.
@@ -66,6 +77,13 @@ public struct Store: Sendable {
         }
         return String(reflecting: error)
     }
+}
+
+/// Chats with new events in one transaction.
+final class TouchedChats: Sendable {
+    let chats = Mutex(Set<ChatID>())
+
+    func insert(_ ids: some Sequence<ChatID>) { chats.withLock { $0.formUnion(ids) } }
 }
 
 /// A database error with `Store.describe` as its description (tests rethrow these, so a failure

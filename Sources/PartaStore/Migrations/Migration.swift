@@ -37,6 +37,7 @@ public enum Migrations {
         .v3Joining,
         .v4Chats,
         .v5ChatMemberIndex,
+        .v6Messages,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }

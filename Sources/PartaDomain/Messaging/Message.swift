@@ -1,0 +1,116 @@
+public import Foundation
+
+public typealias MessageID = Identifier<Message>
+
+/// A message in a chat. Its `seq` is the chat event that created it: messages and membership
+/// changes share one sequence per chat, which is what a client's cursor counts.
+public struct Message: Hashable, Sendable {
+    public var id: MessageID
+    public var chatID: ChatID
+    public var seq: Int64
+    public var senderID: AccountID
+    /// The sender's own id for the message: a resend with the same id is the same message.
+    public var clientID: String
+    /// Empty once deleted.
+    public var text: String
+    public var replyTo: MessageID?
+    public var createdAt: Date
+    public var editedAt: Date?
+    public var deletedAt: Date?
+
+    public init(
+        id: MessageID, chatID: ChatID, seq: Int64, senderID: AccountID, clientID: String, text: String, replyTo: MessageID?,
+        createdAt: Date, editedAt: Date? = nil, deletedAt: Date? = nil
+    ) {
+        self.id = id
+        self.chatID = chatID
+        self.seq = seq
+        self.senderID = senderID
+        self.clientID = clientID
+        self.text = text
+        self.replyTo = replyTo
+        self.createdAt = createdAt
+        self.editedAt = editedAt
+        self.deletedAt = deletedAt
+    }
+
+    public var isDeleted: Bool { deletedAt != nil }
+}
+
+/// What a person may do with messages (SPEC §6).
+public enum MessageAction: String, Sendable, CaseIterable {
+    case post
+    case edit
+    case delete
+}
+
+/// The actor's standing in the chat.
+public struct MessageActor: Sendable, Equatable {
+    public var account: AccountID
+    public var isMember: Bool
+    public var isChatAdmin: Bool
+
+    public init(account: AccountID, isMember: Bool, isChatAdmin: Bool = false) {
+        self.account = account
+        self.isMember = isMember
+        self.isChatAdmin = isChatAdmin
+    }
+}
+
+/// How a chat takes posts.
+public struct ChatPosting: Sendable, Equatable {
+    /// Only the chat's admins post (the usual mode of a parents' chat).
+    public var announcementsOnly: Bool
+
+    public init(announcementsOnly: Bool = false) {
+        self.announcementsOnly = announcementsOnly
+    }
+}
+
+public enum MessageRules {
+    /// The longest text, in characters as a person counts them.
+    public static let maxTextLength = 4000
+    /// Client ids: 1–64 letters, digits, `-` and `_` (a UUID fits).
+    public static let maxClientIDLength = 64
+
+    /// The text as it will be stored: surrounding blank lines and spaces trimmed; not empty, not
+    /// longer than `maxTextLength`.
+    public static func checkText(_ raw: String) throws(PartaError) -> String {
+        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { throw PartaError.invalid("text_required", "The message is empty.") }
+        guard text.count <= maxTextLength else {
+            throw PartaError.invalid(
+                "text_too_long", "A message holds at most \(maxTextLength) characters; this one has \(text.count).",
+                details: ["max": .int(maxTextLength)])
+        }
+        return text
+    }
+
+    public static func checkClientID(_ raw: String) throws(PartaError) -> String {
+        let allowed = raw.unicodeScalars.allSatisfy { ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || $0 == "-" || $0 == "_" }
+        guard !raw.isEmpty, raw.count <= maxClientIDLength, allowed else {
+            throw PartaError.invalid(
+                "invalid_client_id", "client_id must be 1–\(maxClientIDLength) letters, digits, '-' or '_' (a UUID will do).")
+        }
+        return raw
+    }
+
+    /// Who may post, edit and delete. `message` is the message acted on (edit, delete).
+    public static func decide(_ action: MessageAction, actor: MessageActor, chat: ChatPosting, message: Message? = nil) -> Decision {
+        guard actor.isMember else { return .denied("Only the chat's members see and write in it.") }
+        switch action {
+        case .post:
+            if chat.announcementsOnly && !actor.isChatAdmin {
+                return .denied("This chat is for announcements: only its admins post.")
+            }
+            return .allowed
+        case .edit:
+            guard let message, message.senderID == actor.account else { return .denied("Only the sender edits a message.") }
+            return message.isDeleted ? .denied("A deleted message cannot be edited.") : .allowed
+        case .delete:
+            guard let message else { return .denied("Only the sender or the chat's admins delete a message.") }
+            return message.senderID == actor.account || actor.isChatAdmin
+                ? .allowed : .denied("Only the sender or the chat's admins delete a message.")
+        }
+    }
+}

@@ -1,0 +1,197 @@
+public import Foundation
+public import PartaDomain
+import SQLKit
+
+/// One entry of a chat's event log.
+public struct ChatEventRecord: Sendable, Equatable {
+    public var chat: ChatID
+    public var seq: Int64
+    public var at: Date
+    public var kind: String
+    public var payload: String
+}
+
+/// A chat as one of its members sees it in the messenger's list.
+public struct AccountChat: Sendable, Equatable {
+    public var chat: Chat
+    public var isAdmin: Bool
+    public var lastSeq: Int64
+    /// The member's read marker: messages up to this sequence number are read.
+    public var readSeq: Int64
+    /// Messages of others after the read marker, not deleted.
+    public var unread: Int
+    public var lastMessageSeq: Int64?
+    public var posting: ChatPosting
+    public var readReceipts: Bool
+}
+
+extension Store {
+    static let messageColumns = "m.id, m.chat_id, m.seq, m.sender_id, m.client_id, m.text, m.reply_to, m.created_at, m.edited_at, m.deleted_at"
+
+    static func message(from row: any SQLRow) throws -> Message {
+        Message(
+            id: try row.id("id"), chatID: try row.id("chat_id"), seq: try row.int64("seq"), senderID: try row.id("sender_id"),
+            clientID: try row.string("client_id"), text: try row.string("text"), replyTo: try row.optionalID("reply_to"),
+            createdAt: try row.date("created_at"), editedAt: try row.optionalDate("edited_at"), deletedAt: try row.optionalDate("deleted_at"))
+    }
+
+    public func insertMessage(
+        chat: ChatID, seq: Int64, sender: AccountID, clientID: String, text: String, replyTo: MessageID?, now: Date
+    ) async throws -> Message {
+        let row = try await sql.raw("""
+            INSERT INTO messages (chat_id, seq, sender_id, client_id, text, reply_to, created_at)
+            VALUES (\(bind: chat.rawValue), \(bind: seq), \(bind: sender.rawValue), \(bind: clientID), \(bind: text),
+                \(bind: replyTo?.rawValue), \(bind: now.millis))
+            RETURNING id, chat_id, seq, sender_id, client_id, text, reply_to, created_at, edited_at, deleted_at
+            """).first()
+        guard let row else { throw StoreError.missingRow("the new message") }
+        return try Self.message(from: row)
+    }
+
+    /// The message a sender sent under `clientID` (a resend).
+    public func message(sender: AccountID, clientID: String) async throws -> Message? {
+        try await sql.raw("""
+            SELECT \(unsafeRaw: Self.messageColumns) FROM messages m
+            WHERE m.sender_id = \(bind: sender.rawValue) AND m.client_id = \(bind: clientID)
+            """).first().map(Self.message(from:))
+    }
+
+    public func message(_ id: MessageID, in chat: ChatID) async throws -> Message? {
+        try await sql.raw("""
+            SELECT \(unsafeRaw: Self.messageColumns) FROM messages m WHERE m.id = \(bind: id.rawValue) AND m.chat_id = \(bind: chat.rawValue)
+            """).first().map(Self.message(from:))
+    }
+
+    /// Messages of a chat by the sequence numbers that created them.
+    public func messages(in chat: ChatID, seqs: [Int64]) async throws -> [Int64: Message] {
+        var result: [Int64: Message] = [:]
+        for chunk in seqs.chunked(400) {
+            let rows = try await sql.raw("""
+                SELECT \(unsafeRaw: Self.messageColumns) FROM messages m
+                WHERE m.chat_id = \(bind: chat.rawValue) AND m.seq IN \(SQLGroupExpression(chunk.map { SQLBind($0) }))
+                """).all()
+            for row in rows {
+                let message = try Self.message(from: row)
+                result[message.seq] = message
+            }
+        }
+        return result
+    }
+
+    /// History: up to `limit` messages before `before` (newest first), or after `after` (oldest first).
+    public func messages(in chat: ChatID, before: Int64?, after: Int64?, limit: Int) async throws -> [Message] {
+        let rows: [any SQLRow]
+        if let after {
+            rows = try await sql.raw("""
+                SELECT \(unsafeRaw: Self.messageColumns) FROM messages m WHERE m.chat_id = \(bind: chat.rawValue) AND m.seq > \(bind: after)
+                ORDER BY m.seq LIMIT \(bind: limit)
+                """).all()
+        } else {
+            rows = try await sql.raw("""
+                SELECT \(unsafeRaw: Self.messageColumns) FROM messages m
+                WHERE m.chat_id = \(bind: chat.rawValue) AND m.seq < \(bind: before ?? Int64.max)
+                ORDER BY m.seq DESC LIMIT \(bind: limit)
+                """).all()
+        }
+        return try rows.map(Self.message(from:))
+    }
+
+    public func editMessage(_ id: MessageID, text: String, now: Date) async throws {
+        try await sql.raw("UPDATE messages SET text = \(bind: text), edited_at = \(bind: now.millis) WHERE id = \(bind: id.rawValue)").run()
+    }
+
+    /// Deletes a message for everyone: its text is erased, the row stays as a tombstone.
+    public func deleteMessage(_ id: MessageID, by account: AccountID, now: Date) async throws {
+        try await sql.raw("""
+            UPDATE messages SET text = '', deleted_at = \(bind: now.millis), deleted_by = \(bind: account.rawValue) WHERE id = \(bind: id.rawValue)
+            """).run()
+    }
+
+    /// How a chat takes posts and whether it shows read receipts.
+    public func chatSettings(_ chat: ChatID) async throws -> (posting: ChatPosting, readReceipts: Bool)? {
+        try await sql.raw("SELECT announcements_only, read_receipts FROM chats WHERE id = \(bind: chat.rawValue) AND deleted_at IS NULL")
+            .first().map { (ChatPosting(announcementsOnly: try $0.bool("announcements_only")), try $0.bool("read_receipts")) }
+    }
+
+    public func setChatSettings(_ chat: ChatID, announcementsOnly: Bool?, readReceipts: Bool?, now: Date) async throws {
+        var sets: [SQLQueryString] = ["updated_at = \(bind: now.millis)"]
+        if let announcementsOnly { sets.append("announcements_only = \(bind: announcementsOnly)") }
+        if let readReceipts { sets.append("read_receipts = \(bind: readReceipts)") }
+        try await sql.raw("UPDATE chats SET \(SQLList(sets)) WHERE id = \(bind: chat.rawValue)").run()
+    }
+
+    /// The account's standing in a live chat: `nil` when not a member (a pending person is not).
+    public func accountMembership(chat: ChatID, account: AccountID) async throws -> (organization: OrganizationID, isAdmin: Bool)? {
+        let rows = try await sql.raw("""
+            SELECT c.organization_id, m.admin FROM chat_members m JOIN chats c ON c.id = m.chat_id AND c.deleted_at IS NULL
+            WHERE m.chat_id = \(bind: chat.rawValue) AND m.account_id = \(bind: account.rawValue)
+            """).all()
+        guard let first = rows.first else { return nil }
+        let admin = try rows.contains { ChatAdminMark(rawValue: try $0.string("admin"))?.isAdmin == true }
+        return (try first.id("organization_id"), admin)
+    }
+
+    /// The accounts that receive a chat's events: its linked members.
+    public func memberAccounts(of chat: ChatID) async throws -> Set<AccountID> {
+        Set(try await sql.raw("""
+            SELECT DISTINCT account_id FROM chat_members WHERE chat_id = \(bind: chat.rawValue) AND account_id IS NOT NULL
+            """).all().map { try $0.id("account_id") })
+    }
+
+    /// Moves the account's read marker forward (never back); returns the marker now stored.
+    @discardableResult
+    public func markRead(chat: ChatID, account: AccountID, seq: Int64, now: Date) async throws -> Int64 {
+        try await sql.raw("""
+            INSERT INTO chat_reads (chat_id, account_id, seq, at) VALUES (\(bind: chat.rawValue), \(bind: account.rawValue), \(bind: seq), \(bind: now.millis))
+            ON CONFLICT (chat_id, account_id) DO UPDATE SET
+                seq = CASE WHEN excluded.seq > chat_reads.seq THEN excluded.seq ELSE chat_reads.seq END,
+                at = CASE WHEN excluded.seq > chat_reads.seq THEN excluded.at ELSE chat_reads.at END
+            """).run()
+        return try await sql.raw("""
+            SELECT seq FROM chat_reads WHERE chat_id = \(bind: chat.rawValue) AND account_id = \(bind: account.rawValue)
+            """).first()?.int64("seq") ?? seq
+    }
+
+    /// Who has read up to at least `seq` (read receipts), other than `except`.
+    public func readers(chat: ChatID, seq: Int64, except: AccountID) async throws -> [AccountID] {
+        try await sql.raw("""
+            SELECT account_id FROM chat_reads WHERE chat_id = \(bind: chat.rawValue) AND seq >= \(bind: seq)
+              AND account_id <> \(bind: except.rawValue) ORDER BY account_id
+            """).all().map { try $0.id("account_id") }
+    }
+
+    /// The account's live chats with their read state, newest activity first.
+    public func accountChats(_ account: AccountID, only chat: ChatID? = nil) async throws -> [AccountChat] {
+        let me = account.rawValue
+        let only: SQLQueryString = chat.map { "AND c.id = \(bind: $0.rawValue)" } ?? ""
+        let rows = try await sql.raw("""
+            SELECT \(unsafeRaw: Self.chatColumns), c.last_seq, c.announcements_only, c.read_receipts, m.admin,
+                COALESCE(r.seq, 0) AS read_seq,
+                (SELECT COUNT(*) FROM messages x WHERE x.chat_id = c.id AND x.seq > COALESCE(r.seq, 0)
+                    AND x.sender_id <> \(bind: me) AND x.deleted_at IS NULL) AS unread,
+                (SELECT MAX(y.seq) FROM messages y WHERE y.chat_id = c.id AND y.deleted_at IS NULL) AS last_message_seq
+            FROM chat_members m
+            JOIN chats c ON c.id = m.chat_id AND c.deleted_at IS NULL
+            LEFT JOIN chat_reads r ON r.chat_id = c.id AND r.account_id = \(bind: me)
+            WHERE m.account_id = \(bind: me) \(only)
+            ORDER BY c.last_seq DESC, c.id
+            """).all()
+        var result: [AccountChat] = []
+        var index: [ChatID: Int] = [:]
+        for row in rows {
+            let chat = try Self.chat(from: row)
+            let admin = ChatAdminMark(rawValue: try row.string("admin"))?.isAdmin == true
+            if let at = index[chat.id] {
+                // A person row and an account row of the same account: one chat, admin if either is.
+                result[at].isAdmin = result[at].isAdmin || admin
+                continue
+            }
+            index[chat.id] = result.count
+            result.append(AccountChat(
+                chat: chat, isAdmin: admin, lastSeq: try row.int64("last_seq"), readSeq: try row.int64("read_seq"),
+                unread: try row.int("unread"), lastMessageSeq: try row.optionalInt64("last_message_seq"),
+                posting: ChatPosting(announcementsOnly: try row.bool("announcements_only")), readReceipts: try row.bool("read_receipts")))
+        }
+        return result
+    }
+}

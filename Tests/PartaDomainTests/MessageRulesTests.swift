@@ -1,0 +1,92 @@
+import Foundation
+import PartaDomain
+import Testing
+
+@Suite("Message rules")
+struct MessageRulesTests {
+    struct Row: CustomStringConvertible, Sendable {
+        var action: MessageAction
+        var member: Bool
+        var admin: Bool
+        var own: Bool
+        var announcements: Bool
+        var deleted: Bool
+        var allowed: Bool
+
+        var description: String {
+            "\(action) member=\(member) admin=\(admin) own=\(own) announcements=\(announcements) deleted=\(deleted)"
+        }
+    }
+
+    /// Every combination, with the rule each expects.
+    static let table: [Row] = {
+        var rows: [Row] = []
+        for action in MessageAction.allCases {
+            for member in [false, true] {
+                for admin in [false, true] {
+                    for own in [false, true] {
+                        for announcements in [false, true] {
+                            for deleted in [false, true] {
+                                let allowed: Bool
+                                if !member {
+                                    allowed = false
+                                } else {
+                                    switch action {
+                                    case .post: allowed = !announcements || admin
+                                    case .edit: allowed = own && !deleted
+                                    case .delete: allowed = own || admin
+                                    }
+                                }
+                                rows.append(Row(action: action, member: member, admin: admin, own: own, announcements: announcements,
+                                                deleted: deleted, allowed: allowed))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return rows
+    }()
+
+    @Test("post, edit, delete: member, admin, own message, announcements-only, deleted", arguments: table)
+    func permissions(row: Row) {
+        let me = AccountID(1)
+        let message = Message(
+            id: MessageID(7), chatID: ChatID(3), seq: 4, senderID: row.own ? me : AccountID(2), clientID: "c", text: "Привет",
+            replyTo: nil, createdAt: Date(timeIntervalSince1970: 0), deletedAt: row.deleted ? Date(timeIntervalSince1970: 1) : nil)
+        let decision = MessageRules.decide(
+            row.action, actor: MessageActor(account: me, isMember: row.member, isChatAdmin: row.admin),
+            chat: ChatPosting(announcementsOnly: row.announcements), message: row.action == .post ? nil : message)
+        #expect(decision.isAllowed == row.allowed, "\(row): \(decision)")
+        if case .denied(let rule) = decision { #expect(!rule.isEmpty) }
+    }
+
+    @Test("text: trimmed, not empty, at most 4,000 characters as people count them")
+    func text() throws {
+        #expect(try MessageRules.checkText("  Завтра собрание в 18:00 \n") == "Завтра собрание в 18:00")
+        #expect(try MessageRules.checkText("a\n\nb") == "a\n\nb")
+        for blank in ["", "   ", "\n\t "] {
+            #expect(throws: PartaError.self) { try MessageRules.checkText(blank) }
+        }
+        // 4,000 emoji of several scalars each are 4,000 characters.
+        let family = String(repeating: "👨‍👩‍👧", count: 4000)
+        #expect(try MessageRules.checkText(family).count == 4000)
+        #expect(try MessageRules.checkText(String(repeating: "ё", count: 4000)).count == 4000)
+        do {
+            _ = try MessageRules.checkText(String(repeating: "ё", count: 4001))
+            Issue.record("4,001 characters were accepted")
+        } catch {
+            #expect(error.code == "text_too_long")
+        }
+    }
+
+    @Test("client ids: letters, digits, - and _, 1 to 64")
+    func clientIDs() throws {
+        for good in ["a", "550e8400-e29b-41d4-a716-446655440000", "msg_1", String(repeating: "x", count: 64)] {
+            #expect(try MessageRules.checkClientID(good) == good)
+        }
+        for bad in ["", String(repeating: "x", count: 65), "a b", "привет", "a/b", "a\u{0}"] {
+            #expect(throws: PartaError.self, "\(bad)") { try MessageRules.checkClientID(bad) }
+        }
+    }
+}
