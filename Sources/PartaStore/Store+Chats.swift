@@ -365,6 +365,12 @@ extension Store {
     /// Appends one event to each chat's log with the chat's next sequence number.
     /// Appends events, each at its chat's next sequence number; returns those numbers in order.
     @discardableResult
+    public func appendChatEvents(_ events: [(chat: ChatID, event: ChatEvent)], organization: OrganizationID, now: Date) async throws -> [Int64] {
+        try await appendChatEvents(events.map { ($0.chat, $0.event.kind, $0.event.payload) }, organization: organization, now: now)
+    }
+
+    /// Appends events given as kind and JSON payload (`ChatEvent` derives both).
+    @discardableResult
     public func appendChatEvents(_ events: [(chat: ChatID, kind: String, payload: String)], organization: OrganizationID, now: Date) async throws -> [Int64] {
         // One UPDATE … RETURNING per distinct event count reserves every chat's sequence numbers.
         var counts: [ChatID: Int64] = [:]

@@ -20,9 +20,16 @@ public struct AccountChat: Sendable, Equatable {
     public var readSeq: Int64
     /// Messages of others after the read marker, not deleted.
     public var unread: Int
-    public var lastMessageSeq: Int64?
-    public var posting: ChatPosting
-    public var readReceipts: Bool
+    public var settings: ChatSettings
+}
+
+/// An account's place in a live chat.
+public struct ChatSeat: Sendable, Equatable {
+    public var organization: OrganizationID
+    public var isAdmin: Bool
+    public var settings: ChatSettings
+    /// The chat's last sequence number.
+    public var lastSeq: Int64
 }
 
 extension Store {
@@ -62,17 +69,18 @@ extension Store {
             """).first().map(Self.message(from:))
     }
 
-    /// Messages of a chat by the sequence numbers that created them.
-    public func messages(in chat: ChatID, seqs: [Int64]) async throws -> [Int64: Message] {
-        var result: [Int64: Message] = [:]
-        for chunk in seqs.chunked(400) {
+    /// The newest message still standing in each of these chats.
+    public func lastMessages(of chats: [ChatID]) async throws -> [ChatID: Message] {
+        var result: [ChatID: Message] = [:]
+        for chunk in chats.chunked(400) {
             let rows = try await sql.raw("""
                 SELECT \(unsafeRaw: Self.messageColumns) FROM messages m
-                WHERE m.chat_id = \(bind: chat.rawValue) AND m.seq IN \(SQLGroupExpression(chunk.map { SQLBind($0) }))
+                WHERE m.chat_id IN \(Self.ids(chunk)) AND m.seq = (
+                    SELECT MAX(y.seq) FROM messages y WHERE y.chat_id = m.chat_id AND y.deleted_at IS NULL)
                 """).all()
             for row in rows {
                 let message = try Self.message(from: row)
-                result[message.seq] = message
+                result[message.chatID] = message
             }
         }
         return result
@@ -107,35 +115,28 @@ extension Store {
             """).run()
     }
 
-    /// How a chat takes posts and whether it shows read receipts.
-    public func chatSettings(_ chat: ChatID) async throws -> (posting: ChatPosting, readReceipts: Bool)? {
-        try await sql.raw("SELECT announcements_only, read_receipts FROM chats WHERE id = \(bind: chat.rawValue) AND deleted_at IS NULL")
-            .first().map { (ChatPosting(announcementsOnly: try $0.bool("announcements_only")), try $0.bool("read_receipts")) }
+    public func setChatSettings(_ chat: ChatID, _ settings: ChatSettings, now: Date) async throws {
+        try await sql.raw("""
+            UPDATE chats SET announcements_only = \(bind: settings.announcementsOnly), read_receipts = \(bind: settings.readReceipts),
+                updated_at = \(bind: now.millis)
+            WHERE id = \(bind: chat.rawValue)
+            """).run()
     }
 
-    public func setChatSettings(_ chat: ChatID, announcementsOnly: Bool?, readReceipts: Bool?, now: Date) async throws {
-        var sets: [SQLQueryString] = ["updated_at = \(bind: now.millis)"]
-        if let announcementsOnly { sets.append("announcements_only = \(bind: announcementsOnly)") }
-        if let readReceipts { sets.append("read_receipts = \(bind: readReceipts)") }
-        try await sql.raw("UPDATE chats SET \(SQLList(sets)) WHERE id = \(bind: chat.rawValue)").run()
-    }
-
-    /// The account's standing in a live chat: `nil` when not a member (a pending person is not).
-    public func accountMembership(chat: ChatID, account: AccountID) async throws -> (organization: OrganizationID, isAdmin: Bool)? {
+    /// The account's place in a live chat: `nil` when not a member (a pending person is not).
+    public func seat(chat: ChatID, account: AccountID) async throws -> ChatSeat? {
         let rows = try await sql.raw("""
-            SELECT c.organization_id, m.admin FROM chat_members m JOIN chats c ON c.id = m.chat_id AND c.deleted_at IS NULL
+            SELECT c.organization_id, c.announcements_only, c.read_receipts, c.last_seq, m.admin
+            FROM chat_members m JOIN chats c ON c.id = m.chat_id AND c.deleted_at IS NULL
             WHERE m.chat_id = \(bind: chat.rawValue) AND m.account_id = \(bind: account.rawValue)
             """).all()
         guard let first = rows.first else { return nil }
+        // A person row and an account row of the same account: admin if either is.
         let admin = try rows.contains { ChatAdminMark(rawValue: try $0.string("admin"))?.isAdmin == true }
-        return (try first.id("organization_id"), admin)
-    }
-
-    /// The accounts that receive a chat's events: its linked members.
-    public func memberAccounts(of chat: ChatID) async throws -> Set<AccountID> {
-        Set(try await sql.raw("""
-            SELECT DISTINCT account_id FROM chat_members WHERE chat_id = \(bind: chat.rawValue) AND account_id IS NOT NULL
-            """).all().map { try $0.id("account_id") })
+        return ChatSeat(
+            organization: try first.id("organization_id"), isAdmin: admin,
+            settings: ChatSettings(announcementsOnly: try first.bool("announcements_only"), readReceipts: try first.bool("read_receipts")),
+            lastSeq: try first.int64("last_seq"))
     }
 
     /// Moves the account's read marker forward (never back); returns the marker now stored.
@@ -161,19 +162,17 @@ extension Store {
     }
 
     /// The account's live chats with their read state, newest activity first.
-    public func accountChats(_ account: AccountID, only chat: ChatID? = nil) async throws -> [AccountChat] {
+    public func accountChats(_ account: AccountID) async throws -> [AccountChat] {
         let me = account.rawValue
-        let only: SQLQueryString = chat.map { "AND c.id = \(bind: $0.rawValue)" } ?? ""
         let rows = try await sql.raw("""
             SELECT \(unsafeRaw: Self.chatColumns), c.last_seq, c.announcements_only, c.read_receipts, m.admin,
                 COALESCE(r.seq, 0) AS read_seq,
                 (SELECT COUNT(*) FROM messages x WHERE x.chat_id = c.id AND x.seq > COALESCE(r.seq, 0)
-                    AND x.sender_id <> \(bind: me) AND x.deleted_at IS NULL) AS unread,
-                (SELECT MAX(y.seq) FROM messages y WHERE y.chat_id = c.id AND y.deleted_at IS NULL) AS last_message_seq
+                    AND x.sender_id <> \(bind: me) AND x.deleted_at IS NULL) AS unread
             FROM chat_members m
             JOIN chats c ON c.id = m.chat_id AND c.deleted_at IS NULL
             LEFT JOIN chat_reads r ON r.chat_id = c.id AND r.account_id = \(bind: me)
-            WHERE m.account_id = \(bind: me) \(only)
+            WHERE m.account_id = \(bind: me)
             ORDER BY c.last_seq DESC, c.id
             """).all()
         var result: [AccountChat] = []
@@ -189,8 +188,8 @@ extension Store {
             index[chat.id] = result.count
             result.append(AccountChat(
                 chat: chat, isAdmin: admin, lastSeq: try row.int64("last_seq"), readSeq: try row.int64("read_seq"),
-                unread: try row.int("unread"), lastMessageSeq: try row.optionalInt64("last_message_seq"),
-                posting: ChatPosting(announcementsOnly: try row.bool("announcements_only")), readReceipts: try row.bool("read_receipts")))
+                unread: try row.int("unread"),
+                settings: ChatSettings(announcementsOnly: try row.bool("announcements_only"), readReceipts: try row.bool("read_receipts"))))
         }
         return result
     }

@@ -10,11 +10,12 @@ struct MessageRulesTests {
         var admin: Bool
         var own: Bool
         var announcements: Bool
+        var receipts: Bool
         var deleted: Bool
         var allowed: Bool
 
         var description: String {
-            "\(action) member=\(member) admin=\(admin) own=\(own) announcements=\(announcements) deleted=\(deleted)"
+            "\(action) member=\(member) admin=\(admin) own=\(own) announcements=\(announcements) receipts=\(receipts) deleted=\(deleted)"
         }
     }
 
@@ -26,19 +27,23 @@ struct MessageRulesTests {
                 for admin in [false, true] {
                     for own in [false, true] {
                         for announcements in [false, true] {
-                            for deleted in [false, true] {
-                                let allowed: Bool
-                                if !member {
-                                    allowed = false
-                                } else {
-                                    switch action {
-                                    case .post: allowed = !announcements || admin
-                                    case .edit: allowed = own && !deleted
-                                    case .delete: allowed = own || admin
+                            for receipts in [false, true] {
+                                for deleted in [false, true] {
+                                    let allowed: Bool
+                                    if !member {
+                                        allowed = false
+                                    } else {
+                                        switch action {
+                                        case .post: allowed = !announcements || admin
+                                        case .edit: allowed = own && !deleted
+                                        case .delete: allowed = own || admin
+                                        case .seeReaders: allowed = own && receipts
+                                        case .changeSettings: allowed = admin
+                                        }
                                     }
+                                    rows.append(Row(action: action, member: member, admin: admin, own: own, announcements: announcements,
+                                                    receipts: receipts, deleted: deleted, allowed: allowed))
                                 }
-                                rows.append(Row(action: action, member: member, admin: admin, own: own, announcements: announcements,
-                                                deleted: deleted, allowed: allowed))
                             }
                         }
                     }
@@ -48,7 +53,7 @@ struct MessageRulesTests {
         return rows
     }()
 
-    @Test("post, edit, delete: member, admin, own message, announcements-only, deleted", arguments: table)
+    @Test("post, edit, delete, see readers, change settings: member, admin, own message, announcements-only, read receipts, deleted", arguments: table)
     func permissions(row: Row) {
         let me = AccountID(1)
         let message = Message(
@@ -56,7 +61,8 @@ struct MessageRulesTests {
             replyTo: nil, createdAt: Date(timeIntervalSince1970: 0), deletedAt: row.deleted ? Date(timeIntervalSince1970: 1) : nil)
         let decision = MessageRules.decide(
             row.action, actor: MessageActor(account: me, isMember: row.member, isChatAdmin: row.admin),
-            chat: ChatPosting(announcementsOnly: row.announcements), message: row.action == .post ? nil : message)
+            chat: ChatSettings(announcementsOnly: row.announcements, readReceipts: row.receipts),
+            message: row.action == .post || row.action == .changeSettings ? nil : message)
         #expect(decision.isAllowed == row.allowed, "\(row): \(decision)")
         if case .denied(let rule) = decision { #expect(!rule.isEmpty) }
     }

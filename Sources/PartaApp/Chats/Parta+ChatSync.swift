@@ -100,7 +100,7 @@ extension Parta {
         let current = try await store.memberships(of: chatIDs)
         let excluded = try await store.exclusions(of: chatIDs)
         var inserts: [(chat: ChatID, membership: ChatMembership, account: AccountID?)] = []
-        var events: [(chat: ChatID, kind: String, payload: String)] = []
+        var events: [(chat: ChatID, event: ChatEvent)] = []
         // The plans' changes, by operation across chats: one statement each, not five per chat.
         var removes: [(chat: ChatID, members: [ChatMemberRef])] = []
         var adopts = removes, releases = removes, grants = removes, revokes = removes
@@ -114,13 +114,13 @@ extension Parta {
                     chat = try await store.insertChat(
                         organization: org, kind: item.key.kind, name: wanted.name, rosterKey: item.key, classID: item.key.classID,
                         subjectID: item.key.subjectID, group: item.key.group, schoolYearID: wanted.schoolYearID, createdBy: nil, now: now)
-                    events.append((chat!.id, "chat_created", ChatEventPayload.created(name: wanted.name, kind: item.key.kind)))
+                    events.append((chat!.id, ChatEvent.created(name: wanted.name, kind: item.key.kind)))
                 }
             } else if let existingChat = chat, let wanted = item.desired, !existingChat.nameEdited, existingChat.name != wanted.name {
                 counts.chatsRenamed = 1
                 if !dryRun {
                     try await store.renameChat(existingChat.id, name: wanted.name, edited: false, now: now)
-                    events.append((existingChat.id, "chat_renamed", ChatEventPayload.renamed(wanted.name)))
+                    events.append((existingChat.id, ChatEvent.renamed(wanted.name)))
                 }
             }
             let rows = chat.flatMap { current[$0.id] } ?? []
@@ -142,7 +142,7 @@ extension Parta {
             releases.append((chat.id, plan.release))
             grants.append((chat.id, plan.grantAdmin.filter { !added.contains($0) }))
             revokes.append((chat.id, plan.revokeAdmin))
-            events.append((chat.id, "members_changed", ChatEventPayload.membersChanged(
+            events.append((chat.id, ChatEvent.membersChanged(
                 added: plan.add, removed: plan.remove, adminsGranted: plan.grantAdmin, adminsRevoked: plan.revokeAdmin)))
         }
         if !dryRun {
@@ -196,7 +196,7 @@ extension Parta {
     /// Member rows follow a person's account: linking points them at it; unlinking leaves what the
     /// roster gave with the person (pending) and what a person gave by hand with the account.
     func followLinks(_ links: [ChatScope.LinkChange], organization: OrganizationID, now: Date, in store: Store) async throws {
-        var events: [(chat: ChatID, kind: String, payload: String)] = []
+        var events: [(chat: ChatID, event: ChatEvent)] = []
         for change in links {
             if change.linked {
                 try await store.setMemberAccount(person: change.person, account: change.account)
@@ -219,7 +219,7 @@ extension Parta {
                         try await store.insertMemberships([(chat, accountRow, nil)], now: now)
                     }
                 }
-                events.append((chat, "members_changed", ChatEventPayload.membersChanged(
+                events.append((chat, ChatEvent.membersChanged(
                     added: split.account.map { [$0.member] } ?? [], removed: [row.member], adminsGranted: [], adminsRevoked: [])))
             }
             try await store.setMemberAccount(person: change.person, account: nil)
@@ -244,51 +244,4 @@ extension Parta {
             return report
         }
     }
-}
-
-/// The JSON payloads of chat events (docs/protocol.md describes them to clients).
-enum ChatEventPayload {
-    struct Member: Encodable {
-        var personID: Int64?
-        var accountID: Int64?
-
-        init(_ ref: ChatMemberRef) {
-            personID = ref.personID?.rawValue
-            accountID = ref.accountID?.rawValue
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case personID = "person_id"
-            case accountID = "account_id"
-        }
-    }
-
-    struct MembersChanged: Encodable {
-        var added: [Member]
-        var removed: [Member]
-        var adminsGranted: [Member]
-        var adminsRevoked: [Member]
-
-        enum CodingKeys: String, CodingKey {
-            case added, removed
-            case adminsGranted = "admins_granted"
-            case adminsRevoked = "admins_revoked"
-        }
-    }
-
-    static func encode(_ value: some Encodable) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-    }
-
-    static func membersChanged(added: [ChatMemberRef], removed: [ChatMemberRef], adminsGranted: [ChatMemberRef], adminsRevoked: [ChatMemberRef]) -> String {
-        encode(MembersChanged(
-            added: added.map(Member.init), removed: removed.map(Member.init), adminsGranted: adminsGranted.map(Member.init),
-            adminsRevoked: adminsRevoked.map(Member.init)))
-    }
-
-    static func created(name: String, kind: ChatKind) -> String { encode(["name": name, "type": kind.rawValue]) }
-    static func renamed(_ name: String) -> String { encode(["name": name]) }
-    static func deleted() -> String { "{}" }
 }

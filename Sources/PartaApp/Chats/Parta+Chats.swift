@@ -146,8 +146,8 @@ extension Parta {
         return (chat, context, target)
     }
 
-    func recordChatEvent(_ chat: ChatID, _ kind: String, _ payload: String, organization: OrganizationID, in store: Store) async throws {
-        try await store.appendChatEvents([(chat, kind, payload)], organization: organization, now: clock.now())
+    func recordChatEvent(_ chat: ChatID, _ event: ChatEvent, organization: OrganizationID, in store: Store) async throws {
+        try await store.appendChatEvents([(chat, event)], organization: organization, now: clock.now())
     }
 
     // MARK: Initialize
@@ -261,7 +261,7 @@ extension Parta {
                 organization: organization, kind: draft.kind, name: chatName, nameEdited: name != nil && name != generated,
                 rosterKey: key, classID: draft.classID, subjectID: draft.subjectID, group: key?.group ?? "",
                 schoolYearID: schoolClass?.schoolYearID, createdBy: context.account, now: now)
-            try await recordChatEvent(chat.id, "chat_created", ChatEventPayload.created(name: chatName, kind: draft.kind), organization: organization, in: store)
+            try await recordChatEvent(chat.id, ChatEvent.created(name: chatName, kind: draft.kind), organization: organization, in: store)
             if let key {
                 let scope = key == .staffRoom ? ChatScope(staffRoom: true) : ChatScope(classes: [key.classID!])
                 _ = try await syncChats(scope, organization: context.organization, creation: .none, in: store)
@@ -287,7 +287,7 @@ extension Parta {
             let (chat, _, _) = try await chatAccess(caller, organization, id, .rename, in: store)
             if chat.name != name || !chat.nameEdited {
                 try await store.renameChat(id, name: name, edited: true, now: clock.now())
-                try await recordChatEvent(id, "chat_renamed", ChatEventPayload.renamed(name), organization: organization, in: store)
+                try await recordChatEvent(id, ChatEvent.renamed(name), organization: organization, in: store)
                 try await audit(store, caller, .chatRenamed, organization: organization, target: ("chat", "\(id)"),
                                 details: ["from": chat.name, "to": name])
             }
@@ -301,7 +301,7 @@ extension Parta {
         try await database.write { store in
             let (chat, _, _) = try await chatAccess(caller, organization, id, .delete, in: store)
             try await store.deleteChat(id, now: clock.now())
-            try await recordChatEvent(id, "chat_deleted", ChatEventPayload.deleted(), organization: organization, in: store)
+            try await recordChatEvent(id, ChatEvent.deleted, organization: organization, in: store)
             try await audit(store, caller, .chatDeleted, organization: organization, target: ("chat", "\(id)"),
                             details: ["name": chat.name, "type": chat.kind.rawValue])
         }
@@ -400,7 +400,7 @@ extension Parta {
         try await store.updateMemberships(chat: chat.id, present.filter { current[$0]?.viaHand == false }, viaHand: true)
         if admin { try await store.updateMemberships(chat: chat.id, present.filter { current[$0]?.isAdmin == false }, admin: .manual) }
         if !new.isEmpty || admin {
-            try await recordChatEvent(chat.id, "members_changed", ChatEventPayload.membersChanged(
+            try await recordChatEvent(chat.id, ChatEvent.membersChanged(
                 added: new, removed: [], adminsGranted: admin ? refs : [], adminsRevoked: []), organization: chat.organizationID, in: store)
         }
         return new.count
@@ -418,7 +418,7 @@ extension Parta {
             guard !leaving.isEmpty else { throw PartaError.notFound("Those members of the chat") }
             try await store.deleteMemberships(chat: id, leaving)
             try await store.exclude(leaving, from: id, now: clock.now())
-            try await recordChatEvent(id, "members_changed", ChatEventPayload.membersChanged(
+            try await recordChatEvent(id, ChatEvent.membersChanged(
                 added: [], removed: leaving, adminsGranted: [], adminsRevoked: []), organization: organization, in: store)
             try await audit(store, caller, .chatMembersRemoved, organization: organization, target: ("chat", "\(chat.id)"),
                             details: ["count": "\(leaving.count)"])
@@ -435,7 +435,7 @@ extension Parta {
             }
             guard row.isAdmin != admin else { return }
             try await store.updateMemberships(chat: id, [member], admin: row.adminMark(settingAdmin: admin))
-            try await recordChatEvent(id, "members_changed", ChatEventPayload.membersChanged(
+            try await recordChatEvent(id, ChatEvent.membersChanged(
                 added: [], removed: [], adminsGranted: admin ? [member] : [], adminsRevoked: admin ? [] : [member]),
                 organization: organization, in: store)
             try await audit(store, caller, admin ? .chatAdminGranted : .chatAdminRevoked, organization: organization,

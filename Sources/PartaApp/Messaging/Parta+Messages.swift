@@ -8,15 +8,19 @@ public struct SentMessage: Sendable, Equatable {
     public var duplicate: Bool
 }
 
+/// A chat in the messenger's list.
+public struct MessengerChat: Sendable, Equatable {
+    public var entry: AccountChat
+    public var lastMessage: Message?
+}
+
 /// The messenger (SPEC §6): every change is a chat event in the chat's sequence, committed before
 /// it is acknowledged; live connections hear of it after the commit (`Database.onChatEvents`).
 extension Parta {
-    /// The account's standing in a chat, or 404 (a non-member does not learn the chat exists).
-    func messageActor(_ account: AccountID, chat: ChatID, in store: Store) async throws -> (MessageActor, ChatPosting, Bool) {
-        guard let membership = try await store.accountMembership(chat: chat, account: account),
-            let settings = try await store.chatSettings(chat)
-        else { throw PartaError.notFound("The chat") }
-        return (MessageActor(account: account, isMember: true, isChatAdmin: membership.isAdmin), settings.posting, settings.readReceipts)
+    /// The account's place in a chat, or 404 (a non-member does not learn the chat exists).
+    func seat(_ account: AccountID, chat: ChatID, in store: Store) async throws -> (ChatSeat, MessageActor) {
+        guard let seat = try await store.seat(chat: chat, account: account) else { throw PartaError.notFound("The chat") }
+        return (seat, MessageActor(account: account, isMember: true, isChatAdmin: seat.isAdmin))
     }
 
     /// Sends a message. A resend under the same `clientID` returns the first message unchanged.
@@ -27,20 +31,19 @@ extension Parta {
         let text = try MessageRules.checkText(rawText)
         let me = principal.account.id
         return try await database.write { store in
-            let (actor, posting, _) = try await messageActor(me, chat: chat, in: store)
+            let (seat, actor) = try await seat(me, chat: chat, in: store)
             if let sent = try await store.message(sender: me, clientID: clientID) {
                 guard sent.chatID == chat else {
                     throw PartaError.conflict("client_id_reused", "This client_id was already used for a message in another chat.")
                 }
                 return SentMessage(message: sent, duplicate: true)
             }
-            try MessageRules.decide(.post, actor: actor, chat: posting).check()
+            try MessageRules.decide(.post, actor: actor, chat: seat.settings).check()
             if let replyTo, try await store.message(replyTo, in: chat) == nil {
                 throw PartaError.invalid("invalid_reply", "The message replied to is not in this chat.")
             }
             let now = clock.now()
-            let organization = try await store.accountMembership(chat: chat, account: me)!.organization
-            let seq = try await store.appendChatEvents([(chat, "message", "{}")], organization: organization, now: now)[0]
+            let seq = try await store.appendChatEvents([(chat, ChatEvent.message)], organization: seat.organization, now: now)[0]
             let message = try await store.insertMessage(
                 chat: chat, seq: seq, sender: me, clientID: clientID, text: text, replyTo: replyTo, now: now)
             return SentMessage(message: message, duplicate: false)
@@ -68,21 +71,20 @@ extension Parta {
     ) async throws -> (Message, Int64) {
         let me = principal.account.id
         return try await database.write { store in
-            let (actor, posting, _) = try await messageActor(me, chat: chat, in: store)
+            let (seat, actor) = try await seat(me, chat: chat, in: store)
             guard let message = try await store.message(id, in: chat) else { throw PartaError.notFound("The message") }
             if action == .delete, message.isDeleted { return (message, message.seq) }
-            try MessageRules.decide(action, actor: actor, chat: posting, message: message).check()
+            try MessageRules.decide(action, actor: actor, chat: seat.settings, message: message).check()
             let now = clock.now()
             try await change(store, message, now)
-            let organization = try await store.accountMembership(chat: chat, account: me)!.organization
             if action == .delete, message.senderID != me {
-                try await audit(store, principal.caller(from: "messenger"), .messageModerated, organization: organization,
+                try await audit(store, principal.caller(from: "messenger"), .messageModerated, organization: seat.organization,
                                 target: ("message", "\(message.id)"), details: ["chat": "\(chat)", "sender": "\(message.senderID)"])
             }
-            let kind = action == .edit ? "message_edited" : "message_deleted"
-            let seq = try await store.appendChatEvents(
-                [(chat, kind, #"{"message_seq":\#(message.seq)}"#)], organization: organization, now: now)[0]
-            return (try await store.message(id, in: chat)!, seq)
+            let event: ChatEvent = action == .edit ? .messageEdited(seq: message.seq) : .messageDeleted(seq: message.seq)
+            let seq = try await store.appendChatEvents([(chat, event)], organization: seat.organization, now: now)[0]
+            guard let changed = try await store.message(id, in: chat) else { throw StoreError.missingRow("message \(id)") }
+            return (changed, seq)
         }
     }
 
@@ -90,7 +92,7 @@ extension Parta {
     public func markRead(_ principal: Principal, chat: ChatID, seq: Int64) async throws -> Int64 {
         let me = principal.account.id
         return try await database.write { store in
-            _ = try await messageActor(me, chat: chat, in: store)
+            _ = try await seat(me, chat: chat, in: store)
             guard seq >= 0 else { throw PartaError.invalid("invalid_seq", "seq must not be negative.") }
             return try await store.markRead(chat: chat, account: me, seq: seq, now: clock.now())
         }
@@ -99,25 +101,17 @@ extension Parta {
     /// My chats for the messenger: last message, unread count, my role, newest first.
     public func myChats(_ principal: Principal) async throws -> [MessengerChat] {
         try await database.read { store in
-            try await messengerChats(principal.account.id, only: nil, in: store)
+            let chats = try await store.accountChats(principal.account.id)
+            let last = try await store.lastMessages(of: chats.map(\.chat.id))
+            return chats.map { MessengerChat(entry: $0, lastMessage: last[$0.chat.id]) }
         }
-    }
-
-    func messengerChats(_ account: AccountID, only chat: ChatID?, in store: Store) async throws -> [MessengerChat] {
-        let chats = try await store.accountChats(account, only: chat)
-        var result: [MessengerChat] = []
-        for entry in chats {
-            let last = try await entry.lastMessageSeq.asyncMap { try await store.messages(in: entry.chat.id, seqs: [$0])[$0] } ?? nil
-            result.append(MessengerChat(entry: entry, lastMessage: last))
-        }
-        return result
     }
 
     /// History of a chat I am a member of: before `before` (newest first) or after `after`.
     public func history(_ principal: Principal, chat: ChatID, before: Int64?, after: Int64?, limit: Int) async throws -> [Message] {
         guard (1...200).contains(limit) else { throw PartaError.invalid("invalid_limit", "limit must be 1–200.") }
         return try await database.read { store in
-            _ = try await messageActor(principal.account.id, chat: chat, in: store)
+            _ = try await seat(principal.account.id, chat: chat, in: store)
             return try await store.messages(in: chat, before: before, after: after, limit: limit)
         }
     }
@@ -125,37 +119,25 @@ extension Parta {
     /// Who read my message, for chats with read receipts on.
     public func readBy(_ principal: Principal, chat: ChatID, message id: MessageID) async throws -> [AccountID] {
         try await database.read { store in
-            let (_, _, receipts) = try await messageActor(principal.account.id, chat: chat, in: store)
+            let (seat, actor) = try await seat(principal.account.id, chat: chat, in: store)
             guard let message = try await store.message(id, in: chat) else { throw PartaError.notFound("The message") }
-            guard message.senderID == principal.account.id else { throw PartaError.forbidden("Only the sender sees who read a message.") }
-            guard receipts else { throw PartaError.forbidden("Read receipts are off in this chat.") }
+            try MessageRules.decide(.seeReaders, actor: actor, chat: seat.settings, message: message).check()
             return try await store.readers(chat: chat, seq: message.seq, except: principal.account.id)
         }
     }
 
-    /// Chat admins (and those who manage the chat) switch announcements-only and read receipts.
+    /// Chat admins switch announcements-only and read receipts.
     public func setChatSettings(_ principal: Principal, chat: ChatID, announcementsOnly: Bool?, readReceipts: Bool?) async throws {
-        let me = principal.account.id
         try await database.write { store in
-            let (actor, _, _) = try await messageActor(me, chat: chat, in: store)
-            guard actor.isChatAdmin else { throw PartaError.forbidden("Only the chat's admins change how it works.") }
-            let organization = try await store.accountMembership(chat: chat, account: me)!.organization
+            let (seat, actor) = try await seat(principal.account.id, chat: chat, in: store)
+            try MessageRules.decide(.changeSettings, actor: actor, chat: seat.settings).check()
+            let settings = seat.settings.changing(announcementsOnly: announcementsOnly, readReceipts: readReceipts)
             let now = clock.now()
-            try await store.setChatSettings(chat, announcementsOnly: announcementsOnly, readReceipts: readReceipts, now: now)
-            let settings = try await store.chatSettings(chat)!
-            try await store.appendChatEvents(
-                [(chat, "settings_changed",
-                  #"{"announcements_only":\#(settings.posting.announcementsOnly),"read_receipts":\#(settings.readReceipts)}"#)],
-                organization: organization, now: now)
-            try await audit(store, principal.caller(from: "messenger"), .chatSettingsChanged, organization: organization,
+            try await store.setChatSettings(chat, settings, now: now)
+            try await store.appendChatEvents([(chat, ChatEvent.settingsChanged(settings))], organization: seat.organization, now: now)
+            try await audit(store, principal.caller(from: "messenger"), .chatSettingsChanged, organization: seat.organization,
                             target: ("chat", "\(chat)"),
-                            details: ["announcements_only": "\(settings.posting.announcementsOnly)", "read_receipts": "\(settings.readReceipts)"])
+                            details: ["announcements_only": "\(settings.announcementsOnly)", "read_receipts": "\(settings.readReceipts)"])
         }
     }
-}
-
-/// A chat in the messenger's list.
-public struct MessengerChat: Sendable, Equatable {
-    public var entry: AccountChat
-    public var lastMessage: Message?
 }

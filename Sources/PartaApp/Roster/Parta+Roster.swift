@@ -305,7 +305,7 @@ extension Parta {
             // A class without orders or assignments goes with the chats the roster made for it.
             for chat in try await store.rosterChats(of: organization, classes: [id], staffRoom: false).live.values {
                 try await store.deleteChat(chat.id, now: clock.now())
-                try await recordChatEvent(chat.id, "chat_deleted", ChatEventPayload.deleted(), organization: organization, in: store)
+                try await recordChatEvent(chat.id, ChatEvent.deleted, organization: organization, in: store)
             }
             try await store.deleteClass(id)
             try await apply([.classChanged(id)], organization: organization, in: store)

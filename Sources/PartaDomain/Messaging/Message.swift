@@ -42,6 +42,10 @@ public enum MessageAction: String, Sendable, CaseIterable {
     case post
     case edit
     case delete
+    /// See who read one's message (read receipts).
+    case seeReaders = "see_readers"
+    /// Switch announcements-only and read receipts.
+    case changeSettings = "change_settings"
 }
 
 /// The actor's standing in the chat.
@@ -57,13 +61,21 @@ public struct MessageActor: Sendable, Equatable {
     }
 }
 
-/// How a chat takes posts.
-public struct ChatPosting: Sendable, Equatable {
+/// How a chat works, set by its admins.
+public struct ChatSettings: Sendable, Equatable {
     /// Only the chat's admins post (the usual mode of a parents' chat).
     public var announcementsOnly: Bool
+    /// Senders see who read their messages.
+    public var readReceipts: Bool
 
-    public init(announcementsOnly: Bool = false) {
+    public init(announcementsOnly: Bool = false, readReceipts: Bool = false) {
         self.announcementsOnly = announcementsOnly
+        self.readReceipts = readReceipts
+    }
+
+    /// These settings with the changes a person asked for.
+    public func changing(announcementsOnly: Bool?, readReceipts: Bool?) -> ChatSettings {
+        ChatSettings(announcementsOnly: announcementsOnly ?? self.announcementsOnly, readReceipts: readReceipts ?? self.readReceipts)
     }
 }
 
@@ -95,8 +107,9 @@ public enum MessageRules {
         return raw
     }
 
-    /// Who may post, edit and delete. `message` is the message acted on (edit, delete).
-    public static func decide(_ action: MessageAction, actor: MessageActor, chat: ChatPosting, message: Message? = nil) -> Decision {
+    /// Who may post, edit, delete, see readers and change the chat's settings. `message` is the
+    /// message acted on (edit, delete, see readers).
+    public static func decide(_ action: MessageAction, actor: MessageActor, chat: ChatSettings, message: Message? = nil) -> Decision {
         guard actor.isMember else { return .denied("Only the chat's members see and write in it.") }
         switch action {
         case .post:
@@ -111,6 +124,11 @@ public enum MessageRules {
             guard let message else { return .denied("Only the sender or the chat's admins delete a message.") }
             return message.senderID == actor.account || actor.isChatAdmin
                 ? .allowed : .denied("Only the sender or the chat's admins delete a message.")
+        case .seeReaders:
+            guard let message, message.senderID == actor.account else { return .denied("Only the sender sees who read a message.") }
+            return chat.readReceipts ? .allowed : .denied("Read receipts are off in this chat.")
+        case .changeSettings:
+            return actor.isChatAdmin ? .allowed : .denied("Only the chat's admins change how it works.")
         }
     }
 }

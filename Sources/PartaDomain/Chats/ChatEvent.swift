@@ -1,0 +1,79 @@
+public import Foundation
+
+/// What happens in a chat, in its sequence (`chat_events`). The kind and the JSON payload are
+/// derived from one value, so a kind never travels with another kind's payload; the messenger's
+/// clients read both (docs/architecture.md, "The messenger").
+public enum ChatEvent: Sendable, Equatable {
+    case created(name: String, kind: ChatKind)
+    case renamed(String)
+    case deleted
+    case membersChanged(added: [ChatMemberRef], removed: [ChatMemberRef], adminsGranted: [ChatMemberRef], adminsRevoked: [ChatMemberRef])
+    /// A message; the message row carries the same `seq`.
+    case message
+    case messageEdited(seq: Int64)
+    case messageDeleted(seq: Int64)
+    case settingsChanged(ChatSettings)
+
+    public var kind: String {
+        switch self {
+        case .created: "chat_created"
+        case .renamed: "chat_renamed"
+        case .deleted: "chat_deleted"
+        case .membersChanged: "members_changed"
+        case .message: "message"
+        case .messageEdited: "message_edited"
+        case .messageDeleted: "message_deleted"
+        case .settingsChanged: "settings_changed"
+        }
+    }
+
+    /// The payload as stored: JSON with sorted keys.
+    public var payload: String {
+        switch self {
+        case .created(let name, let kind): Self.encode(["name": name, "type": kind.rawValue])
+        case .renamed(let name): Self.encode(["name": name])
+        case .deleted, .message: "{}"
+        case .membersChanged(let added, let removed, let granted, let revoked):
+            Self.encode(MembersChanged(
+                added: added.map(Member.init), removed: removed.map(Member.init), adminsGranted: granted.map(Member.init),
+                adminsRevoked: revoked.map(Member.init)))
+        case .messageEdited(let seq), .messageDeleted(let seq): Self.encode(["message_seq": seq])
+        case .settingsChanged(let settings):
+            Self.encode(["announcements_only": settings.announcementsOnly, "read_receipts": settings.readReceipts])
+        }
+    }
+
+    private struct Member: Encodable {
+        var personID: Int64?
+        var accountID: Int64?
+
+        init(_ ref: ChatMemberRef) {
+            personID = ref.personID?.rawValue
+            accountID = ref.accountID?.rawValue
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case personID = "person_id"
+            case accountID = "account_id"
+        }
+    }
+
+    private struct MembersChanged: Encodable {
+        var added: [Member]
+        var removed: [Member]
+        var adminsGranted: [Member]
+        var adminsRevoked: [Member]
+
+        enum CodingKeys: String, CodingKey {
+            case added, removed
+            case adminsGranted = "admins_granted"
+            case adminsRevoked = "admins_revoked"
+        }
+    }
+
+    private static func encode(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+}
