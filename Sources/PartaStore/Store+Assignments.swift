@@ -45,7 +45,7 @@ extension Store {
     /// Assignments with their group students, filtered by class, teacher or subject.
     public func assignments(
         of organization: OrganizationID, classID: ClassID? = nil, teacher: RosterPersonID? = nil, subject: SubjectID? = nil,
-        ids: [AssignmentID]? = nil, classIDs: Set<ClassID>? = nil
+        ids: [AssignmentID]? = nil, classIDs: Set<ClassID>? = nil, teachers: Set<RosterPersonID>? = nil
     ) async throws -> [TeachingAssignment] {
         var conditions: [any SQLExpression] = [SQLQueryString("organization_id = \(bind: organization.rawValue)")]
         if let classID { conditions.append(SQLQueryString("class_id = \(bind: classID.rawValue)")) }
@@ -58,6 +58,10 @@ extension Store {
         if let classIDs {
             guard !classIDs.isEmpty else { return [] }
             conditions.append(SQLQueryString("class_id IN \(Self.ids(classIDs.sorted()))"))
+        }
+        if let teachers {
+            guard !teachers.isEmpty else { return [] }
+            conditions.append(SQLQueryString("teacher_id IN \(Self.ids(teachers.sorted()))"))
         }
         let predicate = SQLList(conditions, separator: SQLRaw(" AND "))
         let rows = try await sql.raw("""

@@ -153,11 +153,18 @@ extension Store {
         return try Self.schoolClass(from: row!)
     }
 
-    /// Classes of an organization, optionally of one school year and grade, by grade and letter.
-    public func classes(of organization: OrganizationID, schoolYear: SchoolYearID? = nil, grade: Int? = nil) async throws -> [SchoolClass] {
+    /// Classes of an organization, optionally of one school year and grade, or led by some
+    /// homeroom teachers; by grade and letter.
+    public func classes(
+        of organization: OrganizationID, schoolYear: SchoolYearID? = nil, grade: Int? = nil, homeroomTeachers: Set<RosterPersonID>? = nil
+    ) async throws -> [SchoolClass] {
         var conditions: [any SQLExpression] = [SQLQueryString("organization_id = \(bind: organization.rawValue)")]
         if let schoolYear { conditions.append(SQLQueryString("school_year_id = \(bind: schoolYear.rawValue)")) }
         if let grade { conditions.append(SQLQueryString("grade = \(bind: grade)")) }
+        if let homeroomTeachers {
+            guard !homeroomTeachers.isEmpty else { return [] }
+            conditions.append(SQLQueryString("homeroom_teacher_id IN \(Self.ids(homeroomTeachers.sorted()))"))
+        }
         return try await sql.raw("""
             SELECT \(unsafeRaw: Self.classColumns) FROM classes WHERE \(SQLList(conditions, separator: SQLRaw(" AND ")))
             ORDER BY school_year_id DESC, grade, letter

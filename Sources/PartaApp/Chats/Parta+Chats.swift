@@ -113,21 +113,14 @@ extension Parta {
         if let account {
             persons = try await store.persons(linkedTo: account).filter { $0.organizationID == id && $0.active }
         }
-        let ids = Set(persons.map(\.id))
-        var homeroom = Set<ClassID>()
-        var teaching = Set<ChatActor.Teaching>()
-        if !ids.isEmpty {
-            for schoolClass in try await store.classes(of: id) where schoolClass.homeroomTeacherID.map({ ids.contains($0) }) == true {
-                homeroom.insert(schoolClass.id)
-            }
-            for person in persons where person.role == .teacher {
-                for assignment in try await store.assignments(of: id, teacher: person.id) {
-                    teaching.insert(.init(classID: assignment.classID, subjectID: assignment.subjectID))
-                }
-            }
-        }
-        let actor = ChatActor(isAdministrator: roles.isSystem || roles.isAdministrator(of: id), homeroomClasses: homeroom, teaching: teaching)
-        return ChatContext(organization: organization, actor: actor, persons: persons, account: account)
+        var context = ChatContext(organization: organization, actor: ChatActor(), persons: persons, account: account)
+        // Only the classes this caller leads and what they teach, not the school's.
+        let homeroom = try await store.classes(of: id, homeroomTeachers: Set(context.personIDs)).map(\.id)
+        let teaching = try await store.assignments(of: id, teachers: Set(context.teacherIDs))
+            .map { ChatActor.Teaching(classID: $0.classID, subjectID: $0.subjectID) }
+        context.actor = ChatActor(
+            isAdministrator: roles.isSystem || roles.isAdministrator(of: id), homeroomClasses: Set(homeroom), teaching: Set(teaching))
+        return context
     }
 
     func chatTarget(_ chat: Chat, _ context: ChatContext, in store: Store) async throws -> ChatTarget {
