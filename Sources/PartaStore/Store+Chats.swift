@@ -316,6 +316,14 @@ extension Store {
             """).all().map { (try $0.id("chat_id"), try Self.membership(from: $0)) }
     }
 
+    /// An account's own rows (not those of a person linked to it), by chat.
+    public func memberships(ofAccount account: AccountID) async throws -> [(chat: ChatID, membership: ChatMembership)] {
+        try await sql.raw("""
+            SELECT chat_id, person_id, account_id, via_roster, via_hand, admin FROM chat_members
+            WHERE person_id IS NULL AND account_id = \(bind: account.rawValue)
+            """).all().map { (try $0.id("chat_id"), try Self.membership(from: $0)) }
+    }
+
     /// Points a person's rows at the account they are now linked to (or none).
     public func setMemberAccount(person: RosterPersonID, account: AccountID?) async throws {
         try await sql.raw("UPDATE chat_members SET account_id = \(bind: account?.rawValue) WHERE person_id = \(bind: person.rawValue)").run()

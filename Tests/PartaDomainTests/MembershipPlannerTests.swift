@@ -265,6 +265,15 @@ struct MembershipPlannerTests {
         let both = MembershipPlanner.unlink(ChatMembership(member: person, viaRoster: true, viaHand: true, admin: .manual), account: account)
         #expect(both.person == ChatMembership(member: person, viaRoster: true, viaHand: false, admin: .none))
         #expect(both.account == ChatMembership(member: .account(account), viaRoster: false, viaHand: true, admin: .manual))
+
+        // The account already had its own row: the hand part merges into it, keeping its admin mark.
+        let own = ChatMembership(member: .account(account), viaRoster: false, viaHand: false, admin: .roster)
+        let merged = MembershipPlanner.unlink(ChatMembership(member: person, viaRoster: false, viaHand: true, admin: .manual), account: account, existing: own)
+        #expect(merged.account == ChatMembership(member: .account(account), viaRoster: false, viaHand: true, admin: .roster))
+        let plain = ChatMembership(member: .account(account), viaRoster: true, viaHand: false, admin: .none)
+        let gainsAdmin = MembershipPlanner.unlink(ChatMembership(member: person, viaRoster: true, viaHand: true, admin: .manual), account: account, existing: plain)
+        #expect(gainsAdmin.account == ChatMembership(member: .account(account), viaRoster: true, viaHand: true, admin: .manual))
+        #expect(gainsAdmin.person == ChatMembership(member: person, viaRoster: true, viaHand: false, admin: .none))
     }
 
     @Test("roster events map to the chats they touch", arguments: [

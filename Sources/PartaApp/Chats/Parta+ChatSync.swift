@@ -203,18 +203,18 @@ extension Parta {
                 continue
             }
             let rows = try await store.memberships(ofPerson: change.person)
-            let accountRows = try await store.memberships(of: rows.map(\.chat))
+            let accountRows = Dictionary(try await store.memberships(ofAccount: change.account), uniquingKeysWith: { first, _ in first })
             for (chat, row) in rows {
-                let split = MembershipPlanner.unlink(row, account: change.account)
+                let existing = accountRows[chat]
+                let split = MembershipPlanner.unlink(row, account: change.account, existing: existing)
                 if let personRow = split.person {
                     try await store.updateMemberships(chat: chat, [row.member], viaHand: personRow.viaHand, admin: personRow.admin)
                 } else {
                     try await store.deleteMemberships(chat: chat, [row.member])
                 }
                 if let accountRow = split.account {
-                    if let present = accountRows[chat]?.first(where: { $0.member == accountRow.member }) {
-                        try await store.updateMemberships(
-                            chat: chat, [present.member], viaHand: true, admin: present.isAdmin ? present.admin : accountRow.admin)
+                    if existing != nil {
+                        try await store.updateMemberships(chat: chat, [accountRow.member], viaHand: true, admin: accountRow.admin)
                     } else {
                         try await store.insertMemberships([(chat, accountRow, nil)], now: now)
                     }
