@@ -82,6 +82,12 @@ struct MessagingTests {
             #expect(try await p.markRead(s1, chat: classChat, seq: 0) == a.message.seq)
             _ = try await p.markRead(s1, chat: classChat, seq: b.message.seq)
             #expect(try await entry(s1).entry.unread == 0)
+            // A marker past the chat's end stops there: the next message still counts as unread.
+            let end = try await entry(s1).entry.lastSeq
+            #expect(try await p.markRead(s1, chat: classChat, seq: end + 1_000) == end)
+            _ = try await p.sendMessage(ivanova, chat: classChat, clientID: "c", text: "Третье")
+            #expect(try await entry(s1).entry.unread == 1)
+            await expectCode("invalid_seq") { try await p.markRead(s1, chat: classChat, seq: -1) }
 
             // Read receipts are a chat setting, for the sender only.
             await expectCode("forbidden") { try await p.readBy(ivanova, chat: classChat, message: b.message.id) }

@@ -86,6 +86,15 @@ struct MessageRulesTests {
         }
     }
 
+    @Test("a read marker stops at the chat's last event and is never negative")
+    func readMarker() throws {
+        #expect(try MessageRules.readMarker(5, lastSeq: 9) == 5)
+        #expect(try MessageRules.readMarker(9, lastSeq: 9) == 9)
+        #expect(try MessageRules.readMarker(1_000_000, lastSeq: 9) == 9)
+        #expect(try MessageRules.readMarker(0, lastSeq: 0) == 0)
+        #expect(throws: PartaError.self) { try MessageRules.readMarker(-1, lastSeq: 9) }
+    }
+
     @Test("client ids: letters, digits, - and _, 1 to 64")
     func clientIDs() throws {
         for good in ["a", "550e8400-e29b-41d4-a716-446655440000", "msg_1", String(repeating: "x", count: 64)] {

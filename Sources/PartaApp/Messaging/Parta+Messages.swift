@@ -92,9 +92,9 @@ extension Parta {
     public func markRead(_ principal: Principal, chat: ChatID, seq: Int64) async throws -> Int64 {
         let me = principal.account.id
         return try await database.write { store in
-            _ = try await seat(me, chat: chat, in: store)
-            guard seq >= 0 else { throw PartaError.invalid("invalid_seq", "seq must not be negative.") }
-            return try await store.markRead(chat: chat, account: me, seq: seq, now: clock.now())
+            let (seat, _) = try await seat(me, chat: chat, in: store)
+            let marker = try MessageRules.readMarker(seq, lastSeq: seat.lastSeq)
+            return try await store.markRead(chat: chat, account: me, seq: marker, now: clock.now())
         }
     }
 

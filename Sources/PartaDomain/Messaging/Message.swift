@@ -107,6 +107,14 @@ public enum MessageRules {
         return raw
     }
 
+    /// Where a read marker moves when a member reports having read up to `requested`: never past
+    /// the chat's last event (a marker ahead of the chat would hide every later message from the
+    /// unread count). It never moves back either; the store keeps that under concurrent reports.
+    public static func readMarker(_ requested: Int64, lastSeq: Int64) throws(PartaError) -> Int64 {
+        guard requested >= 0 else { throw PartaError.invalid("invalid_seq", "seq must not be negative.") }
+        return min(requested, lastSeq)
+    }
+
     /// Who may post, edit, delete, see readers and change the chat's settings. `message` is the
     /// message acted on (edit, delete, see readers).
     public static func decide(_ action: MessageAction, actor: MessageActor, chat: ChatSettings, message: Message? = nil) -> Decision {
