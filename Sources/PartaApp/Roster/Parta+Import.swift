@@ -157,9 +157,7 @@ final class ImportWriter: Sendable {
     /// One timed transaction that records its events (the chats they touch follow in `syncChats`).
     func batch(_ body: (Store) async throws -> [RosterEvent]) async throws {
         try await timed { store in
-            let events = try await body(store)
-            try await store.appendRosterEvents(events, organization: organization, now: now)
-            let scope = ChatScope.affected(by: events)
+            let scope = try await parta.record(try await body(store), organization: organization, in: store)
             touched.withLock { $0.formUnion(scope) }
         }
     }

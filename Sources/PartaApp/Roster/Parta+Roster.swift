@@ -28,6 +28,13 @@ extension Parta {
         return found
     }
 
+    /// Records roster events; returns the chats they touch (`apply` syncs them at once, an import
+    /// at its end).
+    func record(_ events: [RosterEvent], organization: OrganizationID, in store: Store) async throws -> ChatScope {
+        try await store.appendRosterEvents(events, organization: organization, now: clock.now())
+        return ChatScope.affected(by: events)
+    }
+
     /// Serializes changes to one school's roster and its chats until the transaction ends. A
     /// change touches a student and then the school's chats; with a single lock per school, taken
     /// before either, no two changes can hold one and wait for the other.
@@ -38,8 +45,7 @@ extension Parta {
     /// Records what changed and brings the chats it touches to the roster, in the transaction of
     /// the change.
     func apply(_ events: [RosterEvent], organization: OrganizationID, in store: Store) async throws {
-        try await store.appendRosterEvents(events, organization: organization, now: clock.now())
-        let scope = ChatScope.affected(by: events)
+        let scope = try await record(events, organization: organization, in: store)
         guard !scope.isEmpty, let found = try await store.organization(organization) else { return }
         _ = try await syncChats(scope, organization: found, creation: .automatic, in: store)
     }
