@@ -123,6 +123,22 @@ struct JoinRulesTests {
         }
     }
 
+    @Test("accepting gives an account one person per role, parents excepted", arguments: [
+        (RosterRole.teacher, nil, nil, nil),
+        (.teacher, RosterPersonID(1), nil, "already_member"),
+        (.student, RosterPersonID(1), RosterPersonID(2), "already_member"),
+        (.student, RosterPersonID(1), RosterPersonID(1), nil),
+        (.parent, RosterPersonID(1), nil, nil),
+    ] as [(RosterRole, RosterPersonID?, RosterPersonID?, String?)])
+    func acceptance(role: RosterRole, linked: RosterPersonID?, chosen: RosterPersonID?, code: String?) {
+        do {
+            try JoinRules.checkAcceptance(role: role, linked: linked, chosen: chosen)
+            #expect(code == nil)
+        } catch {
+            #expect(error.code == code)
+        }
+    }
+
     @Test("only pending requests are decided", arguments: JoinRequest.Status.allCases)
     func pending(status: JoinRequest.Status) {
         #expect(((try? JoinRules.checkPending(status)) != nil) == (status == .pending))

@@ -301,14 +301,8 @@ extension Parta {
             childID = PersonMatcher.confident(suggestions.rankedChildren)?.personID
         }
 
-        // One roster person per account and role (parents excepted: one per child is the same person
-        // anyway): someone who joined meanwhile, through a link code, needs no second person.
-        if request.role != .parent {
-            let linked = try await store.persons(linkedTo: request.accountID).filter { $0.organizationID == id && $0.role == request.role }
-            if let already = linked.first, already.id != personID {
-                try JoinRules.checkNewRequest(role: request.role, hasPendingRequest: false, holdsRole: true)
-            }
-        }
+        let linked = try await store.persons(linkedTo: request.accountID).first { $0.organizationID == id && $0.role == request.role }
+        try JoinRules.checkAcceptance(role: request.role, linked: linked?.id, chosen: personID)
         var person: RosterPerson
         var created = false
         if let personID {

@@ -133,6 +133,14 @@ public enum JoinRules {
         }
     }
 
+    /// Accepting: one roster person per account and role (parents excepted — one per child is the
+    /// same person anyway). An applicant who became `linked` meanwhile (through a link code) gets
+    /// no second person, unless the acceptance chose that very person.
+    public static func checkAcceptance(role: RosterRole, linked: RosterPersonID?, chosen: RosterPersonID?) throws(PartaError) {
+        guard role != .parent, let linked, linked != chosen else { return }
+        throw PartaError.conflict("already_member", "You already belong to this organization in this role.")
+    }
+
     /// Only a pending request can be accepted, rejected or withdrawn.
     public static func checkPending(_ status: JoinRequest.Status) throws(PartaError) {
         guard status != .pending else { return }
