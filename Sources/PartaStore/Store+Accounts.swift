@@ -31,7 +31,7 @@ extension Store {
         guard !ids.isEmpty else { return [:] }
         let rows = try await sql.raw("""
             SELECT \(unsafeRaw: Self.accountColumns) FROM accounts
-            WHERE id IN \(SQLGroupExpression(ids.map { SQLBind($0.rawValue) }))
+            WHERE id IN \(Self.ids(ids))
             """).all()
         return Dictionary(uniqueKeysWithValues: try rows.map { let a = try Self.account(from: $0); return (a.id, a) })
     }

@@ -53,7 +53,7 @@ extension Store {
         if let subject { conditions.append(SQLQueryString("subject_id = \(bind: subject.rawValue)")) }
         if let ids {
             guard !ids.isEmpty else { return [] }
-            conditions.append(SQLQueryString("id IN \(SQLGroupExpression(ids.map { SQLBind($0.rawValue) }))"))
+            conditions.append(SQLQueryString("id IN \(Self.ids(ids))"))
         }
         if let classIDs {
             guard !classIDs.isEmpty else { return [] }
@@ -78,7 +78,7 @@ extension Store {
         for chunk in grouped.chunked(500) {
             let memberRows = try await sql.raw("""
                 SELECT assignment_id, student_id FROM assignment_students
-                WHERE assignment_id IN \(SQLGroupExpression(chunk.map { SQLBind($0.rawValue) })) ORDER BY student_id
+                WHERE assignment_id IN \(Self.ids(chunk)) ORDER BY student_id
                 """).all()
             for row in memberRows { students[try row.id("assignment_id"), default: []].append(try row.id("student_id")) }
         }

@@ -44,7 +44,7 @@ extension Store {
         for chunk in ids.chunked(400) {
             try await sql.raw("""
                 UPDATE roster_persons SET active = \(bind: active), updated_at = \(bind: now.millis)
-                WHERE id IN \(SQLGroupExpression(chunk.map { SQLBind($0.rawValue) }))
+                WHERE id IN \(Self.ids(chunk))
                 """).run()
         }
     }
@@ -81,7 +81,7 @@ extension Store {
         for chunk in ids.chunked(400) {
             try await sql.raw("""
                 UPDATE movement_orders SET cancelled_at = \(bind: now.millis)
-                WHERE cancelled_at IS NULL AND id IN \(SQLGroupExpression(chunk.map { SQLBind($0.rawValue) }))
+                WHERE cancelled_at IS NULL AND id IN \(Self.ids(chunk))
                 """).run()
         }
     }
@@ -92,7 +92,7 @@ extension Store {
         for chunk in students.chunked(400) {
             let rows = try await sql.raw("""
                 SELECT \(unsafeRaw: Self.orderColumns) FROM movement_orders
-                WHERE student_id IN \(SQLGroupExpression(chunk.map { SQLBind($0.rawValue) })) ORDER BY student_id, effective_date, id
+                WHERE student_id IN \(Self.ids(chunk)) ORDER BY student_id, effective_date, id
                 """).all()
             for row in rows {
                 let order = try Self.order(from: row)
@@ -108,7 +108,7 @@ extension Store {
         for chunk in students.chunked(400) {
             let rows = try await sql.raw("""
                 SELECT student_id, class_id, start_date, end_date FROM enrollment_periods
-                WHERE student_id IN \(SQLGroupExpression(chunk.map { SQLBind($0.rawValue) })) ORDER BY start_date
+                WHERE student_id IN \(Self.ids(chunk)) ORDER BY start_date
                 """).all()
             for row in rows {
                 result[try row.id("student_id"), default: []].append(EnrollmentPeriod(
@@ -122,7 +122,7 @@ extension Store {
     public func replaceEnrollmentPeriods(_ periods: [RosterPersonID: [EnrollmentPeriod]]) async throws {
         let students = Array(periods.keys)
         for chunk in students.chunked(400) {
-            try await sql.raw("DELETE FROM enrollment_periods WHERE student_id IN \(SQLGroupExpression(chunk.map { SQLBind($0.rawValue) }))").run()
+            try await sql.raw("DELETE FROM enrollment_periods WHERE student_id IN \(Self.ids(chunk))").run()
         }
         let rows = periods.flatMap { student, list in list.map { (student, $0) } }
         for chunk in rows.chunked(200) {
@@ -137,7 +137,7 @@ extension Store {
     public func guardianships(involving persons: [RosterPersonID]) async throws -> Set<Guardianship> {
         var result = Set<Guardianship>()
         for chunk in persons.chunked(400) {
-            let ids = SQLGroupExpression(chunk.map { SQLBind($0.rawValue) })
+            let ids = Self.ids(chunk)
             let rows = try await sql.raw("""
                 SELECT parent_id, student_id FROM guardianships WHERE parent_id IN \(ids) OR student_id IN \(ids)
                 """).all()

@@ -113,10 +113,6 @@ extension Store {
         SQLGroupExpression(ChatAdminMark.allCases.filter(\.isAdmin).map { SQLBind($0.rawValue) })
     }
 
-    static func ids<T>(_ ids: some Collection<Identifier<T>>) -> SQLGroupExpression {
-        SQLGroupExpression(ids.map { SQLBind($0.rawValue) })
-    }
-
     // MARK: Chats
 
     public func insertChat(

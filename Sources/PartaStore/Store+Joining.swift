@@ -58,7 +58,7 @@ extension Store {
         for chunk in ids.chunked(400) {
             let rows = try await sql.raw("""
                 SELECT \(unsafeRaw: Self.inviteColumns) FROM invites WHERE organization_id = \(bind: organization.rawValue)
-                  AND id IN \(SQLGroupExpression(chunk.map { SQLBind($0.rawValue) }))
+                  AND id IN \(Self.ids(chunk))
                 """).all()
             for row in rows {
                 let invite = try Self.invite(from: row)

@@ -70,7 +70,7 @@ extension Store {
         return try await sql.raw("""
             SELECT organization_id, account_id, role, verified, granted_at FROM organization_roles
             WHERE role = \(bind: role.rawValue)
-              AND organization_id IN \(SQLGroupExpression(organizations.map { SQLBind($0.rawValue) }))
+              AND organization_id IN \(Self.ids(organizations))
             ORDER BY organization_id, granted_at, account_id
             """).all().map(Self.grant(from:))
     }
@@ -84,7 +84,7 @@ extension Store {
         let rows = try await sql.raw("""
             SELECT organization_id, COUNT(*) AS n FROM organization_roles
             WHERE role = \(bind: role.rawValue) \(verifiedCondition)
-              AND organization_id IN \(SQLGroupExpression(organizations.map { SQLBind($0.rawValue) }))
+              AND organization_id IN \(Self.ids(organizations))
             GROUP BY organization_id
             """).all()
         var counts: [OrganizationID: Int] = [:]

@@ -82,7 +82,7 @@ extension Store {
             let rows = try await sql.raw("""
                 SELECT \(unsafeRaw: Self.personColumns) FROM roster_persons p
                 WHERE p.organization_id = \(bind: organization.rawValue)
-                  AND p.id IN \(SQLGroupExpression(chunk.map { SQLBind($0.rawValue) }))
+                  AND p.id IN \(Self.ids(chunk))
                 """).all()
             for row in rows {
                 let person = try Self.person(from: row)

@@ -44,6 +44,11 @@ public struct Store: Sendable {
         try await sql.raw("SELECT pg_advisory_xact_lock(hashtext(current_schema() || '/' || \(bind: key)))").run()
     }
 
+    /// A bound `(…)` list of identifiers, for `IN`.
+    static func ids<T>(_ ids: some Collection<Identifier<T>>) -> SQLGroupExpression {
+        SQLGroupExpression(ids.map { SQLBind($0.rawValue) })
+    }
+
     /// `true` when `error` is a unique-constraint violation, on either engine.
     public static func isUniqueViolation(_ error: any Error) -> Bool {
         if let error = error as? SQLiteError {
