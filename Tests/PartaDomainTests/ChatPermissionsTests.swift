@@ -99,6 +99,17 @@ struct ChatPermissionsTests {
         }
     }
 
+    @Test("who opens the chat management list", arguments: [
+        (ChatActor(isAdministrator: true), false, true),
+        (ChatActor(homeroomClasses: [ClassID(1)]), false, true),
+        (ChatActor(teaching: [.init(classID: ClassID(1), subjectID: SubjectID(2))]), false, true),
+        (ChatActor(), true, true),
+        (ChatActor(), false, false),
+    ])
+    func listing(actor: ChatActor, administersAnyChat: Bool, allowed: Bool) {
+        #expect(ChatPermissions.decideListing(actor, administersAnyChat: administersAnyChat).isAllowed == allowed)
+    }
+
     @Test("chat types parse from the API's names and the screen's Russian words")
     func parseKinds() throws {
         #expect(try ChatKind.parse("Учительская") == .staffRoom)

@@ -182,10 +182,7 @@ extension Parta {
             if !context.actor.isAdministrator {
                 let administersSome = try await store.isChatAdmin(
                     nil, persons: context.personIDs, account: context.account, organization: organization)
-                guard administersSome || !context.actor.homeroomClasses.isEmpty || !context.actor.teaching.isEmpty else {
-                    throw PartaError.forbidden(
-                        "Chats are managed by the organization's administrators, homeroom and subject teachers, and chat admins.")
-                }
+                try ChatPermissions.decideListing(context.actor, administersAnyChat: administersSome).check()
                 filter.manageable = .init(
                     homeroomClasses: context.actor.homeroomClasses.sorted(), teaching: Array(context.actor.teaching),
                     persons: context.personIDs, account: context.account)

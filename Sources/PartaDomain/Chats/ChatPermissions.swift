@@ -83,6 +83,14 @@ public enum ChatPermissions {
         }
     }
 
+    /// Who opens the chat management list: the organization's administrators (every chat), and
+    /// homeroom teachers, subject teachers and chat admins (the chats they manage).
+    public static func decideListing(_ actor: ChatActor, administersAnyChat: Bool) -> Decision {
+        actor.isAdministrator || administersAnyChat || !actor.homeroomClasses.isEmpty || !actor.teaching.isEmpty
+            ? .allowed
+            : .denied("Chats are managed by the organization's administrators, homeroom and subject teachers, and chat admins.")
+    }
+
     /// Whom `actor` may add once `decide` allowed `addMembers`: in the subject chat of what they
     /// teach, a subject teacher who is not the class's homeroom teacher adds only students they
     /// teach — also as that chat's admin, which the roster makes them.
