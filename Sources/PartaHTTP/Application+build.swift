@@ -1,6 +1,7 @@
 import Foundation
 public import Hummingbird
 import HummingbirdAuth
+import HummingbirdWebSocket
 public import Logging
 import NIOCore
 public import PartaApp
@@ -56,9 +57,19 @@ public enum PartaServer {
         parta: Parta, config: ServerConfig, metrics: HTTPMetrics = HTTPMetrics(), logger: Logger
     ) -> Application<RouterResponder<PartaRequestContext>> {
         let router = buildRouter(parta: parta, config: config, metrics: metrics, logger: logger)
+        let hub = LiveHub(parta: parta, encoder: LiveFrames(), queueLimit: config.live.queueLimit)
+        let live = Router(context: PartaRequestContext.self)
+        live.add(middleware: RequestSetupMiddleware(trustedProxies: config.trustedProxies, maxBodyBytes: config.maxBodyBytes))
+        LiveRoutes(parta: parta, hub: hub, config: config.live, metrics: metrics).register(on: live)
         return Application(
             router: router,
+            server: .http1WebSocketUpgrade(
+                webSocketRouter: live,
+                configuration: .init(ws: .init(
+                    maxFrameSize: LiveRoutes.maxClientFrame,
+                    autoPing: .enabled(timePeriod: .milliseconds(Int64(config.live.pingSeconds * 1000)))))),
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Parta"),
+            services: [hub],
             logger: logger)
     }
 
@@ -97,6 +108,7 @@ public enum PartaServer {
         LinkingRoutes(parta: parta).register(on: api)
         JoiningRoutes(parta: parta, links: links).register(on: api)
         ChatRoutes(parta: parta).register(on: api)
+        MessageRoutes(parta: parta).register(on: api)
         IntegrationRoutes(parta: parta, links: links).register(on: api)
         ImportRoutes(parta: parta, maxBytes: config.maxImportBytes).register(on: api)
         return router

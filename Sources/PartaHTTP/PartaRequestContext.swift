@@ -2,14 +2,17 @@ import Logging
 public import Foundation
 public import Hummingbird
 public import HummingbirdAuth
+public import HummingbirdWebSocket
 import NIOCore
 public import PartaApp
 public import PartaDomain
 
 /// The context of one request: the signed-in principal (if any), the client's address as
 /// resolved through trusted proxies, and the body limit.
-public struct PartaRequestContext: AuthRequestContext, RequestContext {
+public struct PartaRequestContext: AuthRequestContext, RequestContext, WebSocketRequestContext {
     public var coreContext: CoreRequestContextStorage
+    /// Set when the request upgrades to the live WebSocket (`/api/v1/ws`).
+    public let webSocket: WebSocketHandlerReference<PartaRequestContext>
     public var identity: Principal?
     /// The address of the connection's peer; `nil` in router tests without a socket.
     public let peerAddress: String?
@@ -20,6 +23,7 @@ public struct PartaRequestContext: AuthRequestContext, RequestContext {
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
+        self.webSocket = .init()
         self.identity = nil
         self.peerAddress = source.channel.remoteAddress?.ipAddress
         self.clientAddress = peerAddress ?? "unknown"

@@ -42,8 +42,23 @@ public struct ServerConfig: Sendable {
     public var metricsToken: String?
     public var logLevel: Logger.Level = .info
     public var logFormat: LogFormat = .text
+    /// The live connection (`/api/v1/ws`, docs/protocol.md).
+    public var live = LiveConfig()
 
     public init() {}
+
+    public struct LiveConfig: Sendable {
+        /// The server pings every client this often; one that does not answer the next ping is closed.
+        public var pingSeconds: Double = 30
+        /// How long a new connection has to send its `auth` frame.
+        public var authTimeoutSeconds: Double = 10
+        /// How often a connection checks that its session is still signed in.
+        public var sessionCheckSeconds: Double = 60
+        /// Frames of events a connection may have waiting before it is cut off as too slow.
+        public var queueLimit = 1024
+
+        public init() {}
+    }
 
     /// A configuration problem, named by the variable or flag at fault.
     public struct Problem: Error, CustomStringConvertible, Equatable {
@@ -110,6 +125,9 @@ public struct ServerConfig: Sendable {
         c.maxBodyBytes = try p.int("PARTA_MAX_BODY_BYTES", in: 1024...(64 << 20)) ?? c.maxBodyBytes
         c.maxImportBytes = try p.int("PARTA_MAX_IMPORT_BYTES", in: 1024...(1 << 30)) ?? c.maxImportBytes
         c.metricsToken = p.string("PARTA_METRICS_TOKEN")
+        c.live.pingSeconds = try p.double("PARTA_WS_PING_SECONDS", in: 1...600) ?? c.live.pingSeconds
+        c.live.sessionCheckSeconds = try p.double("PARTA_WS_SESSION_CHECK_SECONDS", in: 1...3600) ?? c.live.sessionCheckSeconds
+        c.live.queueLimit = try p.int("PARTA_WS_QUEUE_LIMIT", in: 16...1_000_000) ?? c.live.queueLimit
         if let url = p.string("PARTA_PUBLIC_URL") {
             guard let parsed = URL(string: url), parsed.scheme == "http" || parsed.scheme == "https", parsed.host != nil else {
                 throw Problem(description: "PARTA_PUBLIC_URL must be an address such as https://school.example.ru, not «\(url)».")

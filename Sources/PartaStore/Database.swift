@@ -23,7 +23,9 @@ public final class Database: Service, Sendable, CustomStringConvertible {
     private let backend: Backend
     private let logger: Logger
     private let counters = Mutex(Counters())
-    private let chatListeners = Mutex<[@Sendable (Set<ChatID>) -> Void]>([])
+    private let chatListeners = Mutex<[@Sendable ([ChatID: ChatTouch]) -> Void]>([])
+    /// Names this process in its PostgreSQL notifications, so it skips its own.
+    private let nodeID = String(UInt64.random(in: 0...UInt64.max), radix: 36)
 
     struct Counters {
         var inUse = 0
@@ -155,20 +157,55 @@ public final class Database: Service, Sendable, CustomStringConvertible {
         case .postgres(let pg):
             result = try await pg.client.withConnection(isolation: isolation) { connection in
                 let store = Store(sql: connection.sql(queryLogLevel: nil), engine: .postgres, touchedChats: touched)
-                return try await transaction(store, begin: "BEGIN", body)
+                return try await transaction(store, begin: "BEGIN") { store in
+                    let result = try await body(store)
+                    // Delivered by PostgreSQL at COMMIT, never for a rollback.
+                    for payload in ChatNotification.payloads(node: nodeID, touched.chats.withLock { $0 }) {
+                        try await store.sql.raw("SELECT pg_notify(\(bind: ChatNotification.channel), \(bind: payload))").run()
+                    }
+                    return result
+                }
             }
         }
         let chats = touched.chats.withLock { $0 }
-        if !chats.isEmpty {
-            for listener in chatListeners.withLock({ $0 }) { listener(chats) }
-        }
+        if !chats.isEmpty { announce(chats) }
         return result
     }
 
+    private func announce(_ chats: [ChatID: ChatTouch]) {
+        for listener in chatListeners.withLock({ $0 }) { listener(chats) }
+    }
+
     /// Calls `listener` after every commit that appended chat events, with those chats (the
-    /// messenger's live delivery; on PostgreSQL other nodes hear of them through NOTIFY).
-    public func onChatEvents(_ listener: @escaping @Sendable (Set<ChatID>) -> Void) {
+    /// messenger's live delivery); on PostgreSQL also for other nodes' commits, once
+    /// `listenToOtherNodes` runs.
+    public func onChatEvents(_ listener: @escaping @Sendable ([ChatID: ChatTouch]) -> Void) {
         chatListeners.withLock { $0.append(listener) }
+    }
+
+    /// On PostgreSQL, hears other nodes' commits (LISTEN) and announces them like local ones,
+    /// until cancelled; reconnects after a lost connection, calling `started` each time it
+    /// listens again (what was committed meanwhile was not heard: the caller catches up).
+    /// On SQLite there is one node: returns at once.
+    public func listenToOtherNodes(started: @escaping @Sendable () -> Void) async {
+        guard case .postgres(let pg) = backend else { return }
+        while !Task.isCancelled {
+            do {
+                try await pg.client.withConnection { connection in
+                    try await connection.listen(on: ChatNotification.channel) { notifications in
+                        started()
+                        for try await notification in notifications {
+                            guard let chats = ChatNotification.parse(notification.payload, skippingNode: nodeID) else { continue }
+                            announce(chats)
+                        }
+                    }
+                }
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning("db.listen_lost", metadata: ["error": "\(Store.describe(error))"])
+            }
+            try? await Task.sleep(for: .seconds(1))
+        }
     }
 
     private func transaction<T: Sendable>(
@@ -235,6 +272,33 @@ public final class Database: Service, Sendable, CustomStringConvertible {
         return Stats(
             inUse: counters.inUse, capacity: capacity, waiting: waiting,
             transactions: counters.transactions, rollbacks: counters.rollbacks)
+    }
+}
+
+// MARK: - Notifications between nodes
+
+/// The payload of a `parta_chat_events` notification: `node|chat:firstSeq:m,chat:firstSeq,…`
+/// (`m` when membership may have changed), split to stay under PostgreSQL's 8,000 bytes.
+enum ChatNotification {
+    static let channel = "parta_chat_events"
+
+    static func payloads(node: String, _ chats: [ChatID: ChatTouch]) -> [String] {
+        let entries = chats.sorted { $0.key < $1.key }.map { chat, touch in
+            "\(chat.rawValue):\(touch.firstSeq)" + (touch.membership ? ":m" : "")
+        }
+        return entries.chunked(300).map { node + "|" + $0.joined(separator: ",") }
+    }
+
+    static func parse(_ payload: String, skippingNode node: String) -> [ChatID: ChatTouch]? {
+        let parts = payload.split(separator: "|", maxSplits: 1)
+        guard parts.count == 2, parts[0] != node else { return nil }
+        var chats: [ChatID: ChatTouch] = [:]
+        for entry in parts[1].split(separator: ",") {
+            let fields = entry.split(separator: ":")
+            guard fields.count >= 2, let chat = Int64(fields[0]), let seq = Int64(fields[1]) else { continue }
+            chats[ChatID(chat)] = ChatTouch(firstSeq: seq, membership: fields.count > 2 && fields[2] == "m")
+        }
+        return chats.isEmpty ? nil : chats
     }
 }
 

@@ -379,7 +379,6 @@ extension Store {
         // One UPDATE … RETURNING per distinct event count reserves every chat's sequence numbers.
         var counts: [ChatID: Int64] = [:]
         for event in events { counts[event.chat, default: 0] += 1 }
-        touchedChats?.insert(counts.keys)
         var next: [ChatID: Int64] = [:]
         for (count, chats) in Dictionary(grouping: counts.keys, by: { counts[$0]! }) {
             for chunk in chats.sorted().chunked(400) {
@@ -394,6 +393,7 @@ extension Store {
         for event in events {
             guard let seq = next[event.chat] else { throw StoreError.missingRow("chat \(event.chat)") }
             next[event.chat] = seq + 1
+            touchedChats?.insert(event.chat, ChatTouch(firstSeq: seq, membership: ChatEvent.changesMembership(kind: event.kind)))
             seqs.append(seq)
             rows.append(SQLGroupExpression([
                 SQLBind(organization.rawValue), SQLBind(event.chat.rawValue), SQLBind(seq), SQLBind(now.millis),

@@ -161,9 +161,10 @@ extension Store {
             """).all().map { try $0.id("account_id") }
     }
 
-    /// The account's live chats with their read state, newest activity first.
-    public func accountChats(_ account: AccountID) async throws -> [AccountChat] {
+    /// The account's live chats with their read state, newest activity first (or just `only`).
+    public func accountChats(_ account: AccountID, only: ChatID? = nil) async throws -> [AccountChat] {
         let me = account.rawValue
+        let one: any SQLExpression = only.map { SQLQueryString("AND c.id = \(bind: $0.rawValue)") } ?? SQLRaw("")
         let rows = try await sql.raw("""
             SELECT \(unsafeRaw: Self.chatColumns), c.last_seq, c.announcements_only, c.read_receipts, m.admin,
                 COALESCE(r.seq, 0) AS read_seq,
@@ -172,7 +173,7 @@ extension Store {
             FROM chat_members m
             JOIN chats c ON c.id = m.chat_id AND c.deleted_at IS NULL
             LEFT JOIN chat_reads r ON r.chat_id = c.id AND r.account_id = \(bind: me)
-            WHERE m.account_id = \(bind: me)
+            WHERE m.account_id = \(bind: me) \(one)
             ORDER BY c.last_seq DESC, c.id
             """).all()
         var result: [AccountChat] = []
@@ -192,5 +193,120 @@ extension Store {
                 settings: ChatSettings(announcementsOnly: try row.bool("announcements_only"), readReceipts: try row.bool("read_receipts"))))
         }
         return result
+    }
+
+    // MARK: Live delivery
+
+    /// Events of several chats, each after its own cursor (and up to `through`, when given),
+    /// ordered by chat and sequence, with the message each concerns as it stands now.
+    public func liveEvents(_ ranges: [(chat: ChatID, after: Int64, through: Int64?)], limit: Int) async throws -> [LiveEvent] {
+        guard !ranges.isEmpty else { return [] }
+        var events: [LiveEvent] = []
+        // In chat order across chunks too, so a caller stopped by `limit` knows which chats it read.
+        for chunk in ranges.sorted(by: { $0.chat < $1.chat }).chunked(200) {
+            let predicates = chunk.map { range in
+                range.through.map { SQLQueryString("(e.chat_id = \(bind: range.chat.rawValue) AND e.seq > \(bind: range.after) AND e.seq <= \(bind: $0))") }
+                    ?? SQLQueryString("(e.chat_id = \(bind: range.chat.rawValue) AND e.seq > \(bind: range.after))")
+            }
+            let rows = try await sql.raw("""
+                SELECT e.chat_id AS e_chat, e.seq AS e_seq, e.at AS e_at, e.kind AS e_kind, e.payload AS e_payload,
+                    \(unsafeRaw: Self.messageColumns)
+                FROM chat_events e LEFT JOIN messages m ON m.chat_id = e.chat_id AND m.seq = e.seq
+                WHERE \(SQLList(predicates, separator: SQLRaw(" OR ")))
+                ORDER BY e.chat_id, e.seq LIMIT \(bind: limit - events.count)
+                """).all()
+            for row in rows {
+                let record = ChatEventRecord(
+                    chat: try row.id("e_chat"), seq: try row.int64("e_seq"), at: try row.date("e_at"), kind: try row.string("e_kind"),
+                    payload: try row.string("e_payload"))
+                let message: Message? = try row.optionalInt64("id") == nil ? nil : Self.message(from: row)
+                events.append(LiveEvent(record: record, message: message))
+            }
+            if events.count >= limit { break }
+        }
+        // Edits and deletions name the message by its sequence number in the payload.
+        var wanted: [ChatID: [Int64]] = [:]
+        for (index, event) in events.enumerated() where event.message == nil {
+            if let seq = ChatEvent.messageSeq(payload: event.record.payload) {
+                wanted[event.record.chat, default: []].append(seq)
+                events[index].messageSeq = seq
+            }
+        }
+        guard !wanted.isEmpty else { return events }
+        var found: [ChatID: [Int64: Message]] = [:]
+        for chunk in wanted.sorted(by: { $0.key < $1.key }).chunked(100) {
+            let predicates = chunk.map { chat, seqs in
+                SQLQueryString("(m.chat_id = \(bind: chat.rawValue) AND m.seq IN \(SQLGroupExpression(seqs.map { SQLBind($0) })))")
+            }
+            let rows = try await sql.raw("""
+                SELECT \(unsafeRaw: Self.messageColumns) FROM messages m WHERE \(SQLList(predicates, separator: SQLRaw(" OR ")))
+                """).all()
+            for row in rows {
+                let message = try Self.message(from: row)
+                found[message.chatID, default: [:]][message.seq] = message
+            }
+        }
+        for index in events.indices {
+            if let seq = events[index].messageSeq { events[index].message = found[events[index].record.chat]?[seq] }
+        }
+        return events
+    }
+
+    /// Who is in each of these chats (accounts, and whether each is an admin) and where each
+    /// chat's sequence stands. A deleted chat has nobody; a chat that does not exist is absent.
+    public func chatAudiences(_ chats: [ChatID]) async throws -> [ChatID: ChatAudience] {
+        var result: [ChatID: ChatAudience] = [:]
+        for chunk in chats.chunked(400) {
+            let rows = try await sql.raw("""
+                SELECT c.id, c.last_seq, c.deleted_at, m.account_id, m.admin
+                FROM chats c LEFT JOIN chat_members m ON m.chat_id = c.id AND m.account_id IS NOT NULL AND c.deleted_at IS NULL
+                WHERE c.id IN \(Self.ids(chunk))
+                """).all()
+            for row in rows {
+                let chat: ChatID = try row.id("id")
+                var audience = try result[chat] ?? ChatAudience(lastSeq: row.int64("last_seq"), members: [:])
+                if let account: AccountID = try row.optionalID("account_id") {
+                    let admin = ChatAdminMark(rawValue: try row.string("admin"))?.isAdmin == true
+                    audience.members[account] = (audience.members[account] ?? false) || admin
+                }
+                result[chat] = audience
+            }
+        }
+        return result
+    }
+
+    /// The live chats an account is a member of.
+    public func memberChats(of account: AccountID) async throws -> [ChatID] {
+        try await sql.raw("""
+            SELECT DISTINCT m.chat_id FROM chat_members m JOIN chats c ON c.id = m.chat_id AND c.deleted_at IS NULL
+            WHERE m.account_id = \(bind: account.rawValue)
+            """).all().map { try $0.id("chat_id") }
+    }
+}
+
+/// A chat event with the message it concerns (a new message, or the one edited or deleted), as
+/// the message stands now: a deleted message has no text.
+public struct LiveEvent: Sendable, Equatable {
+    public var record: ChatEventRecord
+    public var message: Message?
+    /// For edits and deletions: the sequence number of the message concerned.
+    public var messageSeq: Int64?
+
+    public init(record: ChatEventRecord, message: Message?, messageSeq: Int64? = nil) {
+        self.record = record
+        self.message = message
+        self.messageSeq = messageSeq ?? message?.seq
+    }
+}
+
+/// Who receives a chat's events.
+public struct ChatAudience: Sendable, Equatable {
+    public var lastSeq: Int64
+    /// Member accounts, `true` for the chat's admins.
+    public var members: [AccountID: Bool]
+
+    public init(lastSeq: Int64, members: [AccountID: Bool]) {
+        self.lastSeq = lastSeq
+        self.members = members
     }
 }

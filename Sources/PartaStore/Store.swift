@@ -84,11 +84,29 @@ public struct Store: Sendable {
     }
 }
 
+/// What one transaction appended to a chat's event log: the first new sequence number, and
+/// whether membership may have changed (the live hub then looks at who is in the chat).
+public struct ChatTouch: Sendable, Equatable {
+    public var firstSeq: Int64
+    public var membership: Bool
+
+    public init(firstSeq: Int64, membership: Bool) {
+        self.firstSeq = firstSeq
+        self.membership = membership
+    }
+
+    public func merged(with other: ChatTouch) -> ChatTouch {
+        ChatTouch(firstSeq: min(firstSeq, other.firstSeq), membership: membership || other.membership)
+    }
+}
+
 /// Chats with new events in one transaction.
 final class TouchedChats: Sendable {
-    let chats = Mutex(Set<ChatID>())
+    let chats = Mutex([ChatID: ChatTouch]())
 
-    func insert(_ ids: some Sequence<ChatID>) { chats.withLock { $0.formUnion(ids) } }
+    func insert(_ chat: ChatID, _ touch: ChatTouch) {
+        chats.withLock { chats in chats[chat] = chats[chat].map { $0.merged(with: touch) } ?? touch }
+    }
 }
 
 /// A database error with `Store.describe` as its description (tests rethrow these, so a failure

@@ -22,13 +22,14 @@ struct MessagingTests {
             let parents = try await Self.chatID(world, ivanova, "10А - Родители")
 
             // Listeners (live delivery) hear of a chat after each commit that wrote to it, and only then.
-            let heard = Mutex<[Set<ChatID>]>([])
+            let heard = Mutex<[[ChatID: ChatTouch]]>([])
             world.database.onChatEvents { chats in heard.withLock { $0.append(chats) } }
 
             let first = try await p.sendMessage(ivanova, chat: classChat, clientID: "c-1", text: "  Завтра экскурсия. \n")
             #expect(!first.duplicate && first.message.text == "Завтра экскурсия.")
             #expect(first.message.seq > 0 && first.message.senderID == ivanova.account.id)
-            #expect(heard.withLock { $0 } == [[classChat]])
+            // The announcement names the chat, the first new event and that membership did not change.
+            #expect(heard.withLock { $0 } == [[classChat: ChatTouch(firstSeq: first.message.seq, membership: false)]])
             // Acknowledged means committed: another connection reads it.
             #expect(try await world.database.count(chat: classChat) == 1)
 

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import PartaApp
+import PartaDomain
 import PartaHTTP
 import PartaTesting
 import Testing
@@ -41,6 +42,17 @@ struct OpenAPITests {
         #expect(undocumented.isEmpty, "routes missing from docs/openapi.yaml: \(undocumented)")
         let stale = documented.subtracting(registered).sorted()
         #expect(stale.isEmpty, "docs/openapi.yaml describes routes that do not exist: \(stale)")
+    }
+
+    @Test("the audit actions described are the ones the server writes")
+    func auditActions() throws {
+        let text = try String(contentsOf: repositoryRoot.appendingPathComponent("docs/openapi.yaml"), encoding: .utf8)
+        let document = try #require(try Yams.load(yaml: text) as? [String: Any])
+        let components = try #require(document["components"] as? [String: Any])
+        let schemas = try #require(components["schemas"] as? [String: Any])
+        let schema = try #require(schemas["AuditAction"] as? [String: Any])
+        let described = Set(try #require(schema["enum"] as? [String]))
+        #expect(described == Set(AuditAction.allCases.map(\.rawValue)))
     }
 
     @Test("the document is served at /api/v1/openapi.yaml")

@@ -100,11 +100,20 @@ extension Parta {
 
     /// My chats for the messenger: last message, unread count, my role, newest first.
     public func myChats(_ principal: Principal) async throws -> [MessengerChat] {
+        try await myChats(principal.account.id)
+    }
+
+    func myChats(_ account: AccountID, only: ChatID? = nil) async throws -> [MessengerChat] {
         try await database.read { store in
-            let chats = try await store.accountChats(principal.account.id)
+            let chats = try await store.accountChats(account, only: only)
             let last = try await store.lastMessages(of: chats.map(\.chat.id))
             return chats.map { MessengerChat(entry: $0, lastMessage: last[$0.chat.id]) }
         }
+    }
+
+    /// One of my chats as the list shows it; `nil` when I am not (or no longer) in it.
+    func myChat(_ account: AccountID, chat: ChatID) async throws -> MessengerChat? {
+        try await myChats(account, only: chat).first
     }
 
     /// History of a chat I am a member of: before `before` (newest first) or after `after`.
@@ -127,7 +136,8 @@ extension Parta {
     }
 
     /// Chat admins switch announcements-only and read receipts.
-    public func setChatSettings(_ principal: Principal, chat: ChatID, announcementsOnly: Bool?, readReceipts: Bool?) async throws {
+    @discardableResult
+    public func setChatSettings(_ principal: Principal, chat: ChatID, announcementsOnly: Bool?, readReceipts: Bool?) async throws -> ChatSettings {
         try await database.write { store in
             let (seat, actor) = try await seat(principal.account.id, chat: chat, in: store)
             try MessageRules.decide(.changeSettings, actor: actor, chat: seat.settings).check()
@@ -138,6 +148,7 @@ extension Parta {
             try await audit(store, principal.caller(from: "messenger"), .chatSettingsChanged, organization: seat.organization,
                             target: ("chat", "\(chat)"),
                             details: ["announcements_only": "\(settings.announcementsOnly)", "read_receipts": "\(settings.readReceipts)"])
+            return settings
         }
     }
 }

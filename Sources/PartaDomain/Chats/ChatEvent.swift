@@ -27,6 +27,18 @@ public enum ChatEvent: Sendable, Equatable {
         }
     }
 
+    /// Whether an event of this kind may change who is in the chat or their roles (a new chat,
+    /// membership changes, a deleted chat).
+    public static func changesMembership(kind: String) -> Bool {
+        kind == "chat_created" || kind == "members_changed" || kind == "chat_deleted"
+    }
+
+    /// The message an edit or deletion names, read back from its stored payload.
+    public static func messageSeq(payload: String) -> Int64? {
+        struct Named: Decodable { var message_seq: Int64 }
+        return (try? JSONDecoder().decode(Named.self, from: Data(payload.utf8)))?.message_seq
+    }
+
     /// The payload as stored: JSON with sorted keys.
     public var payload: String {
         switch self {
