@@ -111,6 +111,8 @@ public enum PartaServer {
         MessageRoutes(parta: parta).register(on: api)
         IntegrationRoutes(parta: parta, links: links).register(on: api)
         ImportRoutes(parta: parta, maxBytes: config.maxImportBytes).register(on: api)
+        AttachmentRoutes(parta: parta, files: AttachmentFiles(dataDirectory: config.dataDirectory), maxBytes: config.maxAttachmentBytes)
+            .register(on: api)
         return router
     }
 }

@@ -17,6 +17,7 @@ struct MessageDTO: ResponseCodable, Equatable {
     var createdAt: Date
     var editedAt: Date?
     var deletedAt: Date?
+    var attachments: [AttachmentRef]
 
     init(_ m: Message) {
         id = m.id
@@ -29,6 +30,7 @@ struct MessageDTO: ResponseCodable, Equatable {
         createdAt = m.createdAt
         editedAt = m.editedAt
         deletedAt = m.deletedAt
+        attachments = m.attachments
     }
 }
 
@@ -54,6 +56,8 @@ struct MessengerChatDTO: ResponseCodable {
     var unread: Int
     var settings: ChatSettingsDTO
     var lastMessage: MessageDTO?
+    /// In a direct chat, the other person's account (the chat bears their name).
+    var peerId: AccountID?
     /// In WebSocket frames: events after this sequence number follow on the connection.
     var cursor: Int64?
 
@@ -68,6 +72,7 @@ struct MessengerChatDTO: ResponseCodable {
         unread = c.entry.unread
         settings = ChatSettingsDTO(c.entry.settings)
         lastMessage = c.lastMessage.map(MessageDTO.init)
+        peerId = c.peer
         self.cursor = cursor
     }
 }

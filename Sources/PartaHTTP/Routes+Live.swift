@@ -48,6 +48,7 @@ struct LiveRoutes {
         var replyTo: MessageID?
         var messageId: MessageID?
         var seq: Int64?
+        var attachmentIds: [AttachmentID]?
     }
 
     static let decoder: JSONDecoder = {
@@ -159,7 +160,7 @@ struct LiveRoutes {
             case "send":
                 let sent = try await parta.sendMessage(
                     principal, chat: try Self.required(command.chatId, "chat_id"), clientID: try Self.required(command.clientId, "client_id"),
-                    text: try Self.required(command.text, "text"), replyTo: command.replyTo)
+                    text: command.text ?? "", replyTo: command.replyTo, attachments: command.attachmentIds ?? [])
                 return LiveFrames.encode(LiveFrames.Ack(req: req, message: MessageDTO(sent.message), duplicate: sent.duplicate, seq: sent.message.seq))
             case "edit":
                 let (message, seq) = try await parta.editMessage(

@@ -17,6 +17,7 @@ struct MessageRoutes {
         api.get("chats/{chat_id}/messages/{message_id}/readers", use: readers)
         api.post("chats/{chat_id}/read", use: read)
         api.patch("chats/{chat_id}/settings", use: settings)
+        api.post("organizations/{id}/direct-chats", use: openDirect)
     }
 
     func chat(_ context: PartaRequestContext) throws -> ChatID {
@@ -47,8 +48,9 @@ struct MessageRoutes {
 
     struct NewMessage: Decodable {
         var clientId: String
-        var text: String
+        var text: String?
         var replyTo: MessageID?
+        var attachmentIds: [AttachmentID]?
     }
 
     /// POST /api/v1/chats/{chat_id}/messages — 201 with the message once committed; a resend
@@ -56,7 +58,8 @@ struct MessageRoutes {
     @Sendable func send(_ request: Request, context: PartaRequestContext) async throws -> EditedResponse<MessageDTO> {
         let body = try await request.decodeJSON(NewMessage.self, context: context)
         let sent = try await parta.sendMessage(
-            try context.principal(), chat: try chat(context), clientID: body.clientId, text: body.text, replyTo: body.replyTo)
+            try context.principal(), chat: try chat(context), clientID: body.clientId, text: body.text ?? "", replyTo: body.replyTo,
+            attachments: body.attachmentIds ?? [])
         return EditedResponse(status: sent.duplicate ? .ok : .created, response: MessageDTO(sent.message))
     }
 
@@ -111,5 +114,17 @@ struct MessageRoutes {
         let settings = try await parta.setChatSettings(
             try context.principal(), chat: try chat(context), announcementsOnly: body.announcementsOnly, readReceipts: body.readReceipts)
         return ChatSettingsDTO(settings)
+    }
+
+    struct OpenDirect: Decodable {
+        var accountId: AccountID
+    }
+
+    /// POST /api/v1/organizations/{id}/direct-chats — my direct chat with `account_id`: the
+    /// existing one, or a new one where the safeguarding rule allows me to start it.
+    @Sendable func openDirect(_ request: Request, context: PartaRequestContext) async throws -> MessengerChatDTO {
+        let body = try await request.decodeJSON(OpenDirect.self, context: context)
+        let organization = try context.id("id", OrganizationID.self, what: "The organization")
+        return MessengerChatDTO(try await parta.openDirectChat(try context.principal(), organization: organization, with: body.accountId))
     }
 }

@@ -35,6 +35,8 @@ public struct ServerConfig: Sendable {
     public var maxBodyBytes = 1 << 20
     /// The largest roster import upload (a CSV file or a zipped OneRoster export).
     public var maxImportBytes = 100 << 20
+    /// The largest file a person may attach to a message.
+    public var maxAttachmentBytes: Int64 = 50 << 20
     /// The address people reach the server at (`https://school.example.ru`), for links in QR codes;
     /// the request's host when unset.
     public var publicURL: String?
@@ -124,6 +126,7 @@ public struct ServerConfig: Sendable {
         }
         c.maxBodyBytes = try p.int("PARTA_MAX_BODY_BYTES", in: 1024...(64 << 20)) ?? c.maxBodyBytes
         c.maxImportBytes = try p.int("PARTA_MAX_IMPORT_BYTES", in: 1024...(1 << 30)) ?? c.maxImportBytes
+        c.maxAttachmentBytes = Int64(try p.int("PARTA_MAX_ATTACHMENT_BYTES", in: 1024...(4 << 30)) ?? Int(c.maxAttachmentBytes))
         c.metricsToken = p.string("PARTA_METRICS_TOKEN")
         c.live.pingSeconds = try p.double("PARTA_WS_PING_SECONDS", in: 1...600) ?? c.live.pingSeconds
         c.live.sessionCheckSeconds = try p.double("PARTA_WS_SESSION_CHECK_SECONDS", in: 1...3600) ?? c.live.sessionCheckSeconds

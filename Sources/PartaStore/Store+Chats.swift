@@ -130,11 +130,13 @@ extension Store {
         return try Self.chat(from: row!)
     }
 
-    /// A chat that has not been deleted.
+    /// A chat that has not been deleted, as chat management sees it: direct chats are private
+    /// to their two members and not managed.
     public func chat(_ id: ChatID, in organization: OrganizationID) async throws -> Chat? {
         try await sql.raw("""
             SELECT \(unsafeRaw: Self.chatColumns) FROM chats c
             WHERE c.id = \(bind: id.rawValue) AND c.organization_id = \(bind: organization.rawValue) AND c.deleted_at IS NULL
+                AND c.kind <> \(bind: ChatKind.direct.rawValue)
             """).first().map(Self.chat(from:))
     }
 
@@ -422,6 +424,7 @@ extension Store {
     public func listChats(of organization: OrganizationID, filter: ChatListFilter, page: PageRequest) async throws -> Page<ChatSummary> {
         var conditions: [any SQLExpression] = [
             SQLQueryString("c.organization_id = \(bind: organization.rawValue)"), SQLRaw("c.deleted_at IS NULL"),
+            SQLQueryString("c.kind <> \(bind: ChatKind.direct.rawValue)"),
         ]
         if !filter.kinds.isEmpty {
             conditions.append(SQLQueryString("c.kind IN \(SQLGroupExpression(filter.kinds.map { SQLBind($0.rawValue) }))"))

@@ -33,26 +33,40 @@ public struct ChatSeat: Sendable, Equatable {
 }
 
 extension Store {
-    static let messageColumns = "m.id, m.chat_id, m.seq, m.sender_id, m.client_id, m.text, m.reply_to, m.created_at, m.edited_at, m.deleted_at"
+    static let messageColumns =
+        "m.id, m.chat_id, m.seq, m.sender_id, m.client_id, m.text, m.reply_to, m.created_at, m.edited_at, m.deleted_at, m.attachments"
 
     static func message(from row: any SQLRow) throws -> Message {
         Message(
             id: try row.id("id"), chatID: try row.id("chat_id"), seq: try row.int64("seq"), senderID: try row.id("sender_id"),
             clientID: try row.string("client_id"), text: try row.string("text"), replyTo: try row.optionalID("reply_to"),
-            createdAt: try row.date("created_at"), editedAt: try row.optionalDate("edited_at"), deletedAt: try row.optionalDate("deleted_at"))
+            createdAt: try row.date("created_at"), editedAt: try row.optionalDate("edited_at"), deletedAt: try row.optionalDate("deleted_at"),
+            attachments: try JSONDecoder().decode([AttachmentRef].self, from: Data(try row.string("attachments").utf8)))
     }
 
     public func insertMessage(
-        chat: ChatID, seq: Int64, sender: AccountID, clientID: String, text: String, replyTo: MessageID?, now: Date
+        chat: ChatID, seq: Int64, sender: AccountID, clientID: String, text: String, replyTo: MessageID?,
+        attachments: [AttachmentRef] = [], now: Date
     ) async throws -> Message {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let json = String(decoding: try encoder.encode(attachments), as: UTF8.self)
         let row = try await sql.raw("""
-            INSERT INTO messages (chat_id, seq, sender_id, client_id, text, reply_to, created_at)
+            INSERT INTO messages (chat_id, seq, sender_id, client_id, text, reply_to, created_at, attachments)
             VALUES (\(bind: chat.rawValue), \(bind: seq), \(bind: sender.rawValue), \(bind: clientID), \(bind: text),
-                \(bind: replyTo?.rawValue), \(bind: now.millis))
-            RETURNING id, chat_id, seq, sender_id, client_id, text, reply_to, created_at, edited_at, deleted_at
+                \(bind: replyTo?.rawValue), \(bind: now.millis), \(bind: json))
+            RETURNING id, chat_id, seq, sender_id, client_id, text, reply_to, created_at, edited_at, deleted_at, attachments
             """).first()
         guard let row else { throw StoreError.missingRow("the new message") }
-        return try Self.message(from: row)
+        let message = try Self.message(from: row)
+        if !attachments.isEmpty {
+            try await sql.raw("""
+                INSERT INTO message_attachments (message_id, attachment_id, chat_id) VALUES \(SQLList(attachments.map {
+                    SQLQueryString("(\(bind: message.id.rawValue), \(bind: $0.id.rawValue), \(bind: chat.rawValue))")
+                }))
+                """).run()
+        }
+        return message
     }
 
     /// The message a sender sent under `clientID` (a resend).
@@ -111,8 +125,11 @@ extension Store {
     /// Deletes a message for everyone: its text is erased, the row stays as a tombstone.
     public func deleteMessage(_ id: MessageID, by account: AccountID, now: Date) async throws {
         try await sql.raw("""
-            UPDATE messages SET text = '', deleted_at = \(bind: now.millis), deleted_by = \(bind: account.rawValue) WHERE id = \(bind: id.rawValue)
+            UPDATE messages SET text = '', attachments = '[]', deleted_at = \(bind: now.millis), deleted_by = \(bind: account.rawValue)
+            WHERE id = \(bind: id.rawValue)
             """).run()
+        // Its files are no longer reachable through it.
+        try await sql.raw("DELETE FROM message_attachments WHERE message_id = \(bind: id.rawValue)").run()
     }
 
     public func setChatSettings(_ chat: ChatID, _ settings: ChatSettings, now: Date) async throws {

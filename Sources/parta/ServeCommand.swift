@@ -34,6 +34,8 @@ struct ServeCommand: AsyncParsableCommand {
               PARTA_TRUSTED_PROXIES             comma-separated proxy addresses whose X-Forwarded-For is believed
               PARTA_MAX_BODY_BYTES              largest JSON request body (1048576)
               PARTA_MAX_IMPORT_BYTES            largest roster import upload (104857600)
+              PARTA_MAX_ATTACHMENT_BYTES        largest file attached to a message (52428800)
+              PARTA_WS_PING_SECONDS (30), PARTA_WS_SESSION_CHECK_SECONDS (60), PARTA_WS_QUEUE_LIMIT (1024)
               PARTA_PUBLIC_URL                  the address people open, for links in QR codes
               PARTA_METRICS_TOKEN               require this bearer token on /metrics
               PARTA_LOG_LEVEL, PARTA_LOG_FORMAT info; text or json

@@ -18,6 +18,8 @@ extension ServerConfig {
         config.port = 0
         config.demo = demo
         config.assetsDirectory = repositoryRoot.path
+        // Attached files go to a directory of this test's own, removed after it.
+        config.dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("parta-test-\(UUID().uuidString)").path
         return config
     }
 }
@@ -35,6 +37,9 @@ func withApp(
             devInbox: config.demo ? DevInbox() : nil)
         let testWorld = TestWorld(parta: parta, clock: world.clock, sms: world.sms, engine: engine)
         let app = PartaServer.buildApplication(parta: parta, config: config, logger: TestDatabase.logger)
+        defer {
+            if config.dataDirectory.contains("/parta-test-") { try? FileManager.default.removeItem(atPath: config.dataDirectory) }
+        }
         try await app.test(framework) { client in
             try await body(testWorld, client)
         }

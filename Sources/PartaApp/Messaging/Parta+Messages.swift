@@ -12,6 +12,8 @@ public struct SentMessage: Sendable, Equatable {
 public struct MessengerChat: Sendable, Equatable {
     public var entry: AccountChat
     public var lastMessage: Message?
+    /// In a direct chat, the other person (the chat is named after them).
+    public var peer: AccountID?
 }
 
 /// The messenger (SPEC §6): every change is a chat event in the chat's sequence, committed before
@@ -24,11 +26,14 @@ extension Parta {
     }
 
     /// Sends a message. A resend under the same `clientID` returns the first message unchanged.
+    /// `attachments` are files the sender uploaded (`registerAttachment`); with some, the text may be empty.
     public func sendMessage(
-        _ principal: Principal, chat: ChatID, clientID rawClientID: String, text rawText: String, replyTo: MessageID? = nil
+        _ principal: Principal, chat: ChatID, clientID rawClientID: String, text rawText: String, replyTo: MessageID? = nil,
+        attachments attachmentIDs: [AttachmentID] = []
     ) async throws -> SentMessage {
         let clientID = try MessageRules.checkClientID(rawClientID)
-        let text = try MessageRules.checkText(rawText)
+        let attachmentIDs = try AttachmentRules.checkList(attachmentIDs)
+        let text = try MessageRules.checkText(rawText, allowEmpty: !attachmentIDs.isEmpty)
         let me = principal.account.id
         return try await database.write { store in
             let (seat, actor) = try await seat(me, chat: chat, in: store)
@@ -42,10 +47,16 @@ extension Parta {
             if let replyTo, try await store.message(replyTo, in: chat) == nil {
                 throw PartaError.invalid("invalid_reply", "The message replied to is not in this chat.")
             }
+            let found = try await store.attachments(attachmentIDs)
+            let refs = try attachmentIDs.map { id in
+                // Only one's own uploads: someone else's file id does not exist for the sender.
+                guard let attachment = found[id], attachment.uploadedBy == me else { throw PartaError.notFound("The attachment") }
+                return attachment.ref
+            }
             let now = clock.now()
             let seq = try await store.appendChatEvents([(chat, ChatEvent.message)], organization: seat.organization, now: now)[0]
             let message = try await store.insertMessage(
-                chat: chat, seq: seq, sender: me, clientID: clientID, text: text, replyTo: replyTo, now: now)
+                chat: chat, seq: seq, sender: me, clientID: clientID, text: text, replyTo: replyTo, attachments: refs, now: now)
             return SentMessage(message: message, duplicate: false)
         }
     }
@@ -107,7 +118,15 @@ extension Parta {
         try await database.read { store in
             let chats = try await store.accountChats(account, only: only)
             let last = try await store.lastMessages(of: chats.map(\.chat.id))
-            return chats.map { MessengerChat(entry: $0, lastMessage: last[$0.chat.id]) }
+            let peers = try await store.directPeers(chats.filter { $0.chat.kind == .direct }.map(\.chat.id), of: account)
+            return chats.map { entry in
+                var chat = MessengerChat(entry: entry, lastMessage: last[entry.chat.id])
+                if let (peer, name) = peers[entry.chat.id] {
+                    chat.peer = peer
+                    chat.entry.chat.name = name.full
+                }
+                return chat
+            }
         }
     }
 

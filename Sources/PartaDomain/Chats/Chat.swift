@@ -14,8 +14,10 @@ public enum ChatKind: String, Sendable, Codable, CaseIterable {
     case subject
     /// Any composition: a school-wide chat, the parents' committee, the student council.
     case custom
+    /// Two people, opened from the messenger where `DirectChatRules` allows it; not managed.
+    case direct
 
-    public var followsRoster: Bool { self != .custom }
+    public var followsRoster: Bool { self != .custom && self != .direct }
 
     /// The kinds "initialize chats" can create.
     public static let rosterKinds: [ChatKind] = [.staffRoom, .classChat, .parents, .subject]
@@ -122,6 +124,8 @@ public enum RosterChatKey: Hashable, Sendable, Comparable {
                 throw PartaError.invalid("invalid_chat", "A subject chat names its class (class_id) and subject (subject_id).")
             }
             return .subject(classID, subjectID, group: group)
+        case .direct:
+            throw PartaError.invalid("invalid_chat_type", "Direct chats are opened from the messenger.")
         case .custom:
             guard name != nil else { throw PartaError.invalid("name_required", "A custom chat needs a name.") }
             guard subjectID == nil else { throw PartaError.invalid("invalid_chat", "A custom chat has no subject.") }

@@ -194,6 +194,17 @@ public enum MembershipPlanner {
         return result
     }
 
+    /// The students a staff member has in front of them on the roster's date: those who take
+    /// their subjects and those of the classes they lead (direct chats, `DirectChatRules`).
+    public static func studentsTaughtOrLed(by teachers: Set<RosterPersonID>, _ roster: ChatRoster) -> Set<RosterPersonID> {
+        var result = studentsTaught(by: teachers, roster)
+        let byClass = studentsByClass(roster)
+        for schoolClass in roster.classes where !hasEnded(schoolClass, roster) {
+            if let teacher = schoolClass.homeroomTeacherID, teachers.contains(teacher) { result.formUnion(byClass[schoolClass.id] ?? []) }
+        }
+        return result
+    }
+
     /// Active students enrolled on the roster's date, by class.
     static func studentsByClass(_ roster: ChatRoster) -> [ClassID: Set<RosterPersonID>] {
         var result: [ClassID: Set<RosterPersonID>] = [:]

@@ -17,10 +17,12 @@ public struct Message: Hashable, Sendable {
     public var createdAt: Date
     public var editedAt: Date?
     public var deletedAt: Date?
+    /// Files sent with the message; none once deleted.
+    public var attachments: [AttachmentRef]
 
     public init(
         id: MessageID, chatID: ChatID, seq: Int64, senderID: AccountID, clientID: String, text: String, replyTo: MessageID?,
-        createdAt: Date, editedAt: Date? = nil, deletedAt: Date? = nil
+        createdAt: Date, editedAt: Date? = nil, deletedAt: Date? = nil, attachments: [AttachmentRef] = []
     ) {
         self.id = id
         self.chatID = chatID
@@ -32,6 +34,7 @@ public struct Message: Hashable, Sendable {
         self.createdAt = createdAt
         self.editedAt = editedAt
         self.deletedAt = deletedAt
+        self.attachments = attachments
     }
 
     public var isDeleted: Bool { deletedAt != nil }
@@ -87,9 +90,9 @@ public enum MessageRules {
 
     /// The text as it will be stored: surrounding blank lines and spaces trimmed; not empty, not
     /// longer than `maxTextLength`.
-    public static func checkText(_ raw: String) throws(PartaError) -> String {
+    public static func checkText(_ raw: String, allowEmpty: Bool = false) throws(PartaError) -> String {
         let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !text.isEmpty else { throw PartaError.invalid("text_required", "The message is empty.") }
+        guard !text.isEmpty || allowEmpty else { throw PartaError.invalid("text_required", "The message is empty.") }
         guard text.count <= maxTextLength else {
             throw PartaError.invalid(
                 "text_too_long", "A message holds at most \(maxTextLength) characters; this one has \(text.count).",

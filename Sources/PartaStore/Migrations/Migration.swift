@@ -38,6 +38,7 @@ public enum Migrations {
         .v4Chats,
         .v5ChatMemberIndex,
         .v6Messages,
+        .v7DirectChatsAttachments,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }

@@ -1,0 +1,95 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import PartaApp
+import PartaDomain
+
+struct AttachmentDTO: ResponseCodable {
+    var id: AttachmentID
+    var name: String
+    var size: Int64
+    var contentType: String
+
+    init(_ a: AttachmentRef) {
+        id = a.id
+        name = a.name
+        size = a.size
+        contentType = a.contentType
+    }
+}
+
+/// Files sent with messages (SPEC §6). The upload is the request body, streamed to the data
+/// directory while it is hashed and counted; the message then names it by id. Downloads are for
+/// the uploader and the members of a chat where it was sent.
+struct AttachmentRoutes {
+    let parta: Parta
+    let files: AttachmentFiles
+    let maxBytes: Int64
+    let fileIO = FileIO()
+
+    func register(on api: RouterGroup<PartaRequestContext>) {
+        api.post("attachments", use: upload)
+        api.get("attachments/{attachment_id}", use: download)
+    }
+
+    /// POST /api/v1/attachments?name=… — the file as the body, its type in `Content-Type`.
+    @Sendable func upload(_ request: Request, context: PartaRequestContext) async throws -> EditedResponse<AttachmentDTO> {
+        let principal = try context.principal()
+        if let declared = request.headers[.contentLength].flatMap(Int64.init), declared > maxBytes {
+            throw UploadMeter.tooLarge(maxBytes)
+        }
+        let meter = UploadMeter(limit: maxBytes)
+        let temporary = try files.temporaryFile()
+        do {
+            let body = request.body.map { buffer in
+                try meter.add(buffer.readableBytesView)
+                return buffer
+            }
+            try await fileIO.writeFile(contents: body, path: temporary.path, context: context)
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw error
+        }
+        let (sha256, size) = meter.finish()
+        guard size > 0 else {
+            try? FileManager.default.removeItem(at: temporary)
+            throw PartaError.invalid("file_empty", "The file is empty.")
+        }
+        try files.keep(temporary, sha256: sha256)
+        let attachment = try await parta.registerAttachment(
+            principal, sha256: sha256, size: size, contentType: request.headers[.contentType], name: request.queryString("name"))
+        return EditedResponse(status: .created, response: AttachmentDTO(attachment.ref))
+    }
+
+    /// GET /api/v1/attachments/{attachment_id} — the file, with its stored type, never sniffed or
+    /// run: images, audio, video and PDF inline, everything else as a download.
+    @Sendable func download(_ request: Request, context: PartaRequestContext) async throws -> Response {
+        let principal = try context.principal()
+        let id = try context.id("attachment_id", AttachmentID.self, what: "The file")
+        let attachment = try await parta.downloadableAttachment(principal, id: id)
+        let path = files.path(of: attachment.sha256).path
+        guard FileManager.default.fileExists(atPath: path) else {
+            context.logger.error("attachment.file_missing", metadata: ["attachment": "\(id)"])
+            throw PartaError.notFound("The file")
+        }
+        let body = try await fileIO.loadFile(path: path, context: context)
+        var headers = HTTPFields()
+        headers[.contentType] = attachment.contentType
+        headers[.contentDisposition] = Self.disposition(attachment)
+        headers[.contentSecurityPolicy] = "default-src 'none'; sandbox"
+        headers[.cacheControl] = "private, max-age=86400"
+        return Response(status: .ok, headers: headers, body: body)
+    }
+
+    /// `inline` or `attachment`, with the name as ASCII and as UTF-8 (RFC 6266).
+    static func disposition(_ attachment: Attachment) -> String {
+        let type = AttachmentRules.isInline(attachment.contentType) ? "inline" : "attachment"
+        let ascii = String(attachment.name.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\" ? Character($0) : "_" })
+        let allowed = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: Unicode.Scalar(0)..<Unicode.Scalar(128)))
+            .union(CharacterSet(charactersIn: "-._~"))
+        let encoded = attachment.name.addingPercentEncoding(withAllowedCharacters: allowed) ?? ascii
+        return "\(type); filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)"
+    }
+}
