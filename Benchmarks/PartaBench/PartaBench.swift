@@ -22,7 +22,7 @@ struct PartaBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parta-bench",
         abstract: "Parta benchmarks; each prints BENCH <name> <value> <unit>.",
-        subcommands: [Startup.self, SignIn.self, OneRosterImport.self, ChatSync.self, All.self],
+        subcommands: [Startup.self, SignIn.self, OneRosterImport.self, ChatSync.self, Fanout.self, IdleConnections.self, All.self],
         defaultSubcommand: All.self)
 }
 
@@ -34,6 +34,8 @@ struct All: AsyncParsableCommand {
         try await SignIn.parse([]).run()
         try await OneRosterImport.parse([]).run()
         try await ChatSync.parse([]).run()
+        try await Fanout.parse([]).run()
+        try await IdleConnections.parse([]).run()
     }
 }
 
