@@ -84,14 +84,14 @@ final class ServerProcess {
     let process = Process()
     let port = freePort()
 
-    init(dataDirectory: URL, binary: String?) throws {
+    init(dataDirectory: URL, binary: String?, environment: [String: String] = [:]) throws {
         let binary = binary ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("parta").path
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             throw ValidationError("No parta binary at \(binary); build it or pass --parta.")
         }
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["serve", "--port", "\(port)", "--data-dir", dataDirectory.path, "--log-level", "error"]
-        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PARTA_") }
+        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PARTA_") }.merging(environment) { $1 }
         process.standardOutput = FileHandle.nullDevice
         try process.run()
     }
@@ -266,12 +266,15 @@ struct Fanout: AsyncParsableCommand {
     @Option var members = 30
     @Option var senders = 5
     @Option var messages = 200
+    @Option(help: "The server's SQLite synchronous setting: FULL (the default, survives power loss) or NORMAL.")
+    var sqliteSynchronous = "FULL"
 
     func run() async throws {
         let fixture = try await ClassChatFixture.make(members: members)
         defer { try? FileManager.default.removeItem(at: fixture.directory) }
         progress("fanout: a class chat of \(members) set up")
-        let server = try ServerProcess(dataDirectory: fixture.directory, binary: parta)
+        let server = try ServerProcess(
+            dataDirectory: fixture.directory, binary: parta, environment: ["PARTA_SQLITE_SYNCHRONOUS": sqliteSynchronous])
         defer { server.stop() }
         try await server.waitReady()
         let sockets = fixture.tokens.map { BenchSocket(port: server.port, token: $0) }
