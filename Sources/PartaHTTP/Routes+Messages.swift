@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import PartaApp
 import PartaDomain
+import PartaStore
 
 /// The messenger over HTTP (SPEC §6): my chats, history, and the same commands the live
 /// connection takes, for clients between connections. A chat I am not in is 404.
@@ -11,6 +12,7 @@ struct MessageRoutes {
     func register(on api: RouterGroup<PartaRequestContext>) {
         api.get("me/chats", use: myChats)
         api.get("chats/{chat_id}/messages", use: history)
+        api.get("chats/{chat_id}/members", use: members)
         api.post("chats/{chat_id}/messages", use: send)
         api.patch("chats/{chat_id}/messages/{message_id}", use: edit)
         api.delete("chats/{chat_id}/messages/{message_id}", use: delete)
@@ -126,5 +128,23 @@ struct MessageRoutes {
         let body = try await request.decodeJSON(OpenDirect.self, context: context)
         let organization = try context.id("id", OrganizationID.self, what: "The organization")
         return MessengerChatDTO(try await parta.openDirectChat(try context.principal(), organization: organization, with: body.accountId))
+    }
+
+    /// A member as the other members see them: a name, a role, whether they administer the chat,
+    /// and whether they are in the messenger yet (a roster person not linked to an account is not).
+    struct MemberDTO: ResponseCodable {
+        var accountId: AccountID?
+        var fullName: String
+        var role: RosterRole?
+        var admin: Bool
+        var pending: Bool
+    }
+
+    /// GET /api/v1/chats/{chat_id}/members?page=&per_page= — the chat's members, admins first.
+    @Sendable func members(_ request: Request, context: PartaRequestContext) async throws -> PageDTO<MemberDTO> {
+        let page = try await parta.members(try context.principal(), chat: try chat(context), page: try request.pageRequest())
+        return PageDTO(page) { membership, name in
+            MemberDTO(accountId: name.accountID, fullName: name.name.full, role: name.role, admin: membership.isAdmin, pending: name.accountID == nil)
+        }
     }
 }

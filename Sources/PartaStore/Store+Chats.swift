@@ -345,12 +345,17 @@ extension Store {
     public func chatMembers(_ chat: ChatID, page: PageRequest) async throws -> Page<(ChatMembership, ChatMemberName)> {
         let total = try await sql.raw("SELECT COUNT(*) AS n FROM chat_members WHERE chat_id = \(bind: chat.rawValue)").first()!.int("n")
         let rows = try await sql.raw("""
-            SELECT m.person_id, m.account_id, m.via_roster, m.via_hand, m.admin, p.role,
-                COALESCE(p.surname, a.surname) AS surname, COALESCE(p.given_name, a.given_name) AS given_name,
-                COALESCE(p.patronymic, a.patronymic) AS patronymic
+            SELECT m.person_id, m.account_id, m.via_roster, m.via_hand, m.admin, COALESCE(p.role, lp.role) AS role,
+                COALESCE(p.surname, lp.surname, a.surname) AS surname, COALESCE(p.given_name, lp.given_name, a.given_name) AS given_name,
+                COALESCE(p.patronymic, lp.patronymic, a.patronymic) AS patronymic
             FROM chat_members m
+            JOIN chats c ON c.id = m.chat_id
             LEFT JOIN roster_persons p ON p.id = m.person_id
             LEFT JOIN accounts a ON a.id = m.account_id AND m.person_id IS NULL
+            -- An account member is named as the organization's roster knows them, when it does.
+            LEFT JOIN roster_persons lp ON m.person_id IS NULL AND lp.id = (
+                SELECT MIN(x.id) FROM roster_persons x
+                WHERE x.account_id = m.account_id AND x.organization_id = c.organization_id AND x.active = \(bind: true))
             WHERE m.chat_id = \(bind: chat.rawValue)
             ORDER BY CASE WHEN m.admin IN \(Self.adminMarks) THEN 0 ELSE 1 END, surname, given_name, m.person_id, m.account_id
             LIMIT \(bind: page.perPage) OFFSET \(bind: page.offset)

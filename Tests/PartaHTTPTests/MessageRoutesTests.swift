@@ -91,6 +91,17 @@ struct MessageRoutesTests {
             #expect(readers.status == .ok && (readers["account_ids"] as? [NSNumber])?.map(\.int64Value) == [s.principals["s1"]!.account.id.rawValue])
             #expect(try await client.call(.get, "/api/v1/chats/\(chat)/messages/\(firstID)/readers", token: t["s1"]).status == .forbidden)
 
+            // Members, for names of senders: admins first, no phones; a non-member gets 404.
+            let members = try await client.call(.get, "/api/v1/chats/\(chat)/members?per_page=50", token: t["s1"])
+            #expect(members.status == .ok && Self.number(members["total"]) == Int64(members.items.count))
+            #expect(members.items.first?["full_name"] as? String == "Иванова Мария" && members.items.first?["admin"] as? Bool == true)
+            let artyom = try #require(members.items.first { $0["full_name"] as? String == "Алексеев Артём" })
+            #expect(Self.number(artyom["account_id"]) == s.principals["s1"]!.account.id.rawValue && artyom["role"] as? String == "student")
+            #expect(members.items.contains { $0["full_name"] as? String == "Васильев Глеб" && $0["pending"] as? Bool == true })
+            #expect(!members.text.contains("+7999"))
+            #expect(try await client.call(.get, "/api/v1/chats/\(chat)/members", token: t["petrov"]).status == .notFound)
+            #expect(try await client.call(.get, "/api/v1/chats/\(chat)/members?per_page=7", token: t["s1"]).status == .badRequest)
+
             // Direct chats over HTTP.
             let direct = try await client.call(
                 .post, "/api/v1/organizations/\(s.id)/direct-chats", json: ["account_id": s.principals["ivanova"]!.account.id.rawValue], token: t["s1"])
@@ -99,6 +110,9 @@ struct MessageRoutesTests {
                 .post, "/api/v1/organizations/\(s.id)/direct-chats", json: ["account_id": s.principals["s1"]!.account.id.rawValue], token: t["ivanova"])
             #expect(opened.status == .ok && opened["type"] as? String == "direct")
             #expect(Self.number(opened["peer_id"]) == s.principals["s1"]!.account.id.rawValue && opened["name"] as? String == "Алексеев Артём")
+            // In a direct chat, both are named as the roster knows them.
+            let pair = try await client.call(.get, "/api/v1/chats/\(Self.number(opened["id"])!)/members", token: t["s1"])
+            #expect(Set(pair.items.compactMap { $0["full_name"] as? String }) == ["Иванова Мария", "Алексеев Артём"])
             let nobody = try await client.call(.post, "/api/v1/organizations/\(s.id)/direct-chats", json: ["account_id": 999_999], token: t["ivanova"])
             #expect(nobody.status == .notFound)
         }

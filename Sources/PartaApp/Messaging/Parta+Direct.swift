@@ -39,6 +39,15 @@ extension Parta {
         return opened
     }
 
+    /// The members of a chat I am in, admins first, for the chat's info screen and to name
+    /// senders. A chat I am not in is 404.
+    public func members(_ principal: Principal, chat: ChatID, page: PageRequest) async throws -> Page<(ChatMembership, ChatMemberName)> {
+        try await database.read { store in
+            _ = try await seat(principal.account.id, chat: chat, in: store)
+            return try await store.chatMembers(chat, page: page)
+        }
+    }
+
     /// What the roster says about an account in the organization today, for the direct-chat rule.
     func directParty(
         _ account: AccountID, grants: [RoleGrant], organization: Organization, date: LocalDate, in store: Store
