@@ -108,6 +108,21 @@ extension Store {
             schoolYearID: try row.optionalID("school_year_id"), createdAt: try row.date("created_at"))
     }
 
+    /// The active roster person an account is linked to in an organization (the first, should it
+    /// be linked to several), as a scalar subquery over the named columns: how the organization
+    /// names an account that is a chat member as itself rather than as a person.
+    static func linkedPerson(account: String, organization: String) -> SQLQueryString {
+        """
+        (SELECT MIN(x.id) FROM roster_persons x
+         WHERE x.account_id = \(unsafeRaw: account) AND x.organization_id = \(unsafeRaw: organization) AND x.active = \(bind: true))
+        """
+    }
+
+    /// The kinds chat management sees (`ChatKind.isManaged`), as a bound list.
+    static var managedKinds: SQLGroupExpression {
+        SQLGroupExpression(ChatKind.managedKinds.map { SQLBind($0.rawValue) })
+    }
+
     /// The admin marks that make a member a chat admin (`ChatAdminMark.isAdmin`), as a bound list.
     static var adminMarks: SQLGroupExpression {
         SQLGroupExpression(ChatAdminMark.allCases.filter(\.isAdmin).map { SQLBind($0.rawValue) })
@@ -130,13 +145,12 @@ extension Store {
         return try Self.chat(from: row!)
     }
 
-    /// A chat that has not been deleted, as chat management sees it: direct chats are private
-    /// to their two members and not managed.
+    /// A chat that has not been deleted, as chat management sees it (`ChatKind.isManaged`).
     public func chat(_ id: ChatID, in organization: OrganizationID) async throws -> Chat? {
         try await sql.raw("""
             SELECT \(unsafeRaw: Self.chatColumns) FROM chats c
             WHERE c.id = \(bind: id.rawValue) AND c.organization_id = \(bind: organization.rawValue) AND c.deleted_at IS NULL
-                AND c.kind <> \(bind: ChatKind.direct.rawValue)
+                AND c.kind IN \(Self.managedKinds)
             """).first().map(Self.chat(from:))
     }
 
@@ -353,9 +367,8 @@ extension Store {
             LEFT JOIN roster_persons p ON p.id = m.person_id
             LEFT JOIN accounts a ON a.id = m.account_id AND m.person_id IS NULL
             -- An account member is named as the organization's roster knows them, when it does.
-            LEFT JOIN roster_persons lp ON m.person_id IS NULL AND lp.id = (
-                SELECT MIN(x.id) FROM roster_persons x
-                WHERE x.account_id = m.account_id AND x.organization_id = c.organization_id AND x.active = \(bind: true))
+            LEFT JOIN roster_persons lp ON m.person_id IS NULL
+                AND lp.id = \(Self.linkedPerson(account: "m.account_id", organization: "c.organization_id"))
             WHERE m.chat_id = \(bind: chat.rawValue)
             ORDER BY CASE WHEN m.admin IN \(Self.adminMarks) THEN 0 ELSE 1 END, surname, given_name, m.person_id, m.account_id
             LIMIT \(bind: page.perPage) OFFSET \(bind: page.offset)
@@ -429,7 +442,7 @@ extension Store {
     public func listChats(of organization: OrganizationID, filter: ChatListFilter, page: PageRequest) async throws -> Page<ChatSummary> {
         var conditions: [any SQLExpression] = [
             SQLQueryString("c.organization_id = \(bind: organization.rawValue)"), SQLRaw("c.deleted_at IS NULL"),
-            SQLQueryString("c.kind <> \(bind: ChatKind.direct.rawValue)"),
+            SQLQueryString("c.kind IN \(Self.managedKinds)"),
         ]
         if !filter.kinds.isEmpty {
             conditions.append(SQLQueryString("c.kind IN \(SQLGroupExpression(filter.kinds.map { SQLBind($0.rawValue) }))"))

@@ -23,4 +23,20 @@ struct ChatEventTests {
             #expect(event.payload == payload, "\(kind)")
         }
     }
+
+    @Test("which kinds may change who is in a chat, and which messages an event names")
+    func membershipAndMessageSeq() {
+        let changing = ["chat_created", "members_changed", "chat_deleted"]
+        let other = ["chat_renamed", "message", "message_edited", "message_deleted", "settings_changed", "unknown"]
+        for kind in changing { #expect(ChatEvent.changesMembership(kind: kind), "\(kind)") }
+        for kind in other { #expect(!ChatEvent.changesMembership(kind: kind), "\(kind)") }
+        #expect(ChatEvent.messageSeq(payload: ChatEvent.messageDeleted(seq: 42).payload) == 42)
+        #expect(ChatEvent.messageSeq(payload: ChatEvent.message.payload) == nil)
+    }
+
+    @Test("chat management sees every kind but direct chats")
+    func managedKinds() {
+        #expect(ChatKind.managedKinds == [.staffRoom, .classChat, .parents, .subject, .custom])
+        #expect(!ChatKind.direct.isManaged && !ChatKind.direct.followsRoster)
+    }
 }

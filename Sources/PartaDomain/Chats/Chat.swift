@@ -19,6 +19,12 @@ public enum ChatKind: String, Sendable, Codable, CaseIterable {
 
     public var followsRoster: Bool { self != .custom && self != .direct }
 
+    /// Whether chat management (SPEC §5) sees chats of this kind: a direct chat is private to its
+    /// two members, and nobody lists, opens or edits it from the management screen.
+    public var isManaged: Bool { self != .direct }
+
+    public static let managedKinds = allCases.filter(\.isManaged)
+
     /// The kinds "initialize chats" can create.
     public static let rosterKinds: [ChatKind] = [.staffRoom, .classChat, .parents, .subject]
 

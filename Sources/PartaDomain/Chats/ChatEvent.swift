@@ -30,8 +30,15 @@ public enum ChatEvent: Sendable, Equatable {
     /// Whether an event of this kind may change who is in the chat or their roles (a new chat,
     /// membership changes, a deleted chat).
     public static func changesMembership(kind: String) -> Bool {
-        kind == "chat_created" || kind == "members_changed" || kind == "chat_deleted"
+        membershipKinds.contains(kind)
     }
+
+    /// The kinds, named by the events themselves so that a renamed kind cannot slip out of it.
+    private static let membershipKinds: Set<String> = [
+        ChatEvent.created(name: "", kind: .custom).kind,
+        ChatEvent.membersChanged(added: [], removed: [], adminsGranted: [], adminsRevoked: []).kind,
+        ChatEvent.deleted.kind,
+    ]
 
     /// The message an edit or deletion names, read back from its stored payload.
     public static func messageSeq(payload: String) -> Int64? {

@@ -84,6 +84,12 @@ public enum AttachmentRules {
         return contentType.hasPrefix("image/") || contentType.hasPrefix("audio/") || contentType.hasPrefix("video/") || contentType == "application/pdf"
     }
 
+    /// An upload worth keeping: not empty (the limit on size is the server's setting, enforced
+    /// while the bytes stream in).
+    public static func checkSize(_ size: Int64) throws(PartaError) {
+        guard size > 0 else { throw PartaError.invalid("file_empty", "The file is empty.") }
+    }
+
     /// The attachments of a new message: at most ten, each once, in the order given.
     public static func checkList(_ ids: [AttachmentID]) throws(PartaError) -> [AttachmentID] {
         var seen = Set<AttachmentID>()
