@@ -7,7 +7,6 @@ The binary is `$PARTA_BIN` (default `.build/debug/parta`). PostgreSQL tests use 
 import json
 import os
 import signal
-import socket
 import subprocess
 import threading
 import time
@@ -18,16 +17,12 @@ from pathlib import Path
 import pytest
 import requests
 
+from parta_client import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 # The schema version this checkout's binary migrates to: one numbered file per migration.
 SCHEMA_VERSION = len(list((ROOT / "Sources" / "PartaStore" / "Migrations").glob("[0-9][0-9][0-9][0-9]_*.swift")))
 BIN = os.environ.get("PARTA_BIN", str(ROOT / ".build" / "debug" / "parta"))
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def clean_env(**extra):

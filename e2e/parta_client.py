@@ -2,11 +2,19 @@
 call the API, and hold a live connection (docs/protocol.md)."""
 import json
 import queue
+import socket
 import threading
 import time
 
 import requests
 import websocket
+
+
+def free_port():
+    """A port nothing listens on now, on loopback."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def sign_in(url, phone, device="e2e"):

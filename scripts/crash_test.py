@@ -10,7 +10,6 @@ scripts/test runs it at a small size. It starts and stops its own server on loop
 import argparse
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -20,16 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "e2e"))
 import requests  # noqa: E402
-from parta_client import sign_in  # noqa: E402
+from parta_client import free_port, sign_in  # noqa: E402
 
 ADMIN = "+79000000010"
 STAFF = ["+79000000011", "+79000000012", "+79000000013", "+79000000014"]
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start(bin_path, workdir, port, log):

@@ -17,7 +17,7 @@ struct MessageDTO: ResponseCodable, Equatable {
     var createdAt: Date
     var editedAt: Date?
     var deletedAt: Date?
-    var attachments: [AttachmentRef]
+    var attachments: [AttachmentDTO]
 
     init(_ m: Message) {
         id = m.id
@@ -30,7 +30,22 @@ struct MessageDTO: ResponseCodable, Equatable {
         createdAt = m.createdAt
         editedAt = m.editedAt
         deletedAt = m.deletedAt
-        attachments = m.attachments
+        attachments = m.attachments.map(AttachmentDTO.init)
+    }
+}
+
+/// A file as messages and uploads show it.
+struct AttachmentDTO: ResponseCodable, Equatable {
+    var id: AttachmentID
+    var name: String
+    var size: Int64
+    var contentType: String
+
+    init(_ a: AttachmentRef) {
+        id = a.id
+        name = a.name
+        size = a.size
+        contentType = a.contentType
     }
 }
 

@@ -6,20 +6,6 @@ import NIOCore
 import PartaApp
 import PartaDomain
 
-struct AttachmentDTO: ResponseCodable {
-    var id: AttachmentID
-    var name: String
-    var size: Int64
-    var contentType: String
-
-    init(_ a: AttachmentRef) {
-        id = a.id
-        name = a.name
-        size = a.size
-        contentType = a.contentType
-    }
-}
-
 /// Files sent with messages (SPEC §6). The upload is the request body, streamed to the data
 /// directory while it is hashed and counted; the message then names it by id. Downloads are for
 /// the uploader and the members of a chat where it was sent.
@@ -44,7 +30,7 @@ struct AttachmentRoutes {
         let temporary = try files.temporaryFile()
         do {
             let body = request.body.map { buffer in
-                try meter.add(buffer.readableBytesView)
+                try meter.add(buffer)
                 return buffer
             }
             try await fileIO.writeFile(contents: body, path: temporary.path, context: context)
@@ -53,9 +39,11 @@ struct AttachmentRoutes {
             throw error
         }
         let (sha256, size) = meter.finish()
-        guard size > 0 else {
+        do {
+            try AttachmentRules.checkSize(size)
+        } catch {
             try? FileManager.default.removeItem(at: temporary)
-            throw PartaError.invalid("file_empty", "The file is empty.")
+            throw error
         }
         try files.keep(temporary, sha256: sha256)
         let attachment = try await parta.registerAttachment(

@@ -38,9 +38,7 @@ extension Store {
                     p.surname AS p_surname, p.given_name AS p_given_name, p.patronymic AS p_patronymic
                 FROM direct_chats d
                 JOIN accounts a ON a.id = CASE WHEN d.account_low = \(bind: account.rawValue) THEN d.account_high ELSE d.account_low END
-                LEFT JOIN roster_persons p ON p.id = (
-                    SELECT MIN(x.id) FROM roster_persons x
-                    WHERE x.account_id = a.id AND x.organization_id = d.organization_id AND x.active = \(bind: true))
+                LEFT JOIN roster_persons p ON p.id = \(Self.linkedPerson(account: "a.id", organization: "d.organization_id"))
                 WHERE d.chat_id IN \(Self.ids(chunk))
                 """).all()
             for row in rows {
@@ -95,10 +93,5 @@ extension Store {
             WHERE ma.attachment_id = \(bind: attachment.rawValue)
             LIMIT 1
             """).first() != nil
-    }
-
-    /// Whether any attachment row still names this content (before removing its file).
-    public func isContentReferenced(_ sha256: String) async throws -> Bool {
-        try await sql.raw("SELECT 1 AS found FROM attachments WHERE sha256 = \(bind: sha256) LIMIT 1").first() != nil
     }
 }

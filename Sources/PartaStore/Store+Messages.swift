@@ -41,16 +41,26 @@ extension Store {
             id: try row.id("id"), chatID: try row.id("chat_id"), seq: try row.int64("seq"), senderID: try row.id("sender_id"),
             clientID: try row.string("client_id"), text: try row.string("text"), replyTo: try row.optionalID("reply_to"),
             createdAt: try row.date("created_at"), editedAt: try row.optionalDate("edited_at"), deletedAt: try row.optionalDate("deleted_at"),
-            attachments: try JSONDecoder().decode([AttachmentRef].self, from: Data(try row.string("attachments").utf8)))
+            attachments: try attachments(fromJSON: try row.string("attachments")))
+    }
+
+    /// Most messages carry no files: their `[]` is not worth a decoder.
+    static func attachments(fromJSON json: String) throws -> [AttachmentRef] {
+        json == "[]" ? [] : try JSONDecoder().decode([AttachmentRef].self, from: Data(json.utf8))
+    }
+
+    static func json(_ attachments: [AttachmentRef]) throws -> String {
+        guard !attachments.isEmpty else { return "[]" }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try encoder.encode(attachments), as: UTF8.self)
     }
 
     public func insertMessage(
         chat: ChatID, seq: Int64, sender: AccountID, clientID: String, text: String, replyTo: MessageID?,
         attachments: [AttachmentRef] = [], now: Date
     ) async throws -> Message {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        let json = String(decoding: try encoder.encode(attachments), as: UTF8.self)
+        let json = try Self.json(attachments)
         let row = try await sql.raw("""
             INSERT INTO messages (chat_id, seq, sender_id, client_id, text, reply_to, created_at, attachments)
             VALUES (\(bind: chat.rawValue), \(bind: seq), \(bind: sender.rawValue), \(bind: clientID), \(bind: text),

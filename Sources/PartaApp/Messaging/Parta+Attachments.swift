@@ -1,5 +1,6 @@
 import Crypto
 public import Foundation
+public import NIOCore
 public import PartaDomain
 import PartaStore
 import Synchronization
@@ -57,16 +58,18 @@ public final class UploadMeter: Sendable {
         self.limit = limit
     }
 
-    /// Takes the next bytes; throws 413 once the upload is larger than the limit.
-    public func add(_ bytes: some Sequence<UInt8>) throws(PartaError) {
+    /// Takes the next bytes, hashed in place; throws 413 once the upload is larger than the limit.
+    public func add(_ buffer: ByteBuffer) throws(PartaError) {
         let over = state.withLock { state in
-            var chunk = [UInt8]()
-            chunk.append(contentsOf: bytes)
-            state.size += Int64(chunk.count)
-            state.hasher.update(data: chunk)
+            buffer.withUnsafeReadableBytes { state.hasher.update(bufferPointer: $0) }
+            state.size += Int64(buffer.readableBytes)
             return state.size > limit
         }
         if over { throw Self.tooLarge(limit) }
+    }
+
+    public func add(_ bytes: [UInt8]) throws(PartaError) {
+        try add(ByteBuffer(bytes: bytes))
     }
 
     public static func tooLarge(_ limit: Int64) -> PartaError {
@@ -76,7 +79,7 @@ public final class UploadMeter: Sendable {
     /// The content's SHA-256 in hex and its size.
     public func finish() -> (sha256: String, size: Int64) {
         state.withLock { state in
-            (state.hasher.finalize().map { String(format: "%02x", $0) }.joined(), state.size)
+            (Secrets.hex(state.hasher.finalize()), state.size)
         }
     }
 }
@@ -88,7 +91,7 @@ extension Parta {
     public func registerAttachment(
         _ principal: Principal, sha256: String, size: Int64, contentType: String?, name: String?
     ) async throws -> Attachment {
-        guard size > 0 else { throw PartaError.invalid("file_empty", "The file is empty.") }
+        try AttachmentRules.checkSize(size)
         let now = clock.now()
         return try await database.write { store in
             try await store.insertAttachment(
