@@ -40,4 +40,16 @@ struct SchoolGeneratorTests {
             #expect(second.isEmpty, "\(second.counts)")
         }
     }
+
+    @Test("patronymics as Russian forms them, the irregular ones included", arguments: [
+        ("Александр", "Александрович", "Александровна"), ("Дмитрий", "Дмитриевич", "Дмитриевна"),
+        ("Сергей", "Сергеевич", "Сергеевна"), ("Никита", "Никитич", "Никитична"), ("Илья", "Ильич", "Ильинична"),
+        ("Павел", "Павлович", "Павловна"), ("Михаил", "Михайлович", "Михайловна"), ("Игорь", "Игоревич", "Игоревна"),
+        ("Арсений", "Арсеньевич", "Арсеньевна"), ("Евгений", "Евгеньевич", "Евгеньевна"), ("Даниил", "Даниилович", "Данииловна"),
+        ("Тимофей", "Тимофеевич", "Тимофеевна"), ("Артём", "Артёмович", "Артёмовна"),
+    ])
+    func patronymics(father: String, male: String, female: String) {
+        #expect(SchoolGenerator.patronymic(father, female: false) == male)
+        #expect(SchoolGenerator.patronymic(father, female: true) == female)
+    }
 }

@@ -65,7 +65,15 @@ public struct SchoolGenerator: Sendable {
         return surname + "а"
     }
 
-    static func patronymic(_ father: String, female: Bool) -> String {
+    /// Fathers' names whose patronymic does not follow the suffix rules below.
+    static let irregularPatronymics: [String: (male: String, female: String)] = [
+        "Илья": ("Ильич", "Ильинична"), "Павел": ("Павлович", "Павловна"), "Михаил": ("Михайлович", "Михайловна"),
+        "Игорь": ("Игоревич", "Игоревна"), "Арсений": ("Арсеньевич", "Арсеньевна"), "Евгений": ("Евгеньевич", "Евгеньевна"),
+    ]
+
+    /// The patronymic formed from a father's given name: Сергей → Сергеевич / Сергеевна.
+    public static func patronymic(_ father: String, female: Bool) -> String {
+        if let irregular = irregularPatronymics[father] { return female ? irregular.female : irregular.male }
         let stem: String
         switch father {
         case let n where n.hasSuffix("ий"): stem = String(n.dropLast()) + "е"  // Дмитрий → Дмитрие-
