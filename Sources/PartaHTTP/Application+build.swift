@@ -128,11 +128,19 @@ struct StaticFilesMiddleware: RouterMiddleware {
     }
 
     static let dynamicPrefixes = ["/api/", "/healthz", "/readyz", "/metrics", "/dev/"]
+    /// Links the server hands out that the web client opens itself (`/join/<token>` from an
+    /// invite, `/link/<code>` from the school system): they get the client's page, which reads the path.
+    static let clientPrefixes = ["/join/", "/link/"]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
         if Self.dynamicPrefixes.contains(where: { path.hasPrefix($0) }) || (request.method != .get && request.method != .head) {
             return try await next(request, context)
+        }
+        if Self.clientPrefixes.contains(where: { path.hasPrefix($0) }) {
+            var head = request.head
+            head.path = "/index.html"
+            return try await files.handle(Request(head: head, body: request.body), context: context, next: next)
         }
         return try await files.handle(request, context: context, next: next)
     }

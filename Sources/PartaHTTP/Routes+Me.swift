@@ -18,6 +18,7 @@ struct MeRoutes {
         var kind: OrganizationKind
         var fullName: String
         var shortName: String
+        var timeZone: String
         var region: RegionDTO
         var municipality: MunicipalityDTO
         var roles: [OrganizationRole]
@@ -43,7 +44,7 @@ struct MeRoutes {
                 MyOrganizationDTO(
                     id: o.organization.id, kind: o.organization.profile.kind,
                     fullName: o.organization.profile.fullName, shortName: o.organization.profile.shortName,
-                    region: RegionDTO(o.region), municipality: MunicipalityDTO(o.municipality),
+                    timeZone: o.organization.profile.timeZone, region: RegionDTO(o.region), municipality: MunicipalityDTO(o.municipality),
                     roles: o.roles, verified: o.verified, administrators: o.administrators.map(PersonDTO.init),
                     teacherCount: o.teacherCount)
             },

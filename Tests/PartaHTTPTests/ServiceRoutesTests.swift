@@ -189,6 +189,15 @@ struct ServiceRoutesTests {
             #expect(index.status == .ok)
             #expect(index.text.contains("<html"))
             #expect(try await client.call(.get, "/api/v1/index.html").status == .notFound)
+            // Links the server hands out open the client, which reads the path itself.
+            for path in ["/join/Zm9vYmFy-_x", "/link/ABCD2345"] {
+                let page = try await client.call(.get, path)
+                #expect(page.status == .ok)
+                #expect(page.text == index.text)
+                #expect(page.headers[.contentSecurityPolicy]?.contains("script-src 'self'") == true)
+            }
+            #expect(try await client.call(.get, "/joinery").status == .notFound)
+            #expect(try await client.call(.post, "/join/abc").status != .ok)
         }
     }
 }
