@@ -1,0 +1,153 @@
+// The web client's entry: the shell (header, navigation, connection indicator, language), the
+// hash router, and the shared state every view reads (who I am, the live connection).
+import { h, replace, select } from "./dom.js";
+import { t, lang, setLang, languagesAvailable } from "./i18n.js";
+import { get, token, setToken, onUnauthorized } from "./api.js";
+import { Live } from "./live.js";
+import { Messenger } from "./messenger-state.js";
+import { signInView } from "./views/signin.js";
+import { homeView } from "./views/home.js";
+import { joinView, linkView } from "./views/join.js";
+import { messengerView } from "./views/messenger.js";
+import { settingsView } from "./views/settings.js";
+import { adminView } from "./views/admin.js";
+import { manageView } from "./views/manage.js";
+
+export const app = {
+  me: null,
+  live: new Live(() => token()),
+  messenger: null,
+  /** Re-reads /me (after joining, accepting, renaming). */
+  async refreshMe() {
+    this.me = await get("/me");
+    app.messenger.myAccountId = this.me.account.id;
+    renderHeader();
+    return this.me;
+  },
+  organization(id) { return this.me?.organizations.find((o) => o.id === Number(id)); },
+  zoneOf(organizationID) { return this.organization(organizationID)?.time_zone || "Europe/Moscow"; },
+  adminOrganizations() { return (this.me?.organizations || []).filter((o) => o.roles.includes("administrator")); },
+  go(hash) { if (location.hash === hash) route(); else location.hash = hash; },
+  signedOut() {
+    setToken(null);
+    this.live.stop();
+    this.me = null;
+    this.messenger.reset();
+    renderHeader();
+    this.go("#/signin");
+  },
+};
+app.messenger = new Messenger(app.live);
+
+onUnauthorized(() => app.signedOut());
+app.live.addEventListener("unauthorized", () => app.signedOut());
+
+const header = document.getElementById("top");
+const main = document.getElementById("app");
+const status = document.getElementById("status");
+
+function renderHeader() {
+  document.querySelector(".skip").textContent = t("nav.skip");
+  const signedIn = Boolean(app.me);
+  const here = location.hash || "#/";
+  const link = (hash, label, match) => h("a", {
+    href: hash, "aria-current": (match ? here.startsWith(match) : here === hash) ? "page" : false,
+  }, label);
+  const langSelect = select(languagesAvailable().map((code) => [code, t(`lang.${code}`)]), lang(), {
+    "aria-label": t("lang.choose"),
+    onchange: (event) => { setLang(event.target.value); renderHeader(); route(); },
+  });
+  replace(header,
+    h("a", { class: "brand", href: signedIn ? "#/chats" : "#/signin" }, "Parta"),
+    signedIn ? h("nav", { "aria-label": t("nav.label") },
+      link("#/chats", t("nav.chats"), "#/chats"),
+      link("#/", t("nav.home")),
+      app.adminOrganizations().length || hasManagement() ? link(`#/org/${defaultOrg()}`, t("nav.admin"), "#/org/") : null,
+      link("#/settings", t("nav.settings"), "#/settings")) : h("span"),
+    h("div", { class: "top-tools" }, signedIn ? connectionIndicator() : null, langSelect));
+}
+
+function hasManagement() {
+  return (app.me?.organizations || []).some((o) => o.roles.includes("teacher"));
+}
+function defaultOrg() {
+  const admin = app.adminOrganizations()[0] || (app.me?.organizations || []).find((o) => o.roles.includes("teacher"));
+  return admin?.id ?? "";
+}
+
+const indicator = h("button", { type: "button", class: "connection", "aria-live": "polite" });
+indicator.addEventListener("click", () => app.live.connectNow());
+let countdown;
+function connectionIndicator() { updateIndicator(); return indicator; }
+function updateIndicator() {
+  clearInterval(countdown);
+  const { state, retryAt } = app.live;
+  indicator.dataset.state = state;
+  const paint = () => {
+    const seconds = retryAt ? Math.max(0, Math.ceil((retryAt - Date.now()) / 1000)) : 0;
+    indicator.textContent = state === "online" ? t("live.online")
+      : state === "connecting" ? t("live.connecting")
+      : seconds > 0 ? t("live.retry_in", { count: seconds }) : t("live.offline");
+  };
+  paint();
+  indicator.title = state === "offline" ? t("live.retry_now") : "";
+  indicator.disabled = state !== "offline";
+  if (state === "offline" && retryAt) countdown = setInterval(paint, 1000);
+}
+app.live.addEventListener("state", updateIndicator);
+
+/** Announces a short message to screen readers and shows it briefly. */
+export function notify(text, kind = "info") {
+  status.dataset.kind = kind;
+  status.textContent = text;
+  clearTimeout(notify.timer);
+  notify.timer = setTimeout(() => { status.textContent = ""; }, 6000);
+}
+
+const routes = [
+  [/^#\/signin$/, () => signInView(app), { public: true }],
+  [/^#\/join\/([\w-]+)$/, (m) => joinView(app, m[1]), { public: true }],
+  [/^#\/link\/([\w-]+)$/, (m) => linkView(app, m[1])],
+  [/^#\/chats(?:\/(\d+))?$/, (m) => messengerView(app, m[1] ? Number(m[1]) : null)],
+  [/^#\/settings$/, () => settingsView(app)],
+  [/^#\/org\/(\d+)\/chats(?:\/(new|init|\d+))?$/, (m) => manageView(app, Number(m[1]), m[2] || null)],
+  [/^#\/org\/(\d+)(?:\/([a-z-]+))?$/, (m) => adminView(app, Number(m[1]), m[2] || "profile")],
+  [/^#\/?$/, () => homeView(app)],
+];
+
+let currentCleanup = null;
+export async function route() {
+  const hash = location.hash || "#/";
+  const match = routes.map(([pattern, view, options]) => [hash.match(pattern), view, options || {}]).find(([m]) => m);
+  if (typeof currentCleanup === "function") currentCleanup();
+  currentCleanup = null;
+  if (!match) { app.go("#/"); return; }
+  const [m, view, options] = match;
+  if (!options.public && !token()) {
+    sessionStorage.setItem("parta.after_sign_in", hash);
+    app.go("#/signin");
+    return;
+  }
+  if (token() && !app.me) {
+    try { await app.refreshMe(); } catch { return; }
+    app.live.start();
+  }
+  renderHeader();
+  const rendered = await view(m);
+  if (!rendered) return;
+  const { node, cleanup, title } = rendered instanceof Node ? { node: rendered } : rendered;
+  currentCleanup = cleanup;
+  replace(main, node);
+  document.body.dataset.view = node.classList.contains("messenger") ? "messenger" : "page";
+  document.title = title ? `${title} — Parta` : "Parta";
+  // Move focus to the new screen's heading so keyboard and screen-reader users land on it.
+  const heading = main.querySelector("h1, h2");
+  if (heading && !main.contains(document.activeElement)) { heading.tabIndex = -1; heading.focus({ preventScroll: true }); }
+}
+
+// An invite link (/join/<token>) or a link code (/link/<code>) opens the app at its screen.
+const linkPath = location.pathname.match(/^\/(join|link)\/([\w-]+)$/);
+if (linkPath) history.replaceState(null, "", `/#/${linkPath[1]}/${linkPath[2]}`);
+
+window.addEventListener("hashchange", route);
+route();

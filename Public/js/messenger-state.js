@@ -1,0 +1,181 @@
+// What the messenger knows: my chats (from the live connection's `ready`, then its events),
+// the loaded part of each chat's history, and the names of the members who wrote in it.
+// Views subscribe to "changed" and re-render what they show.
+import { get, post } from "./api.js";
+
+export class Messenger extends EventTarget {
+  constructor(live) {
+    super();
+    this.live = live;
+    this.chats = new Map();     // id → chat entry (as in `ready`)
+    this.histories = new Map(); // id → {messages: Map<id, message>, oldestLoaded: bool, loaded: bool}
+    this.names = new Map();     // chat id → Map<account id, full name>
+    this.sending = new Map();   // client_id → {chat_id, text, reply_to, attachments, failed}
+    this.openChat = null;
+    this.ready = false;
+    live.addEventListener("ready", (e) => this.onReady(e.detail));
+    live.addEventListener("event", (e) => this.onEvent(e.detail));
+    live.addEventListener("chat", (e) => { this.chats.set(e.detail.id, e.detail); this.changed("list"); });
+    live.addEventListener("chat_removed", (e) => this.remove(e.detail));
+  }
+
+  changed(what, chatId) { this.dispatchEvent(new CustomEvent("changed", { detail: { what, chatId } })); }
+
+  onReady(frame) {
+    const known = new Set(frame.chats.map((c) => c.id));
+    for (const id of [...this.chats.keys()]) if (!known.has(id)) this.remove(id, true);
+    for (const chat of frame.chats) this.chats.set(chat.id, chat);
+    this.ready = true;
+    this.changed("list");
+    if (this.openChat && !this.histories.get(this.openChat)?.loaded) this.loadLatest(this.openChat);
+  }
+
+  remove(id, quiet) {
+    this.chats.delete(id);
+    this.histories.delete(id);
+    this.names.delete(id);
+    if (!quiet) this.changed("removed", id);
+  }
+
+  /** Chats, most recent message first; chats without messages after them, by name. */
+  list() {
+    const when = (c) => c.last_message?.created_at || "";
+    return [...this.chats.values()].sort((a, b) => when(b).localeCompare(when(a)) || a.name.localeCompare(b.name, "ru"));
+  }
+
+  /** Forgets everything (signing out): the next account starts empty. */
+  reset() {
+    this.chats.clear();
+    this.histories.clear();
+    this.names.clear();
+    this.sending.clear();
+    this.openChat = null;
+    this.ready = false;
+    this.myAccountId = null;
+  }
+
+  onEvent(event) {
+    const chat = this.chats.get(event.chat_id);
+    if (!chat) return;
+    chat.last_seq = Math.max(chat.last_seq, event.seq);
+    const history = this.histories.get(event.chat_id);
+    switch (event.kind) {
+      case "message": {
+        const message = event.message;
+        chat.last_message = message;
+        if (message.sender_id === this.myAccountId) {
+          this.sending.delete(message.client_id);
+          chat.read_seq = Math.max(chat.read_seq, event.seq);
+        } else if (event.seq > chat.read_seq) {
+          chat.unread += 1;
+        }
+        history?.messages.set(message.id, message);
+        if (!this.names.get(event.chat_id)?.has(message.sender_id)) this.loadNames(event.chat_id, true);
+        break;
+      }
+      case "message_edited":
+      case "message_deleted":
+        history?.messages.set(event.message.id, event.message);
+        if (chat.last_message?.id === event.message.id) chat.last_message = event.message;
+        break;
+      case "chat_renamed":
+        chat.name = event.name;
+        break;
+      case "settings_changed":
+        chat.settings = event.settings;
+        break;
+      case "members_changed":
+        this.names.delete(event.chat_id);
+        if (this.openChat === event.chat_id) this.loadNames(event.chat_id);
+        break;
+    }
+    this.changed("event", event.chat_id);
+  }
+
+  /** The latest page of a chat's history. */
+  async loadLatest(chatId) {
+    const page = await get(`/chats/${chatId}/messages`, { limit: 50 });
+    const history = { messages: new Map(), oldestLoaded: page.items.length < 50, loaded: true };
+    // Events may have arrived while the page was on its way: keep what is newer.
+    const previous = this.histories.get(chatId);
+    for (const m of page.items) history.messages.set(m.id, m);
+    if (previous) for (const [id, m] of previous.messages) if (!history.messages.has(id) || m.seq > (history.messages.get(id).seq)) history.messages.set(id, m);
+    this.histories.set(chatId, history);
+    await this.loadNames(chatId);
+    this.changed("history", chatId);
+  }
+
+  /** An older page, for scrolling up. */
+  async loadOlder(chatId) {
+    const history = this.histories.get(chatId);
+    if (!history || history.oldestLoaded) return 0;
+    const oldest = Math.min(...[...history.messages.values()].map((m) => m.seq));
+    const page = await get(`/chats/${chatId}/messages`, { before: oldest, limit: 50 });
+    for (const m of page.items) if (!history.messages.has(m.id)) history.messages.set(m.id, m);
+    if (page.items.length < 50) history.oldestLoaded = true;
+    this.changed("history", chatId);
+    return page.items.length;
+  }
+
+  messages(chatId) {
+    const history = this.histories.get(chatId);
+    return history ? [...history.messages.values()].sort((a, b) => a.seq - b.seq) : [];
+  }
+
+  /** Members' names (pages of 100); sender names come from here. */
+  async loadNames(chatId, force) {
+    if (this.names.has(chatId) && !force) return this.names.get(chatId);
+    const names = new Map();
+    this.names.set(chatId, names);
+    for (let page = 1; page <= 20; page += 1) {
+      const result = await get(`/chats/${chatId}/members`, { page, per_page: 100 });
+      for (const member of result.items) if (member.account_id) names.set(member.account_id, member);
+      if (page * result.per_page >= result.total) break;
+    }
+    this.changed("names", chatId);
+    return names;
+  }
+
+  nameOf(chatId, accountId) { return this.names.get(chatId)?.get(accountId)?.full_name; }
+
+  /** Sends over the live connection; the message appears when its event arrives. */
+  async send(chatId, text, { replyTo, attachments = [] } = {}) {
+    const clientId = crypto.randomUUID();
+    this.sending.set(clientId, { chat_id: chatId, text, reply_to: replyTo, attachments, client_id: clientId });
+    this.changed("sending", chatId);
+    try {
+      const ack = await this.live.command({
+        type: "send", chat_id: chatId, client_id: clientId, text,
+        reply_to: replyTo || undefined, attachment_ids: attachments.map((a) => a.id),
+      });
+      this.sending.delete(clientId);
+      const history = this.histories.get(chatId);
+      history?.messages.set(ack.message.id, ack.message);
+      this.changed("sent", chatId);
+      return ack;
+    } catch (error) {
+      this.sending.delete(clientId);
+      this.changed("sending", chatId);
+      throw error;
+    }
+  }
+
+  pendingFor(chatId) { return [...this.sending.values()].filter((s) => s.chat_id === chatId); }
+
+  edit(chatId, messageId, text) { return this.live.command({ type: "edit", chat_id: chatId, message_id: messageId, text }); }
+  delete(chatId, messageId) { return this.live.command({ type: "delete", chat_id: chatId, message_id: messageId }); }
+
+  /** Marks everything up to the chat's last event read (HTTP when the line is down). */
+  async markRead(chatId) {
+    const chat = this.chats.get(chatId);
+    if (!chat || chat.read_seq >= chat.last_seq) return;
+    const seq = chat.last_seq;
+    chat.read_seq = seq;
+    chat.unread = 0;
+    this.changed("read", chatId);
+    try {
+      if (this.live.state === "online") await this.live.command({ type: "read", chat_id: chatId, seq });
+      else await post(`/chats/${chatId}/read`, { seq });
+    } catch { /* the marker is advisory; the next read will carry it */ }
+  }
+}

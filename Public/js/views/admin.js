@@ -1,0 +1,385 @@
+// The administrator's console: profile and the active-organization checklist, invites (QR,
+// copy, revoke), the join-request queue (accept with matching, reject with reason), members,
+// the roster (classes, people, movement orders), imports with a dry run, API keys, the audit log.
+import { h, field, replace, select, debounce } from "../dom.js";
+import { t, dateTime, date } from "../i18n.js";
+import { api, get, post, patch, del, errorText, token } from "../api.js";
+import { notify } from "../main.js";
+import { pager, table, copyButton, qrImage, readonlyText } from "../widgets.js";
+import { confirmDialog } from "./messenger.js";
+
+const tabs = ["profile", "invites", "requests", "members", "roster", "imports", "keys", "audit"];
+
+export async function adminView(app, orgId, tab) {
+  const org = app.organization(orgId);
+  if (!org) { app.go("#/"); return null; }
+  const isAdmin = org.roles.includes("administrator");
+  if (!isAdmin || tab === "chats") { app.go(`#/org/${orgId}/chats`); return null; }
+  if (!tabs.includes(tab)) { app.go(`#/org/${orgId}/profile`); return null; }
+  const content = h("div", { class: "tab-content" });
+  const node = h("div", { class: "page wide" },
+    consoleHeader(app, org, tab),
+    content);
+  const render = { profile, invites, requests, members, roster, imports, keys, audit }[tab];
+  await render(app, org, content);
+  return { node, title: `${t(`admin.${tab}`)} — ${org.short_name}` };
+}
+
+/** The console's heading and its tabs (chat management is one of them). */
+export function consoleHeader(app, org, current) {
+  const isAdmin = org.roles.includes("administrator");
+  const orgs = app.adminOrganizations();
+  const switcher = orgs.length > 1 ? select(orgs.map((o) => [o.id, o.short_name]), org.id, {
+    "aria-label": t("admin.organization"), onchange: (e) => app.go(`#/org/${e.target.value}/${current}`),
+  }) : null;
+  const items = (isAdmin ? tabs : []).concat(["chats"]);
+  return h("header", { class: "console-header" },
+    h("h1", {}, org.short_name || org.full_name), switcher,
+    h("nav", { class: "tabs", "aria-label": t("admin.sections") }, items.map((name) =>
+      h("a", { href: `#/org/${org.id}/${name}`, "aria-current": name === current ? "page" : false }, t(`admin.${name}`)))));
+}
+
+// ——— profile ———
+async function profile(app, org, content) {
+  const details = await get(`/organizations/${org.id}`);
+  const fields = ["full_name", "short_name", "address", "contact_phone", "email", "website", "time_zone"];
+  const inputs = Object.fromEntries(fields.map((f) => [f, h("input", { name: f, value: details[f] || "" })]));
+  const kind = select(["school", "college", "kindergarten", "additional_education"].map((k) => [k, t(`kind.${k}`)]), details.kind, { name: "kind" });
+  const error = h("p", { class: "error", role: "alert" });
+  const form = h("form", { class: "grid-form" }, field(t("profile.kind"), kind), fields.map((f) => field(t(`profile.${f}`), inputs[f])), error,
+    h("button", { type: "submit", class: "primary" }, t("common.save")));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    error.textContent = "";
+    const body = { kind: kind.value };
+    for (const f of fields) body[f] = inputs[f].value;
+    try { await patch(`/organizations/${org.id}`, body); notify(t("common.saved")); await app.refreshMe(); app.go(`#/org/${org.id}/profile`); }
+    catch (e) { error.textContent = errorText(e); }
+  });
+  const activity = details.activity;
+  const community = readonlyText(details.community_id || "", t("profile.community_id"));
+  const checklist = activity ? h("section", { class: "card checklist" },
+    h("h2", {}, activity.active ? t("profile.active") : t("profile.not_active")),
+    h("ul", {}, ["administrator_signed_in", "profile_complete", "three_verified_teachers"].map((item) => {
+      const done = !activity.missing.includes(item);
+      return h("li", { class: done ? "done" : "todo" }, h("span", { "aria-hidden": "true" }, done ? "✓ " : "○ "),
+        h("span", { class: "visually-hidden" }, done ? t("profile.done") : t("profile.todo")),
+        t(`profile.check_${item}`, { count: activity.verified_teachers, required: activity.required_verified_teachers }));
+    })),
+    activity.missing_profile_fields.length ? h("p", {}, t("profile.missing_fields"), ": ",
+      activity.missing_profile_fields.map((f) => t(`profile.${f}`)).join(", ")) : null) : null;
+  replace(content,
+    checklist,
+    h("section", { class: "card" }, h("h2", {}, t("profile.community_id")), h("p", { class: "muted" }, t("profile.community_hint")),
+      h("div", { class: "row" }, community, copyButton(details.community_id || "", t("common.copy"), community))),
+    h("section", { class: "card" }, h("h2", {}, t("profile.title")), form));
+}
+
+// ——— invites ———
+async function classesOf(org) {
+  const list = await get(`/organizations/${org.id}/classes`);
+  return list.items;
+}
+
+async function invites(app, org, content) {
+  const classes = await classesOf(org).catch(() => []);
+  const role = select(["teacher", "employee", "student", "parent"].map((r) => [r, t(`role.${r}`)]), "teacher", { name: "role" });
+  const klass = select([["", t("invites.choose_class")], ...classes.map((c) => [c.id, `${c.name} (${c.school_year.name})`])], "", { name: "class_id" });
+  const days = h("input", { type: "number", name: "expires_in_days", min: 1, max: 90, value: 7 });
+  const uses = h("input", { type: "number", name: "max_uses", min: 1, max: 10000, placeholder: t("invites.unlimited") });
+  const note = h("input", { name: "note", maxlength: 200 });
+  const classField = field(t("invites.class"), klass);
+  const syncClass = () => {
+    const needsClass = role.value === "student" || role.value === "parent";
+    classField.hidden = !needsClass;
+    uses.placeholder = needsClass ? t("invites.unlimited") : "1";
+  };
+  role.addEventListener("change", syncClass);
+  syncClass();
+  const issued = h("div", { "aria-live": "polite" });
+  const error = h("p", { class: "error", role: "alert" });
+  const form = h("form", { class: "grid-form" },
+    field(t("invites.role"), role), classField, field(t("invites.days"), days), field(t("invites.uses"), uses, t("invites.uses_hint")),
+    field(t("invites.note"), note), error, h("button", { type: "submit", class: "primary" }, t("invites.create")));
+  const listBox = h("div");
+  let page = 1, perPage = 20;
+  async function loadList() {
+    const list = await get(`/organizations/${org.id}/invites`, { page, per_page: perPage });
+    replace(listBox, table(
+      [t("invites.role"), t("invites.class"), t("invites.note"), t("invites.status"), t("invites.used"), t("invites.expires"), ""],
+      list.items.map((i) => [t(`role.${i.role}`), i.class_name || "—", i.note || "—", t(`invite_status.${i.status}`),
+        i.max_uses ? `${i.use_count} / ${i.max_uses}` : String(i.use_count), dateTime(i.expires_at),
+        i.status === "active" ? h("button", { type: "button", onclick: async () => {
+          try { await del(`/organizations/${org.id}/invites/${i.id}`); notify(t("invites.revoked")); loadList(); }
+          catch (e) { notify(errorText(e), "error"); }
+        } }, t("invites.revoke")) : ""]), t("invites.list")),
+    pager(list, (p, n) => { page = p; perPage = n; loadList(); }));
+  }
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    error.textContent = "";
+    const body = { role: role.value, expires_in_days: Number(days.value) || undefined, note: note.value || undefined };
+    if (role.value === "student" || role.value === "parent") body.class_id = klass.value ? Number(klass.value) : undefined;
+    if (uses.value) body.max_uses = Number(uses.value);
+    try {
+      const created = await post(`/organizations/${org.id}/invites`, body);
+      const link = readonlyText(created.url, t("invites.link"));
+      replace(issued, h("section", { class: "card issued" },
+        h("h3", {}, t("invites.created", { role: t(`role.${created.invite.role}`) })),
+        h("p", { class: "muted" }, t("invites.once")),
+        qrImage(created.qr_png_base64, t("invites.qr_alt")),
+        h("div", { class: "row" }, link, copyButton(created.url, t("invites.copy_link"), link)),
+        navigator.share ? h("button", { type: "button", onclick: () => navigator.share({ url: created.url }).catch(() => {}) }, t("invites.share")) : null));
+      loadList();
+    } catch (e) { error.textContent = errorText(e); }
+  });
+  const revokeAll = h("button", { type: "button", class: "danger", onclick: async () => {
+    if (!(await confirmDialog(t("invites.revoke_unused_confirm"), t("invites.revoke_unused")))) return;
+    try { const r = await post(`/organizations/${org.id}/invites/revoke-unused`); notify(t("invites.revoked_count", { count: r.revoked })); loadList(); }
+    catch (e) { notify(errorText(e), "error"); }
+  } }, t("invites.revoke_unused"));
+  await loadList();
+  replace(content,
+    h("section", { class: "card" }, h("h2", {}, t("invites.new")), form, issued),
+    h("section", {}, h("div", { class: "row spread" }, h("h2", {}, t("invites.list")), revokeAll), listBox));
+}
+
+// ——— join requests ———
+async function requests(app, org, content) {
+  const status = select(["pending", "accepted", "rejected", "withdrawn"].map((s) => [s, t(`request.${s}`)]), "pending", { "aria-label": t("requests.status") });
+  const listBox = h("div");
+  const detail = h("div", { "aria-live": "polite" });
+  let page = 1, perPage = 20;
+  async function loadList() {
+    const list = await get(`/organizations/${org.id}/join-requests`, { status: status.value, page, per_page: perPage });
+    replace(listBox, list.items.length ? h("ul", { class: "cards" }, list.items.map((r) => h("li", { class: "card request" },
+      h("h3", {}, r.full_name),
+      h("p", {}, t(`role.${r.role}`), r.class_name ? ` · ${r.class_name}` : "", " · ", dateTime(r.created_at)),
+      r.child ? h("p", {}, t("requests.child"), ": ", [r.child.surname, r.child.given_name, r.child.patronymic].filter(Boolean).join(" ")) : null,
+      r.message ? h("p", { class: "quote" }, r.message) : null,
+      r.invite_note ? h("p", { class: "muted" }, t("requests.via_invite", { note: r.invite_note })) : null,
+      r.status === "pending" ? h("button", { type: "button", class: "primary", onclick: () => openRequest(r.id) }, t("requests.review")) : h("p", {}, t(`request.${r.status}`), r.reason ? ` — ${r.reason}` : ""))))
+      : h("p", { class: "muted" }, t("requests.none")), pager(list, (p, n) => { page = p; perPage = n; loadList(); }));
+  }
+  async function openRequest(id) {
+    const d = await get(`/organizations/${org.id}/join-requests/${id}`);
+    const r = d.request;
+    const name = `match-${id}`, childName = `child-${id}`;
+    const option = (group, value, label, checked) => {
+      const input = h("input", { type: "radio", name: group, value, id: `${group}-${value}`, checked });
+      return h("div", { class: "check" }, input, h("label", { for: input.id }, label));
+    };
+    const matchLabel = (mt) => `${mt.person.full_name}${mt.class_name ? `, ${mt.class_name}` : ""}${mt.person.birth_date ? `, ${date(mt.person.birth_date)}` : ""}${mt.children.length ? ` (${mt.children.join(", ")})` : ""}${mt.person.linked ? ` — ${t("requests.already_linked")}` : ""}`;
+    const matches = h("fieldset", {}, h("legend", {}, t("requests.person")),
+      d.matches.map((mt, i) => option(name, mt.person.id, matchLabel(mt), i === 0 && mt.score > 0)),
+      option(name, "new", t("requests.new_person"), !d.matches.length));
+    const children = r.role === "parent" && d.child_matches.length ? h("fieldset", {}, h("legend", {}, t("requests.child")),
+      d.child_matches.map((mt, i) => option(childName, mt.person.id, matchLabel(mt), i === 0))) : null;
+    const reason = h("textarea", { name: "reason", maxlength: 500, rows: 2 });
+    const error = h("p", { class: "error", role: "alert" });
+    const chosen = (group) => detail.querySelector(`input[name="${group}"]:checked`)?.value;
+    const accept = h("button", { type: "button", class: "primary", onclick: async () => {
+      const person = chosen(name), child = chosen(childName);
+      const body = {};
+      if (person && person !== "new") body.person_id = Number(person);
+      if (child) body.child_id = Number(child);
+      try { await post(`/organizations/${org.id}/join-requests/${id}/accept`, body); notify(t("requests.accepted", { name: r.full_name })); replace(detail); loadList(); }
+      catch (e) { error.textContent = errorText(e); }
+    } }, t("requests.accept"));
+    const reject = h("button", { type: "button", class: "danger", onclick: async () => {
+      try { await post(`/organizations/${org.id}/join-requests/${id}/reject`, { reason: reason.value || undefined }); notify(t("requests.rejected")); replace(detail); loadList(); }
+      catch (e) { error.textContent = errorText(e); }
+    } }, t("requests.reject"));
+    replace(detail, h("section", { class: "card review", "aria-label": t("requests.review") },
+      h("h2", {}, r.full_name, " — ", t(`role.${r.role}`), r.class_name ? `, ${r.class_name}` : ""),
+      r.birth_date ? h("p", {}, t("join.birth_date"), ": ", date(r.birth_date)) : null,
+      matches, children, error, h("div", { class: "row" }, accept),
+      field(t("requests.reason"), reason, t("requests.reason_hint")), h("div", { class: "row" }, reject)));
+    detail.querySelector("h2").tabIndex = -1;
+    detail.querySelector("h2").focus();
+  }
+  status.addEventListener("change", () => { page = 1; loadList(); });
+  await loadList();
+  replace(content, h("div", { class: "row" }, h("label", {}, t("requests.status"), " ", status)), detail, listBox);
+}
+
+// ——— members ———
+async function members(app, org, content) {
+  const role = select([["", t("common.all")], ...["administrator", "teacher", "employee", "student", "parent"].map((r) => [r, t(`role.${r}`)])], "", { "aria-label": t("members.role") });
+  const q = h("input", { type: "search", "aria-label": t("members.search"), placeholder: t("members.search") });
+  const listBox = h("div");
+  let page = 1, perPage = 20;
+  async function loadList() {
+    const list = await get(`/organizations/${org.id}/members`, { role: role.value, q: q.value, page, per_page: perPage });
+    replace(listBox, table([t("members.name"), t("members.roles"), t("members.verified"), ""],
+      list.items.map((mb) => {
+        const isAdmin = mb.roles.includes("administrator");
+        return [mb.full_name, mb.roles.map((r) => t(`role.${r}`)).join(", "), mb.verified ? "✓" : "",
+          mb.account_id === app.me.account.id ? "" : h("button", { type: "button", onclick: async () => {
+            try {
+              if (isAdmin) await del(`/organizations/${org.id}/administrators/${mb.account_id}`);
+              else await api("PUT", `/organizations/${org.id}/administrators/${mb.account_id}`);
+              notify(t("common.saved")); loadList();
+            } catch (e) { notify(errorText(e), "error"); }
+          } }, isAdmin ? t("members.revoke_admin") : t("members.grant_admin"))];
+      })), pager(list, (p, n) => { page = p; perPage = n; loadList(); }));
+  }
+  role.addEventListener("change", () => { page = 1; loadList(); });
+  q.addEventListener("input", debounce(() => { page = 1; loadList(); }));
+  await loadList();
+  replace(content, h("div", { class: "row" }, role, q), listBox);
+}
+
+// ——— roster ———
+async function roster(app, org, content) {
+  const view = h("div");
+  const sub = (name, label) => h("button", { type: "button", class: "tab", onclick: () => show(name) }, label);
+  async function show(name) {
+    try {
+      if (name === "classes") await rosterClasses(org, view);
+      if (name === "people") await rosterPeople(org, view);
+      if (name === "orders") await rosterOrders(org, view);
+    } catch (e) { replace(view, h("p", { class: "error" }, errorText(e))); }
+  }
+  replace(content, h("div", { class: "row" }, sub("classes", t("roster.classes")), sub("people", t("roster.people")), sub("orders", t("roster.orders"))), view);
+  await show("classes");
+}
+
+async function rosterClasses(org, view) {
+  const classes = await classesOf(org);
+  replace(view, table([t("roster.class"), t("roster.year"), t("roster.homeroom"), t("roster.students")],
+    classes.map((c) => [c.name, c.school_year.name, c.homeroom_teacher?.full_name || "—", String(c.student_count)]), t("roster.classes")));
+}
+
+async function rosterPeople(org, view) {
+  const classes = await classesOf(org);
+  const role = select([["", t("common.all")], ...["student", "parent", "teacher", "employee"].map((r) => [r, t(`role.${r}`)])], "", { "aria-label": t("roster.role") });
+  const klass = select([["", t("roster.any_class")], ...classes.map((c) => [c.id, c.name])], "", { "aria-label": t("roster.class") });
+  const q = h("input", { type: "search", placeholder: t("members.search"), "aria-label": t("members.search") });
+  const listBox = h("div");
+  let page = 1, perPage = 20;
+  async function load() {
+    const list = await get(`/organizations/${org.id}/persons`, { role: role.value, class_id: klass.value, q: q.value, page, per_page: perPage });
+    replace(listBox, table([t("members.name"), t("roster.role"), t("roster.birth_date"), t("roster.linked"), t("roster.active")],
+      list.items.map((p) => [p.full_name, t(`role.${p.role}`), p.birth_date ? date(p.birth_date) : "—", p.linked ? "✓" : "—", p.active ? "✓" : "—"])),
+    pager(list, (p, n) => { page = p; perPage = n; load(); }));
+  }
+  for (const control of [role, klass]) control.addEventListener("change", () => { page = 1; load(); });
+  q.addEventListener("input", debounce(() => { page = 1; load(); }));
+  await load();
+  replace(view, h("div", { class: "row" }, role, klass, q), listBox);
+}
+
+async function rosterOrders(org, view) {
+  const listBox = h("div");
+  let page = 1, perPage = 20;
+  async function load() {
+    const list = await get(`/organizations/${org.id}/orders`, { page, per_page: perPage });
+    replace(listBox, table([t("roster.order_date"), t("roster.order_kind"), t("roster.student"), t("roster.class"), ""],
+      list.items.map((o) => [date(o.effective_date), t(`order.${o.kind}`), o.student.full_name, o.school_class.name,
+        o.cancelled ? t("roster.cancelled") : h("button", { type: "button", onclick: async () => {
+          if (!(await confirmDialog(t("roster.cancel_confirm"), t("roster.cancel_order")))) return;
+          try { await post(`/organizations/${org.id}/orders/${o.id}/cancel`); notify(t("common.saved")); load(); }
+          catch (e) { notify(errorText(e), "error"); }
+        } }, t("roster.cancel_order"))]), t("roster.orders")),
+    pager(list, (p, n) => { page = p; perPage = n; load(); }));
+  }
+  await load();
+  replace(view, listBox);
+}
+
+// ——— imports ———
+async function imports(app, org, content) {
+  const format = select([["csv", t("imports.csv")], ["oneroster", t("imports.oneroster")]], "csv", { name: "format" });
+  const file = h("input", { type: "file", name: "file", accept: ".csv,.zip,text/csv,application/zip", required: true });
+  const progress = h("progress", { max: 100, value: 0, hidden: true, "aria-label": t("imports.progress") });
+  const report = h("div", { "aria-live": "polite" });
+  const error = h("p", { class: "error", role: "alert" });
+  const run = (dryRun) => new Promise((resolve) => {
+    error.textContent = "";
+    replace(report);
+    const chosen = file.files[0];
+    if (!chosen) { error.textContent = t("imports.choose_file"); resolve(); return; }
+    const path = format.value === "csv" ? "imports/csv" : "imports/oneroster";
+    const request = new XMLHttpRequest();
+    request.open("POST", `/api/v1/organizations/${org.id}/${path}?dry_run=${dryRun}&name=${encodeURIComponent(chosen.name)}`);
+    request.setRequestHeader("Authorization", `Bearer ${token()}`);
+    request.setRequestHeader("Content-Type", format.value === "csv" ? "text/csv" : "application/zip");
+    progress.hidden = false;
+    progress.value = 0;
+    request.upload.onprogress = (e) => { if (e.lengthComputable) progress.value = Math.round((e.loaded / e.total) * 100); };
+    request.onload = () => {
+      progress.hidden = true;
+      let data = null;
+      try { data = JSON.parse(request.responseText); } catch { data = null; }
+      if (request.status === 200) showReport(data);
+      else {
+        error.textContent = data?.message || t("error.unexpected");
+        const problems = data?.details?.problems;
+        if (Array.isArray(problems)) replace(report, table([t("imports.file"), t("imports.line"), t("imports.column"), t("imports.problem")],
+          problems.map((p) => [p.file, String(p.line), p.column || "", p.problem]), t("imports.problems")));
+      }
+      resolve();
+    };
+    request.onerror = () => { progress.hidden = true; error.textContent = t("error.network"); resolve(); };
+    request.send(chosen);
+  });
+  function showReport(data) {
+    const counts = Object.entries(data.counts).filter(([, v]) => v);
+    replace(report, h("section", { class: "card" },
+      h("h2", {}, data.dry_run ? t("imports.dry_run_report") : t("imports.done_report")),
+      counts.length ? table([t("imports.what"), t("imports.count")], counts.map(([k, v]) => [t(`import_count.${k}`), String(v)])) : h("p", {}, t("imports.nothing")),
+      Object.entries(data.examples || {}).map(([k, list]) => h("details", {}, h("summary", {}, t(`import_count.${k}`)), h("ul", {}, list.map((x) => h("li", {}, x))))),
+      data.warnings.length ? table([t("imports.file"), t("imports.line"), t("imports.problem")], data.warnings.map((w) => [w.file, String(w.line), w.problem]), t("imports.warnings")) : null));
+  }
+  replace(content, h("section", { class: "card" }, h("h2", {}, t("imports.title")), h("p", { class: "muted" }, t("imports.intro")),
+    field(t("imports.format"), format), field(t("imports.file"), file), progress, error,
+    h("div", { class: "row" }, h("button", { type: "button", onclick: () => run(true) }, t("imports.check")),
+      h("button", { type: "button", class: "primary", onclick: () => run(false) }, t("imports.run")))), report);
+}
+
+// ——— API keys ———
+async function keys(app, org, content) {
+  const listBox = h("div");
+  const issued = h("div", { "aria-live": "polite" });
+  const name = h("input", { name: "name", required: true, placeholder: t("keys.name_example") });
+  const error = h("p", { class: "error", role: "alert" });
+  async function load() {
+    const list = await get(`/organizations/${org.id}/api-keys`);
+    replace(listBox, table([t("keys.name"), t("keys.prefix"), t("keys.created"), t("keys.last_used"), ""],
+      list.items.map((k) => [k.name, k.prefix, dateTime(k.created_at), k.last_used_at ? dateTime(k.last_used_at) : "—",
+        k.revoked_at ? t("keys.revoked") : h("button", { type: "button", class: "danger", onclick: async () => {
+          if (!(await confirmDialog(t("keys.revoke_confirm", { name: k.name }), t("keys.revoke")))) return;
+          try { await del(`/organizations/${org.id}/api-keys/${k.id}`); load(); } catch (e) { notify(errorText(e), "error"); }
+        } }, t("keys.revoke"))])));
+  }
+  const form = h("form", { class: "row" }, field(t("keys.name"), name), h("button", { type: "submit", class: "primary" }, t("keys.create")));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    error.textContent = "";
+    try {
+      const key = await post(`/organizations/${org.id}/api-keys`, { name: name.value });
+      const box = readonlyText(key.key, t("keys.key"));
+      replace(issued, h("div", { class: "card issued" }, h("p", {}, t("keys.once")), h("div", { class: "row" }, box, copyButton(key.key, t("common.copy"), box))));
+      name.value = "";
+      load();
+    } catch (e) { error.textContent = errorText(e); }
+  });
+  await load();
+  replace(content, h("section", { class: "card" }, h("h2", {}, t("keys.title")), h("p", { class: "muted" }, t("keys.intro")), form, error, issued), listBox);
+}
+
+// ——— audit ———
+async function audit(app, org, content) {
+  const listBox = h("div");
+  let page = 1, perPage = 50;
+  async function load() {
+    const list = await get(`/organizations/${org.id}/audit`, { page, per_page: perPage });
+    replace(listBox, table([t("audit.when"), t("audit.who"), t("audit.action"), t("audit.target"), t("audit.details")],
+      list.items.map((e) => [dateTime(e.at, org.time_zone), e.actor_label, e.action, `${e.target_type} ${e.target_id}`,
+        Object.entries(e.details || {}).map(([k, v]) => `${k}: ${v}`).join("; ")])),
+    pager(list, (p, n) => { page = p; perPage = n; load(); }));
+  }
+  await load();
+  replace(content, h("h2", {}, t("admin.audit")), listBox);
+}

@@ -1,0 +1,272 @@
+// Chat management (SPEC §5): the list with filters and paging, create, edit with the member
+// picker, make or unmake admins, delete (irreversible), initialize by type with a dry run.
+// Only what the signed-in person may do is offered; the server refuses the rest anyway.
+import { h, field, replace, select, debounce } from "../dom.js";
+import { t } from "../i18n.js";
+import { get, post, patch, del, errorText } from "../api.js";
+import { notify } from "../main.js";
+import { pager, table, latestOnly } from "../widgets.js";
+import { consoleHeader } from "./admin.js";
+import { confirmDialog } from "./messenger.js";
+
+const chatTypes = ["staff_room", "class", "parents", "subject", "custom"];
+const filters = new Map(); // organization id → the list's filters, kept while moving around
+
+export async function manageView(app, orgId, sub) {
+  const org = app.organization(orgId);
+  if (!org) { app.go("#/"); return null; }
+  const content = h("div", { class: "tab-content" });
+  const node = h("div", { class: "page wide" }, consoleHeader(app, org, "chats"), content);
+  try {
+    if (!sub) await chatList(app, org, content);
+    else if (sub === "new") await createChat(app, org, content);
+    else if (sub === "init") await initialize(app, org, content);
+    else await editChat(app, org, Number(sub), content);
+  } catch (e) {
+    replace(content, h("p", { class: "error", role: "alert" }, errorText(e)));
+  }
+  return { node, title: `${t("admin.chats")} — ${org.short_name}` };
+}
+
+async function chatList(app, org, content) {
+  const state = filters.get(org.id) || { type: "", name: "", member: "", page: 1, perPage: 20 };
+  filters.set(org.id, state);
+  const isAdmin = org.roles.includes("administrator");
+  const type = select([["", t("common.all_types")], ...chatTypes.map((c) => [c, t(`chat_type.${c}`)])], state.type, { id: "filter-type" });
+  const name = h("input", { type: "search", id: "filter-name", value: state.name });
+  const member = h("input", { type: "search", id: "filter-member", value: state.member });
+  const listBox = h("div", { "aria-live": "polite" });
+  const guard = latestOnly();
+  async function load() {
+    Object.assign(state, { type: type.value, name: name.value, member: member.value });
+    const ticket = guard.next();
+    try {
+      const list = await get(`/organizations/${org.id}/chats`, { type: state.type, name: state.name, member: state.member, page: state.page, per_page: state.perPage });
+      if (!guard.isCurrent(ticket)) return;
+      replace(listBox, table(
+        ["№", t("manage.name"), t("manage.type"), t("manage.members"), t("manage.year"), t("manage.class"), t("manage.admins"), ""],
+        list.items.map((c) => [String(c.number), h("a", { href: `#/org/${org.id}/chats/${c.id}` }, c.name), t(`chat_type.${c.type}`),
+          c.pending_count ? `${c.member_count} (+${c.pending_count})` : String(c.member_count), c.school_year || "—", c.class_name || "—",
+          c.admins.map((a) => a.full_name).join(", ") || "—",
+          app.messenger.chats.has(c.id) ? h("a", { href: `#/chats/${c.id}` }, t("manage.go_to_chat")) : h("span", { class: "muted" }, t("manage.not_member"))]),
+        t("manage.list")),
+      pager(list, (p, n) => { state.page = p; state.perPage = n; load(); }));
+    } catch (e) { replace(listBox, h("p", { class: "error", role: "alert" }, errorText(e))); }
+  }
+  const reload = () => { state.page = 1; load(); };
+  type.addEventListener("change", reload);
+  name.addEventListener("input", debounce(reload));
+  member.addEventListener("input", debounce(reload));
+  await load();
+  replace(content,
+    h("div", { class: "row spread" }, h("h2", {}, t("manage.title")),
+      h("div", { class: "row" },
+        isAdmin ? h("a", { class: "button", href: `#/org/${org.id}/chats/init` }, t("manage.initialize")) : null,
+        h("a", { class: "button primary", href: `#/org/${org.id}/chats/new` }, t("manage.create")))),
+    h("form", { class: "filters", role: "search", onsubmit: (e) => { e.preventDefault(); reload(); } },
+      field(t("manage.type"), type), field(t("manage.name"), name), field(t("manage.member_surname"), member)),
+    listBox);
+}
+
+async function createChat(app, org, content) {
+  const [classes, subjects] = await Promise.all([
+    get(`/organizations/${org.id}/classes`).then((r) => r.items).catch(() => []),
+    get(`/organizations/${org.id}/subjects`).then((r) => r.items).catch(() => []),
+  ]);
+  const type = select(chatTypes.map((c) => [c, t(`chat_type.${c}`)]), "custom", { name: "type" });
+  const klass = select([["", t("invites.choose_class")], ...classes.map((c) => [c.id, `${c.name} (${c.school_year.name})`])], "", { name: "class_id" });
+  const subject = select([["", t("manage.choose_subject")], ...subjects.map((s) => [s.id, s.name])], "", { name: "subject_id" });
+  const group = h("input", { name: "group" });
+  const name = h("input", { name: "name", maxlength: 200 });
+  const classField = field(t("manage.class"), klass);
+  const subjectField = field(t("manage.subject"), subject);
+  const groupField = field(t("manage.group"), group, t("manage.group_hint"));
+  const nameHint = h("small", { class: "hint" });
+  const suggest = () => {
+    const c = classes.find((x) => String(x.id) === klass.value)?.name;
+    const s = subjects.find((x) => String(x.id) === subject.value)?.name;
+    const suggestions = {
+      staff_room: "Учительская",
+      class: c ? `${c} - Ученики` : "",
+      parents: c ? `${c} - Родители` : "",
+      subject: c && (group.value ? `${c}/${group.value}` : s ? `${c} - ${s}` : ""),
+      custom: "",
+    };
+    name.placeholder = suggestions[type.value] || "";
+    nameHint.textContent = type.value === "custom" ? t("manage.name_required") : t("manage.name_suggested");
+    classField.hidden = !["class", "parents", "subject"].includes(type.value);
+    subjectField.hidden = groupField.hidden = type.value !== "subject";
+  };
+  for (const control of [type, klass, subject]) control.addEventListener("change", suggest);
+  group.addEventListener("input", suggest);
+  suggest();
+  const error = h("p", { class: "error", role: "alert" });
+  const form = h("form", { class: "grid-form", novalidate: true },
+    field(t("manage.type"), type), classField, subjectField, groupField,
+    h("div", { class: "field" }, h("label", { for: name.id || (name.id = "new-chat-name") }, t("manage.name")), name, nameHint),
+    error, h("div", { class: "row" }, h("a", { class: "button", href: `#/org/${org.id}/chats` }, t("common.cancel")),
+      h("button", { type: "submit", class: "primary" }, t("manage.create_and_pick"))));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    error.textContent = "";
+    const body = { type: type.value, name: name.value.trim() || undefined };
+    if (!classField.hidden && klass.value) body.class_id = Number(klass.value);
+    if (!subjectField.hidden && subject.value) body.subject_id = Number(subject.value);
+    if (!groupField.hidden && group.value.trim()) body.group = group.value.trim();
+    try {
+      const chat = await post(`/organizations/${org.id}/chats`, body);
+      notify(t("manage.created", { name: chat.name }));
+      app.go(`#/org/${org.id}/chats/${chat.id}`);
+    } catch (e) { error.textContent = errorText(e); }
+  });
+  replace(content, h("section", { class: "card" }, h("h2", {}, t("manage.create")), h("p", { class: "muted" }, t("manage.create_intro")), form));
+}
+
+async function editChat(app, org, chatId, content) {
+  let chat = await get(`/organizations/${org.id}/chats/${chatId}`);
+  const can = (action) => (chat.allowed || []).includes(action);
+  const error = h("p", { class: "error", role: "alert" });
+  const membersBox = h("div", { "aria-live": "polite" });
+  const pickerBox = h("div");
+  let memberPage = 1, memberPerPage = 20;
+
+  async function loadMembers() {
+    const list = await get(`/organizations/${org.id}/chats/${chatId}/members`, { page: memberPage, per_page: memberPerPage });
+    replace(membersBox, table([t("manage.member"), t("roster.role"), t("manage.source"), t("manage.admin"), ""],
+      list.items.map((mb) => {
+        const key = mb.person_id ? { person_id: mb.person_id } : { account_id: mb.account_id };
+        const adminCell = can("change_admins") && !mb.pending ? h("label", { class: "check" },
+          h("input", { type: "checkbox", checked: mb.admin, "aria-label": t("manage.make_admin_of", { name: mb.full_name }), onchange: async (e) => {
+            try { await post(`/organizations/${org.id}/chats/${chatId}/admins`, { ...key, admin: e.target.checked }); notify(e.target.checked ? t("manage.now_admin", { name: mb.full_name }) : t("manage.no_longer_admin", { name: mb.full_name })); loadMembers(); }
+            catch (err) { e.target.checked = !e.target.checked; error.textContent = errorText(err); }
+          } }), t("manage.admin")) : (mb.admin ? "✓" : "");
+        return [mb.full_name, mb.role ? t(`role.${mb.role}`) : "—",
+          [mb.from_roster ? t("manage.from_roster") : null, mb.added_by_hand ? t("manage.by_hand") : null, mb.pending ? t("info.pending") : null].filter(Boolean).join(", "),
+          adminCell,
+          can("remove_members") ? h("button", { type: "button", onclick: async () => {
+            try { await post(`/organizations/${org.id}/chats/${chatId}/members/remove`, mb.person_id ? { person_ids: [mb.person_id] } : { account_ids: [mb.account_id] }); notify(t("manage.removed", { name: mb.full_name })); refresh(); }
+            catch (err) { error.textContent = errorText(err); }
+          } }, t("manage.remove")) : ""];
+      }), t("manage.members_of", { count: list.total })),
+    pager(list, (p, n) => { memberPage = p; memberPerPage = n; loadMembers(); }));
+  }
+
+  async function refresh() {
+    chat = await get(`/organizations/${org.id}/chats/${chatId}`);
+    renderHead();
+    await loadMembers();
+  }
+
+  const head = h("div");
+  function renderHead() {
+    const nameInput = h("input", { value: chat.name, id: "chat-name", maxlength: 200 });
+    const rename = can("rename") ? h("form", { class: "row", onsubmit: async (e) => {
+      e.preventDefault();
+      try { chat = await patch(`/organizations/${org.id}/chats/${chatId}`, { name: nameInput.value }); notify(t("common.saved")); renderHead(); }
+      catch (err) { error.textContent = errorText(err); }
+    } }, field(t("manage.name"), nameInput), h("button", { type: "submit" }, t("manage.rename"))) : null;
+    const remove = can("delete") ? h("button", { type: "button", class: "danger", onclick: async () => {
+      if (!(await confirmDialog(t("manage.delete_confirm", { name: chat.name }), t("manage.delete")))) return;
+      try { await del(`/organizations/${org.id}/chats/${chatId}`); notify(t("manage.deleted", { name: chat.name })); app.go(`#/org/${org.id}/chats`); }
+      catch (err) { error.textContent = errorText(err); }
+    } }, t("manage.delete")) : null;
+    replace(head, h("div", { class: "row spread" }, h("h2", {}, chat.name),
+      h("div", { class: "row" }, app.messenger.chats.has(chat.id) ? h("a", { class: "button", href: `#/chats/${chat.id}` }, t("manage.go_to_chat")) : null, remove)),
+    h("p", { class: "muted" }, t(`chat_type.${chat.type}`), chat.class_name ? ` · ${chat.class_name}` : "", chat.school_year ? ` · ${chat.school_year}` : "",
+      ` · ${t("info.members", { count: chat.member_count })}`, chat.follows_roster ? ` · ${t("manage.follows_roster")}` : ""),
+    rename);
+  }
+  renderHead();
+  await loadMembers();
+  if (can("add_members")) await picker(app, org, chatId, pickerBox, () => refresh());
+  replace(content, h("p", {}, h("a", { href: `#/org/${org.id}/chats` }, "‹ ", t("manage.back_to_list"))), head, error,
+    h("section", {}, h("h3", {}, t("manage.members")), membersBox),
+    can("add_members") ? h("section", { class: "card" }, h("h3", {}, t("picker.title")), pickerBox) : null);
+}
+
+/** The member picker: filters, page size, select on this page or all N matching; members marked. */
+async function picker(app, org, chatId, box, onAdded) {
+  const classes = await get(`/organizations/${org.id}/classes`).then((r) => r.items).catch(() => []);
+  const role = select([["", t("common.all")], ["staff", t("picker.staff")], ["students", t("picker.students")], ["parents", t("picker.parents")]], "", { id: "pick-role" });
+  const gender = select([["", t("common.all")], ["male", t("gender.male")], ["female", t("gender.female")]], "", { id: "pick-gender" });
+  const klass = select([["", t("roster.any_class")], ...classes.map((c) => [c.id, c.name])], "", { id: "pick-class" });
+  const surname = h("input", { type: "search", id: "pick-surname" });
+  const q = h("input", { type: "search", id: "pick-q" });
+  const results = h("div", { "aria-live": "polite" });
+  const selected = new Set();
+  let page = 1, perPage = 20, lastTotal = 0, allMatching = false;
+  const query = () => ({ role: role.value, gender: gender.value, class_id: klass.value, surname: surname.value, q: q.value });
+  const addButton = h("button", { type: "button", class: "primary" });
+  const paintAdd = () => {
+    addButton.textContent = allMatching ? t("picker.add_all", { count: lastTotal }) : t("picker.add_selected", { count: selected.size });
+    addButton.disabled = !allMatching && selected.size === 0;
+  };
+  const guard = latestOnly();
+  async function load() {
+    const ticket = guard.next();
+    const list = await get(`/organizations/${org.id}/chats/${chatId}/candidates`, { ...query(), page, per_page: perPage });
+    if (!guard.isCurrent(ticket)) return;
+    lastTotal = list.total;
+    const boxes = [];
+    const rows = list.items.map((c) => {
+      const box = h("input", { type: "checkbox", checked: c.is_member || allMatching || selected.has(c.person.id), disabled: c.is_member,
+        "aria-label": t("picker.select", { name: c.person.full_name }) });
+      if (!c.is_member) boxes.push([box, c.person.id]);
+      box.addEventListener("change", () => { if (box.checked) selected.add(c.person.id); else selected.delete(c.person.id); allMatching = false; paintAdd(); });
+      return [box, c.person.full_name, t(`role.${c.person.role}`), c.is_member ? h("span", { class: "badge" }, t("picker.member")) : ""];
+    });
+    const selectPage = h("button", { type: "button", onclick: () => { for (const [b, id] of boxes) { b.checked = true; selected.add(id); } paintAdd(); } }, t("picker.select_page"));
+    const selectAll = h("button", { type: "button", onclick: () => { allMatching = true; for (const [b] of boxes) b.checked = true; paintAdd(); } }, t("picker.select_all", { count: list.total }));
+    const clear = h("button", { type: "button", class: "link", onclick: () => { allMatching = false; selected.clear(); for (const [b] of boxes) b.checked = false; paintAdd(); } }, t("picker.clear"));
+    replace(results, h("div", { class: "row" }, selectPage, selectAll, clear),
+      table(["", t("members.name"), t("roster.role"), ""], rows, t("picker.found", { count: list.total })),
+      pager(list, (p, n) => { page = p; perPage = n; load(); }));
+    paintAdd();
+  }
+  const reload = () => { page = 1; allMatching = false; load(); };
+  for (const control of [role, gender, klass]) control.addEventListener("change", reload);
+  for (const control of [surname, q]) control.addEventListener("input", debounce(reload));
+  const error = h("p", { class: "error", role: "alert" });
+  addButton.addEventListener("click", async () => {
+    error.textContent = "";
+    const body = allMatching ? { all_matching: Object.fromEntries(Object.entries(query()).filter(([, v]) => v).map(([k, v]) => [k, k === "class_id" ? Number(v) : v])) }
+      : { person_ids: [...selected] };
+    try {
+      const result = await post(`/organizations/${org.id}/chats/${chatId}/members`, body);
+      notify(t("picker.added", { count: result.added }));
+      selected.clear(); allMatching = false;
+      await onAdded();
+      await load();
+    } catch (e) { error.textContent = errorText(e); }
+  });
+  await load();
+  replace(box, h("form", { class: "filters", role: "search", onsubmit: (e) => { e.preventDefault(); reload(); } },
+    field(t("picker.role"), role), field(t("picker.gender"), gender), field(t("manage.class"), klass),
+    field(t("picker.surname"), surname), field(t("picker.text"), q)), results, error, h("div", { class: "row" }, addButton));
+}
+
+async function initialize(app, org, content) {
+  const types = ["staff_room", "class", "parents", "subject"];
+  const boxes = types.map((type) => h("input", { type: "checkbox", checked: true, id: `init-${type}`, value: type }));
+  const report = h("div", { "aria-live": "polite" });
+  const error = h("p", { class: "error", role: "alert" });
+  const run = async (dryRun) => {
+    error.textContent = "";
+    const chosen = boxes.filter((b) => b.checked).map((b) => b.value);
+    if (!chosen.length) { error.textContent = t("init.choose"); return; }
+    try {
+      const result = await post(`/organizations/${org.id}/chats/initialize`, { types: chosen, dry_run: dryRun });
+      const counts = ["chats_created", "chats_renamed", "members_added", "members_removed", "admin_changes"];
+      replace(report, h("section", { class: "card" },
+        h("h3", {}, dryRun ? t("init.preview") : t("init.done")),
+        table([t("manage.type"), ...counts.map((c) => t(`init.${c}`))],
+          [...Object.entries(result.by_type).map(([type, n]) => [t(`chat_type.${type}`), ...counts.map((c) => String(n[c]))]),
+            [h("strong", {}, t("init.total")), ...counts.map((c) => h("strong", {}, String(result.total[c])))]])));
+    } catch (e) { error.textContent = errorText(e); }
+  };
+  replace(content, h("p", {}, h("a", { href: `#/org/${org.id}/chats` }, "‹ ", t("manage.back_to_list"))),
+    h("section", { class: "card" }, h("h2", {}, t("manage.initialize")), h("p", { class: "muted" }, t("init.intro")),
+      h("fieldset", {}, h("legend", {}, t("init.types")), types.map((type, i) => h("div", { class: "check" }, boxes[i], h("label", { for: boxes[i].id }, t(`chat_type.${type}`))))),
+      error, h("div", { class: "row" }, h("button", { type: "button", onclick: () => run(true) }, t("init.dry_run")),
+        h("button", { type: "button", class: "primary", onclick: () => run(false) }, t("init.run")))), report);
+}

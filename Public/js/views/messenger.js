@@ -1,0 +1,347 @@
+// The messenger: my chats (last message, unread badge) and one chat (history, replies, edits,
+// deletions, attachments with upload progress, read state, info). One column on a phone, two
+// on a wide screen. Everything people wrote is set with textContent.
+import { h, replace, debounce, icon } from "../dom.js";
+import { t, time, date, shortWhen, fileSize } from "../i18n.js";
+import { get, patch, post, upload, blobURL, errorText } from "../api.js";
+import { notify } from "../main.js";
+
+const imageURLs = new Map(); // attachment id → object URL (fetched with the token once)
+
+export function messengerView(app, chatId) {
+  const m = app.messenger;
+  const listPane = h("aside", { class: "chat-list", "aria-label": t("chats.list") });
+  const chatPane = h("section", { class: "chat-pane", "aria-label": t("chats.chat") });
+  const root = h("div", { class: "messenger", "data-open": chatId ? "chat" : "list" }, listPane, chatPane);
+  const filter = h("input", { type: "search", placeholder: t("chats.filter"), "aria-label": t("chats.filter") });
+  const listBody = h("ul", { class: "chats" });
+  filter.addEventListener("input", debounce(() => renderList(), 150));
+  replace(listPane, h("h1", { class: "visually-hidden-mobile" }, t("nav.chats")), filter, listBody);
+
+  function renderList() {
+    const words = filter.value.trim().toLowerCase();
+    const chats = m.list().filter((c) => !words || c.name.toLowerCase().includes(words));
+    if (!m.ready) { replace(listBody, h("li", { class: "muted" }, t("live.connecting"))); return; }
+    if (!chats.length) { replace(listBody, h("li", { class: "muted empty" }, words ? t("common.nothing_found") : t("chats.none"))); return; }
+    replace(listBody, chats.map((c) => {
+      const last = c.last_message;
+      const preview = !last ? t("chats.no_messages")
+        : last.deleted_at ? t("msg.deleted")
+        : last.text || (last.attachments?.length ? t("msg.files", { names: last.attachments.map((a) => a.name).join(", ") }) : "");
+      const sender = last && c.type !== "direct" ? (last.sender_id === m.myAccountId ? t("chats.you") : m.nameOf(c.id, last.sender_id)) : null;
+      return h("li", {}, h("a", {
+        href: `#/chats/${c.id}`, class: "chat-item", "aria-current": c.id === chatId ? "true" : false, dataset: { chatId: c.id },
+      },
+        h("span", { class: "chat-name" }, c.name),
+        h("span", { class: "chat-when" }, last ? shortWhen(last.created_at, app.zoneOf(c.organization_id)) : ""),
+        h("span", { class: "chat-preview" }, sender ? `${sender}: ` : "", preview),
+        c.unread > 0 ? h("span", { class: "unread", "aria-label": t("chats.unread", { count: c.unread }) }, String(c.unread)) : null));
+    }));
+  }
+
+  // The open chat.
+  let chat = chatId ? m.chats.get(chatId) : null;
+  const log = h("ol", { class: "messages", role: "log", "aria-live": "polite", "aria-label": t("chats.messages") });
+  const scroller = h("div", { class: "scroller" }, log);
+  let replyTo = null, editing = null, firstUnreadSeq = null, loadingOlder = false, composerEl = null, composerKey = "";
+  const attachments = []; // {file, progress, ref, error}
+
+  function renderChat() {
+    chat = chatId ? m.chats.get(chatId) : null;
+    if (!chatId) { replace(chatPane, h("div", { class: "placeholder" }, h("p", {}, t("chats.pick")))); return; }
+    if (!chat) {
+      replace(chatPane, h("div", { class: "placeholder" }, h("p", {}, m.ready ? t("chats.not_found") : t("live.connecting")),
+        h("a", { href: "#/chats", class: "button" }, t("chats.back"))));
+      return;
+    }
+    const zone = app.zoneOf(chat.organization_id);
+    const header = h("header", { class: "chat-header" },
+      h("a", { href: "#/chats", class: "back", "aria-label": t("chats.back") }, "‹"),
+      h("h2", {}, chat.name),
+      h("button", { type: "button", class: "info", onclick: () => openInfo(app, chat) }, t("chats.info")));
+    // The composer survives re-renders (a reconnect, a rename) so that a draft is never lost.
+    const key = `${chat.id}:${chat.settings.announcements_only}:${chat.is_admin}`;
+    if (composerKey !== key) { composerEl = composer(zone); composerKey = key; }
+    replace(chatPane, header, scroller, composerEl);
+    renderMessages();
+  }
+
+  function renderMessages() {
+    if (!chat) return;
+    const zone = app.zoneOf(chat.organization_id);
+    const nearBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;
+    const history = m.histories.get(chatId);
+    const items = [];
+    if (history && !history.oldestLoaded) items.push(h("li", { class: "older" }, h("button", { type: "button", onclick: older }, t("chats.load_older"))));
+    if (history && history.oldestLoaded && !history.messages.size) items.push(h("li", { class: "muted empty" }, t("chats.no_messages")));
+    let lastDay = null;
+    for (const message of m.messages(chatId)) {
+      const day = date(message.created_at, zone);
+      if (day !== lastDay) { items.push(h("li", { class: "day" }, day)); lastDay = day; }
+      if (firstUnreadSeq !== null && message.seq === firstUnreadSeq) items.push(h("li", { class: "unread-line" }, t("chats.new_messages")));
+      items.push(messageItem(message, zone));
+    }
+    for (const pending of m.pendingFor(chatId)) {
+      items.push(h("li", { class: "msg mine pending" }, h("p", { class: "text" }, pending.text),
+        h("span", { class: "meta" }, app.live.state === "online" ? t("msg.sending") : t("msg.waiting"))));
+    }
+    replace(log, items);
+    if (nearBottom || !scroller.dataset.scrolled) { scroller.scrollTop = scroller.scrollHeight; scroller.dataset.scrolled = "1"; }
+  }
+
+  function messageItem(message, zone) {
+    const mine = message.sender_id === m.myAccountId;
+    const deleted = Boolean(message.deleted_at);
+    const quoted = message.reply_to ? m.histories.get(chatId)?.messages.get(message.reply_to) : null;
+    const actions = [];
+    // Each action closes the menu it sits in, then acts.
+    const action = (label, fn) => h("button", { type: "button", onclick: (e) => { e.target.closest("details").open = false; fn(message); } }, label);
+    if (!deleted) {
+      actions.push(action(t("msg.reply"), startReply));
+      if (mine) actions.push(action(t("msg.edit"), startEdit));
+      if (mine || chat.is_admin) actions.push(action(t("msg.delete"), confirmDelete));
+      if (mine && chat.settings.read_receipts) actions.push(action(t("msg.readers"), showReaders));
+    }
+    return h("li", { class: `msg${mine ? " mine" : ""}${deleted ? " deleted" : ""}`, dataset: { id: message.id, seq: message.seq } },
+      !mine && chat.type !== "direct" ? h("span", { class: "sender" }, m.nameOf(chatId, message.sender_id) || t("msg.someone")) : null,
+      message.reply_to ? h("blockquote", { class: "quote" }, quoted ? (quoted.deleted_at ? t("msg.deleted") : quoted.text || t("msg.file")) : t("msg.earlier")) : null,
+      deleted ? h("p", { class: "text" }, t("msg.deleted")) : h("p", { class: "text" }, message.text),
+      deleted ? null : (message.attachments || []).map((a) => attachmentView(a)),
+      h("span", { class: "meta" }, time(message.created_at, zone), message.edited_at && !deleted ? ` · ${t("msg.edited")}` : "",
+        mine && !deleted ? ` · ${t("msg.sent")}` : ""),
+      actions.length ? h("details", { class: "actions" }, h("summary", { "aria-label": t("msg.actions") }, "⋯"), h("div", { class: "menu" }, actions)) : null);
+  }
+
+  function attachmentView(a) {
+    const download = async () => {
+      try {
+        const url = await blobURL(`/attachments/${a.id}`);
+        const link = h("a", { href: url, download: a.name });
+        document.body.appendChild(link); link.click(); link.remove();
+        setTimeout(() => URL.revokeObjectURL(url), 60000);
+      } catch (e) { notify(errorText(e), "error"); }
+    };
+    if (a.content_type.startsWith("image/")) {
+      const img = h("img", { alt: a.name, class: "thumb", loading: "lazy" });
+      if (imageURLs.has(a.id)) img.src = imageURLs.get(a.id);
+      else blobURL(`/attachments/${a.id}`).then((url) => { imageURLs.set(a.id, url); img.src = url; }).catch(() => { img.alt = `${a.name} (${t("msg.unavailable")})`; });
+      return h("figure", { class: "attachment image" }, h("button", { type: "button", class: "plain", onclick: download, "aria-label": t("msg.download", { name: a.name }) }, img));
+    }
+    return h("button", { type: "button", class: "attachment file", onclick: download, "aria-label": t("msg.download", { name: a.name }) },
+      icon("file"), h("span", {}, a.name), h("small", {}, fileSize(a.size)));
+  }
+
+  function composer(zone) {
+    if (chat.settings.announcements_only && !chat.is_admin) {
+      return h("p", { class: "composer readonly" }, t("chats.announcements_only"));
+    }
+    const text = h("textarea", { rows: 1, name: "text", placeholder: t("msg.placeholder"), "aria-label": t("msg.placeholder"), maxlength: 4000 });
+    const files = h("input", { type: "file", multiple: true, class: "visually-hidden", id: `files-${chatId}` });
+    const chips = h("ul", { class: "chips", "aria-live": "polite" });
+    const banner = h("div", { class: "banner" });
+    const error = h("p", { class: "error", role: "alert" });
+    const send = h("button", { type: "submit", class: "primary send" }, t("msg.send"));
+    const paintBanner = () => {
+      if (editing) replace(banner, h("span", {}, t("msg.editing")), h("button", { type: "button", class: "link", onclick: cancel }, t("common.cancel")));
+      else if (replyTo) replace(banner, h("span", {}, t("msg.replying_to", { text: (replyTo.text || t("msg.file")).slice(0, 80) })), h("button", { type: "button", class: "link", onclick: cancel }, t("common.cancel")));
+      else replace(banner);
+      send.textContent = editing ? t("common.save") : t("msg.send");
+    };
+    const paintChips = () => replace(chips, attachments.map((a, index) => h("li", { class: a.error ? "chip failed" : "chip" },
+      h("span", {}, a.file.name), " ",
+      a.error ? h("span", {}, a.error) : a.ref ? h("span", {}, fileSize(a.file.size))
+        : h("progress", { max: 100, value: Math.round(a.progress * 100), "aria-label": t("msg.uploading", { name: a.file.name }) }),
+      h("button", { type: "button", class: "plain", "aria-label": t("msg.remove_file", { name: a.file.name }), onclick: () => { attachments.splice(index, 1); paintChips(); } }, "×"))));
+    function cancel() { replyTo = null; editing = null; text.value = ""; paintBanner(); text.focus(); }
+    startReply = (message) => { editing = null; replyTo = message; paintBanner(); text.focus(); };
+    startEdit = (message) => { replyTo = null; editing = message; text.value = message.text; paintBanner(); text.focus(); };
+    files.addEventListener("change", () => {
+      for (const file of files.files) {
+        const item = { file, progress: 0, ref: null, error: null };
+        attachments.push(item);
+        item.promise = upload(file, (p) => { item.progress = p; paintChips(); })
+          .then((ref) => { item.ref = ref; paintChips(); })
+          .catch((e) => { item.error = errorText(e); paintChips(); });
+      }
+      files.value = "";
+      paintChips();
+    });
+    const form = h("form", { class: "composer" }, banner, chips, error,
+      h("div", { class: "compose-row" },
+        h("label", { for: files.id, class: "button attach", title: t("msg.attach") }, icon("clip"), h("span", { class: "visually-hidden" }, t("msg.attach"))),
+        files, text, send));
+    text.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) { event.preventDefault(); form.requestSubmit(); }
+      if (event.key === "Escape") cancel();
+    });
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      error.textContent = "";
+      const value = text.value.trim();
+      if (editing) {
+        if (!value) { error.textContent = t("msg.empty"); return; }
+        const target = editing;
+        try { await m.edit(chatId, target.id, value); cancel(); } catch (e) { error.textContent = errorText(e); }
+        return;
+      }
+      if (attachments.some((a) => !a.ref && !a.error)) { error.textContent = t("msg.wait_uploads"); return; }
+      const ready = attachments.filter((a) => a.ref).map((a) => a.ref);
+      if (!value && !ready.length) { text.focus(); return; }
+      const reply = replyTo?.id;
+      text.value = ""; attachments.length = 0; replyTo = null; paintBanner(); paintChips();
+      try { await m.send(chatId, value, { replyTo: reply, attachments: ready }); }
+      catch (e) { error.textContent = errorText(e); text.value = value; }
+      text.focus();
+    });
+    paintBanner();
+    return form;
+  }
+  let startReply = () => {}, startEdit = () => {};
+
+  async function older() {
+    if (loadingOlder) return;
+    loadingOlder = true;
+    const before = scroller.scrollHeight;
+    try { await m.loadOlder(chatId); } catch (e) { notify(errorText(e), "error"); }
+    scroller.scrollTop = scroller.scrollHeight - before + scroller.scrollTop;
+    loadingOlder = false;
+  }
+  scroller.addEventListener("scroll", () => {
+    if (scroller.scrollTop < 40 && m.histories.get(chatId) && !m.histories.get(chatId).oldestLoaded) older();
+  });
+
+  async function confirmDelete(message) {
+    if (!(await confirmDialog(t("msg.delete_confirm"), t("msg.delete")))) return;
+    try { await m.delete(chatId, message.id); } catch (e) { notify(errorText(e), "error"); }
+  }
+
+  async function showReaders(message) {
+    try {
+      const readers = await get(`/chats/${chatId}/messages/${message.id}/readers`);
+      await m.loadNames(chatId);
+      const names = readers.account_ids.map((id) => m.nameOf(chatId, id) || t("msg.someone"));
+      infoDialog(t("msg.readers"), names.length ? h("ul", {}, names.map((n) => h("li", {}, n))) : h("p", {}, t("msg.no_readers")));
+    } catch (e) { notify(errorText(e), "error"); }
+  }
+
+  function markReadIfVisible() {
+    if (chatId && chat && document.visibilityState === "visible") m.markRead(chatId);
+  }
+
+  const onChange = (event) => {
+    const { what, chatId: changed } = event.detail;
+    if (what === "removed" && changed === chatId) {
+      notify(t("chats.removed"), "info");
+      app.go("#/chats");
+      return;
+    }
+    renderList();
+    if (!chatId) return;
+    if (what === "list" && !chat && m.chats.get(chatId)) { openChat(); return; }
+    if (changed === chatId || what === "list") {
+      if (what === "list" || what === "event" && m.chats.get(chatId)?.name !== chat?.name) renderChat(); else renderMessages();
+      if (what === "event") markReadIfVisible();
+    }
+  };
+  const onState = () => { if (chatId) renderMessages(); };
+  const onVisible = () => markReadIfVisible();
+
+  async function openChat() {
+    chat = m.chats.get(chatId);
+    m.openChat = chatId;
+    if (!chat) { renderChat(); return; }
+    firstUnreadSeq = null;
+    const readSeq = chat.read_seq;
+    renderChat();
+    try {
+      await m.loadLatest(chatId);
+      const firstUnread = m.messages(chatId).find((msg) => msg.seq > readSeq && msg.sender_id !== m.myAccountId);
+      firstUnreadSeq = firstUnread?.seq ?? null;
+      renderMessages();
+      markReadIfVisible();
+    } catch (e) { notify(errorText(e), "error"); }
+  }
+
+  m.addEventListener("changed", onChange);
+  app.live.addEventListener("state", onState);
+  document.addEventListener("visibilitychange", onVisible);
+  renderList();
+  if (chatId) openChat(); else { m.openChat = null; renderChat(); }
+  return {
+    node: root,
+    title: chat ? chat.name : t("nav.chats"),
+    cleanup: () => {
+      m.removeEventListener("changed", onChange);
+      app.live.removeEventListener("state", onState);
+      document.removeEventListener("visibilitychange", onVisible);
+      m.openChat = null;
+    },
+  };
+}
+
+/** Chat info: admins, members (write to one directly), settings for the chat's admins. */
+async function openInfo(app, chat) {
+  const m = app.messenger;
+  const body = h("div", { class: "info-body" });
+  const dialog = infoDialog(chat.name, body);
+  const error = h("p", { class: "error", role: "alert" });
+  let members = [];
+  try {
+    for (let page = 1; page <= 20; page += 1) {
+      const result = await get(`/chats/${chat.id}/members`, { page, per_page: 100 });
+      members = members.concat(result.items);
+      if (page * result.per_page >= result.total) break;
+    }
+  } catch (e) { error.textContent = errorText(e); }
+  const admins = members.filter((x) => x.admin);
+  const settings = chat.is_admin && chat.type !== "direct" ? h("fieldset", { class: "settings" }, h("legend", {}, t("info.settings")),
+    ["announcements_only", "read_receipts"].map((key) => {
+      const box = h("input", { type: "checkbox", checked: chat.settings[key], id: `set-${key}` });
+      box.addEventListener("change", async () => {
+        try { chat.settings = await patch(`/chats/${chat.id}/settings`, { [key]: box.checked }); notify(t("common.saved")); }
+        catch (e) { box.checked = !box.checked; error.textContent = errorText(e); }
+      });
+      return h("div", { class: "check" }, box, h("label", { for: box.id }, t(`info.${key}`)));
+    })) : null;
+  replace(body, error,
+    h("p", {}, t(`chat_type.${chat.type}`), " · ", t("info.members", { count: members.filter((x) => !x.pending).length })),
+    chat.type !== "direct" ? h("p", {}, t("info.admins"), ": ", admins.map((a) => a.full_name).join(", ") || "—") : null,
+    settings,
+    chat.type !== "direct" ? h("ul", { class: "members" }, members.map((x) => h("li", {},
+      h("span", {}, x.full_name), x.role ? h("span", { class: "muted" }, ` · ${t(`role.${x.role}`)}`) : null,
+      x.admin ? h("span", { class: "badge" }, t("info.admin")) : null,
+      x.pending ? h("span", { class: "badge muted" }, t("info.pending")) : null,
+      x.account_id && x.account_id !== m.myAccountId ? h("button", { type: "button", class: "link", onclick: async () => {
+        try {
+          const direct = await post(`/organizations/${chat.organization_id}/direct-chats`, { account_id: x.account_id });
+          if (!m.chats.has(direct.id)) m.chats.set(direct.id, { ...direct, cursor: direct.last_seq });
+          dialog.close();
+          app.go(`#/chats/${direct.id}`);
+        } catch (e) { error.textContent = errorText(e); }
+      } }, t("info.write")) : null))) : null);
+}
+
+/** A modal dialog with a close button; returns the <dialog>. */
+export function infoDialog(title, content) {
+  const dialog = h("dialog", { class: "dialog", "aria-labelledby": "dlg-title" },
+    h("h2", { id: "dlg-title" }, title), content,
+    h("form", { method: "dialog", class: "row end" }, h("button", { type: "submit" }, t("common.close"))));
+  dialog.addEventListener("close", () => dialog.remove());
+  document.body.appendChild(dialog);
+  dialog.showModal();
+  return dialog;
+}
+
+/** Asks before something that cannot be undone; resolves true when confirmed. */
+export function confirmDialog(question, action) {
+  return new Promise((resolve) => {
+    const dialog = h("dialog", { class: "dialog", role: "alertdialog", "aria-labelledby": "cfm-title" },
+      h("p", { id: "cfm-title" }, question),
+      h("form", { method: "dialog", class: "row end" },
+        h("button", { type: "submit", value: "cancel", autofocus: true }, t("common.cancel")),
+        h("button", { type: "submit", value: "ok", class: "danger" }, action)));
+    dialog.addEventListener("close", () => { resolve(dialog.returnValue === "ok"); dialog.remove(); });
+    document.body.appendChild(dialog);
+    dialog.showModal();
+  });
+}

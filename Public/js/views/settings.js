@@ -1,0 +1,37 @@
+// My account: name, the devices signed in (end any of them), sign out.
+import { h, replace } from "../dom.js";
+import { t, dateTime } from "../i18n.js";
+import { get, post, del, errorText } from "../api.js";
+import { nameForm } from "./signin.js";
+import { notify } from "../main.js";
+
+export async function settingsView(app) {
+  const sessions = h("ul", { class: "cards" });
+  const error = h("p", { class: "error", role: "alert" });
+  async function load() {
+    try {
+      const list = await get("/sessions");
+      replace(sessions, list.items.map((s) => h("li", { class: "card session" },
+        h("strong", {}, s.device_name || s.user_agent), s.current ? h("span", { class: "badge" }, t("settings.this_device")) : null,
+        h("p", { class: "muted" }, t("settings.last_used", { when: dateTime(s.last_used_at) }), " · ", s.client_address),
+        s.current ? null : h("button", { type: "button", onclick: async () => {
+          try { await del(`/sessions/${s.id}`); notify(t("settings.ended")); load(); } catch (e) { error.textContent = errorText(e); }
+        } }, t("settings.end_session")))));
+    } catch (e) { error.textContent = errorText(e); }
+  }
+  await load();
+  const node = h("div", { class: "page" },
+    h("h1", {}, t("settings.title")),
+    h("section", {}, h("h2", {}, t("settings.name")), nameForm(app, () => notify(t("common.saved")), app.me.account)),
+    h("section", {}, h("h2", {}, t("settings.sessions")), error, sessions,
+      h("p", { class: "row" },
+        h("button", { type: "button", onclick: async () => {
+          try { const r = await post("/sessions/revoke-others"); notify(t("settings.ended_others", { count: r.revoked })); load(); }
+          catch (e) { error.textContent = errorText(e); }
+        } }, t("settings.end_others")),
+        h("button", { type: "button", class: "danger", onclick: async () => {
+          try { await post("/auth/sign-out"); } catch { /* signed out either way */ }
+          app.signedOut();
+        } }, t("settings.sign_out")))));
+  return { node, title: t("settings.title") };
+}

@@ -1,0 +1,54 @@
+// Small pieces several screens share: a pager, a table, a copy button, a QR image.
+import { h, select } from "./dom.js";
+import { t } from "./i18n.js";
+import { notify } from "./main.js";
+
+/** "1–20 of 134", previous/next and the page size (10/20/50/100). */
+export function pager({ page, per_page: perPage, total }, onChange) {
+  const pages = Math.max(1, Math.ceil(total / perPage));
+  const first = total ? (page - 1) * perPage + 1 : 0;
+  const last = Math.min(total, page * perPage);
+  const size = select([10, 20, 50, 100].map((n) => [n, String(n)]), perPage, {
+    "aria-label": t("pager.per_page"), onchange: (e) => onChange(1, Number(e.target.value)),
+  });
+  return h("nav", { class: "pager", "aria-label": t("pager.label") },
+    h("button", { type: "button", disabled: page <= 1, onclick: () => onChange(page - 1, perPage) }, t("pager.previous")),
+    h("span", {}, t("pager.range", { first, last, total })),
+    h("button", { type: "button", disabled: page >= pages, onclick: () => onChange(page + 1, perPage) }, t("pager.next")),
+    h("label", {}, t("pager.per_page"), " ", size));
+}
+
+/** A table from column titles and rows of cells (nodes or text). */
+export function table(columns, rows, caption) {
+  return h("div", { class: "table-wrap" }, h("table", {},
+    caption ? h("caption", {}, caption) : null,
+    h("thead", {}, h("tr", {}, columns.map((c) => h("th", { scope: "col" }, c)))),
+    h("tbody", {}, rows.length ? rows.map((cells) => h("tr", {}, cells.map((c) => h("td", {}, c))))
+      : h("tr", {}, h("td", { colspan: columns.length, class: "muted" }, t("common.nothing_found"))))));
+}
+
+/** Copies text; falls back to selecting it where the clipboard is not available. */
+export function copyButton(text, label, fallbackInput) {
+  return h("button", { type: "button", onclick: async () => {
+    try { await navigator.clipboard.writeText(text); notify(t("common.copied")); }
+    catch { if (fallbackInput) { fallbackInput.focus(); fallbackInput.select(); } notify(t("common.copy_manually")); }
+  } }, label || t("common.copy"));
+}
+
+/** A QR code from the server's PNG (a data: image; no markup from the server is inserted). */
+export function qrImage(base64, alt) {
+  return h("img", { class: "qr", src: `data:image/png;base64,${base64}`, alt, width: 220, height: 220 });
+}
+
+/** A read-only text box that selects itself on focus (links, ids, keys). */
+export function readonlyText(value, label) {
+  const input = h("input", { type: "text", readonly: true, value, "aria-label": label, class: "mono" });
+  input.addEventListener("focus", () => input.select());
+  return input;
+}
+
+/** For searches that reload as people type: only the newest request's answer is shown. */
+export function latestOnly() {
+  let counter = 0;
+  return { next: () => ++counter, isCurrent: (ticket) => ticket === counter };
+}
