@@ -332,3 +332,254 @@ def test_reconnects_after_a_restart_and_resumes_without_duplicates(workdir, serv
     assert [m["text"] for m in history].count("Снова на связи") == 1
     assert restarted.url == server.url
     assert_clean(teacher)
+
+
+def tiny_png(path):
+    """A valid 8×8 blue PNG, for an image attachment."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    rows = b"".join(b"\x00" + b"\x1d\x4e\xd8" * 8 for _ in range(8))
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 8, 8, 8, 2, 0, 0, 0))
+                     + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+    return path
+
+
+def message_actions(browser, text, action):
+    """Opens the ⋯ menu of the message showing `text` and picks `action`."""
+    def attempt():
+        for item in browser.all(".msg"):
+            if text in item.find_element("css selector", ".text").text:
+                item.find_element("css selector", ".actions summary").click()
+                button = next(b for b in item.find_elements("css selector", ".actions .menu button") if b.text == action)
+                button.click()
+                return True
+        return None
+    browser.wait(attempt, message=f"{action} on {text!r}")
+
+
+def test_replies_edits_deletions_attachments_and_readers(school, browsers, tmp_path):
+    admin = sign_in(school.url, ADMIN)
+    link_teacher(school.url, admin, "Виноградова Галина", "+79990008899")
+    staff = next(c for c in admin.call("GET", "/api/v1/me/chats").json()["items"] if c["name"] == "Учительская")
+    question = admin.call("POST", f"/api/v1/chats/{staff['id']}/messages",
+                          json={"client_id": str(uuid.uuid4()), "text": "Кто заменит урок физики в 9А?"}).json()
+
+    teacher = browsers(school.url, name="teacher")
+    teacher.open("/")
+    teacher.sign_in("+79990008899")
+    teacher.open(f"/#/chats/{staff['id']}")
+    teacher.wait_text("Кто заменит урок", ".msg .text")
+
+    # Reply: the answer quotes the question.
+    message_actions(teacher, "Кто заменит урок", "Ответить")
+    teacher.wait_text("Ответ на: Кто заменит урок", ".banner")
+    teacher.type("textarea[name=text]", "Могу я, третьим уроком")
+    teacher.press_enter("textarea[name=text]")
+    teacher.wait_text("Кто заменит урок физики в 9А?", ".msg.mine .quote")
+
+    # Edit: the text changes everywhere and is marked.
+    message_actions(teacher, "Могу я, третьим уроком", "Изменить")
+    teacher.wait_text("Редактирование сообщения", ".banner")
+    assert teacher.find("textarea[name=text]").get_attribute("value") == "Могу я, третьим уроком"
+    teacher.type("textarea[name=text]", "Могу я, четвёртым уроком")
+    teacher.click("Сохранить")
+    teacher.wait_text("изменено", ".msg.mine .meta")
+    history = admin.call("GET", f"/api/v1/chats/{staff['id']}/messages").json()["items"]
+    reply = next(m for m in history if m.get("reply_to") == question["id"])
+    assert reply["text"] == "Могу я, четвёртым уроком" and reply["edited_at"]
+
+    # Attachments: an image shows inline, a file as a download; both reach the server.
+    image = tiny_png(tmp_path / "расписание.png")
+    notes = tmp_path / "замены.txt"
+    notes.write_text("9А: физика — Виноградова Г. А.\n")
+    files = teacher.driver.find_element("css selector", "form.composer input[type=file]")
+    files.send_keys(f"{image}\n{notes}")
+    teacher.wait(lambda: len([c for c in teacher.all(".chip") if "КБ" in c.text or "Б" in c.text]) == 2 or None, message="both uploads done")
+    teacher.type("textarea[name=text]", "Расписание замен")
+    teacher.click("Отправить")
+    teacher.wait(lambda: teacher.driver.execute_script(
+        "const img = document.querySelector('.msg.mine img.thumb'); return img && img.complete && img.naturalWidth === 8") or None,
+        message="image attachment shown")
+    teacher.wait_text("замены.txt", ".msg.mine .attachment.file")
+    sent = next(m for m in admin.call("GET", f"/api/v1/chats/{staff['id']}/messages").json()["items"] if m["text"] == "Расписание замен")
+    assert sorted(a["name"] for a in sent["attachments"]) == ["замены.txt", "расписание.png"]
+    teacher.shot("6-teacher-reply-edit-attachments")
+
+    # Readers: the chat's admin turns read receipts on (the open page learns it live); once the
+    # administrator has read the chat, the sender sees who read it.
+    assert admin.call("PATCH", f"/api/v1/chats/{staff['id']}/settings", json={"read_receipts": True}).status_code == 200
+    admin.call("POST", f"/api/v1/chats/{staff['id']}/read", json={"seq": sent["seq"]})
+    message_actions(teacher, "Расписание замен", "Кто прочитал")
+    teacher.wait_text("Смирнова Ольга Викторовна", "dialog")
+    teacher.click("Закрыть", "dialog button")
+
+    # Delete: after a confirmation, for everyone; the text is gone from the server too.
+    message_actions(teacher, "Могу я, четвёртым уроком", "Удалить")
+    assert "нельзя отменить" in teacher.find("dialog").text
+    teacher.click("Удалить", "dialog button")
+    teacher.wait_text("Сообщение удалено", ".msg.mine.deleted")
+    deleted = next(m for m in admin.call("GET", f"/api/v1/chats/{staff['id']}/messages").json()["items"] if m["id"] == reply["id"])
+    assert deleted["deleted_at"] and deleted["text"] == ""
+    assert_clean(teacher)
+
+
+def test_console_keys_roster_import_audit_members_invites_requests(school, browsers, tmp_path):
+    admin = browsers(school.url, name="admin")
+    admin.open("/")
+    admin.sign_in(ADMIN)
+    setup = Session(school.url, admin.driver.execute_script("return localStorage.getItem('parta.token')"))
+    admin.click("Управление")
+
+    # Profile: a change is saved; the community id is there to copy.
+    community = admin.find(".card input.mono").get_attribute("value")
+    assert re.fullmatch(r"PRT-[A-Z0-9]{4}-[A-Z0-9]{4}", community)
+    admin.type("input[name=website]", "https://school1.example.ru")
+    admin.click("Сохранить")
+    admin.wait_text("Сохранено", "#status")
+    assert setup.call("GET", "/api/v1/organizations/1").json()["website"] == "https://school1.example.ru"
+
+    # API keys: the key is shown once, listed by name, and revoked after a confirmation.
+    admin.click("Ключи API")
+    admin.labelled("Название").send_keys("Электронный журнал")
+    admin.click("Создать ключ")
+    key = admin.find(".issued input.mono").get_attribute("value")
+    assert len(key) > 20
+    admin.wait_text("Электронный журнал", "tbody")
+    push = lambda: requests.put(school.url + "/api/v1/integration/persons/ej-1", headers={"Authorization": f"Bearer {key}"},
+                                json={"role": "teacher", "surname": "Журналов", "given_name": "Иван"}, timeout=5)
+    assert push().status_code in (200, 201)
+    admin.click("Отозвать", "tbody button")
+    admin.click("Отозвать", "dialog button")
+    admin.wait_text("Отозван", "tbody")
+    assert push().status_code == 401
+
+    # Roster: classes, people of a class, movement orders.
+    admin.click("Контингент")
+    admin.wait_text("10А", "tbody")
+    admin.click("Люди", "button")
+    admin.select("select[aria-label='Роль']", "Ученик")
+    admin.select("select[aria-label='Класс']", "10А")
+    admin.wait(lambda: (rows := admin.all("tbody tr")) and all("Ученик" in r.text for r in rows) or None, message="students of 10А")
+    admin.click("Приказы о движении", "button")
+    admin.wait(lambda: any("Зачисление" in r.text for r in admin.all("tbody tr")) or None, message="orders")
+
+    # Import: a dry run reports and writes nothing, the import writes, a broken file is refused.
+    people = tmp_path / "people.csv"
+    people.write_text("external_id;role;surname;given_name;patronymic;class\nnew-1;ученик;Яковлева;Алиса;Романовна;10А\n", encoding="utf-8")
+    admin.click("Импорт")
+    admin.find("input[type=file]").send_keys(str(people))
+    admin.click("Проверить (без изменений)")
+    admin.wait_text("Проверка: что изменится")
+    admin.wait_text("Добавлено людей", "tbody")
+    assert not setup.call("GET", "/api/v1/organizations/1/persons", params={"q": "Яковлева Алиса"}).json()["items"]
+    admin.click("Импортировать")
+    admin.wait_text("Импорт выполнен")
+    assert setup.call("GET", "/api/v1/organizations/1/persons", params={"q": "Яковлева Алиса"}).json()["items"]
+    broken = tmp_path / "broken.csv"
+    broken.write_text("external_id;role;surname;given_name\nx-1;директор;Пустов;\n", encoding="utf-8")
+    admin.find("input[type=file]").send_keys(str(broken))
+    admin.click("Импортировать")
+    admin.wait_text("Ошибки в файле — ничего не записано")
+    admin.wait_text("В файле есть ошибки — ничего не записано.", "[role=alert]")
+    admin.shot("7-admin-import-problems")
+
+    # Members: rights granted and taken back.
+    admin.click("Участники")
+    admin.click_in_row("tbody tr", "Иванов Пётр Николаевич", "button")
+    admin.wait(lambda: any("Иванов Пётр" in r.text and "Администратор" in r.text for r in admin.all("tbody tr")) or None, message="Иванов administrator")
+    admin.click_in_row("tbody tr", "Иванов Пётр Николаевич", "button")
+    admin.wait(lambda: any("Иванов Пётр" in r.text and "Администратор" not in r.text for r in admin.all("tbody tr")) or None, message="Иванов no longer administrator")
+
+    # Invites: every unused one revoked at once, after a confirmation.
+    admin.click("Приглашения")
+    admin.click("Создать приглашение")
+    admin.find(".issued img.qr")
+    admin.click("Отозвать все неиспользованные")
+    admin.click("Отозвать все неиспользованные", "dialog button")
+    admin.wait_text("Отозвано", "#status")
+    assert not setup.call("GET", "/api/v1/organizations/1/invites", params={"usable": "true"}).json()["items"]
+
+    # Requests: rejected with a reason the applicant sees.
+    applicant = sign_in(school.url, "+79990009900")
+    applicant.call("PATCH", "/api/v1/me", json={"surname": "Пустов", "given_name": "Пётр"})
+    assert applicant.call("POST", "/api/v1/organizations/1/join-requests", json={"role": "teacher"}).status_code == 201
+    admin.click("Заявки")
+    admin.click("Рассмотреть")
+    admin.labelled("Причина отказа").send_keys("Такого сотрудника в школе нет")
+    admin.click("Отклонить")
+    admin.wait_text("Заявок нет.")
+    mine = applicant.call("GET", "/api/v1/me/join-requests").json()["items"][0]
+    assert mine["status"] == "rejected" and mine["reason"] == "Такого сотрудника в школе нет"
+
+    # The audit log shows what was just done.
+    admin.click("Журнал действий")
+    recent = setup.call("GET", "/api/v1/organizations/1/audit", params={"per_page": 10}).json()["items"][:3]
+    assert recent and any("reject" in e["action"] for e in recent), [e["action"] for e in recent]
+    admin.wait_text("Заявка отклонена", "tbody")
+    shown = admin.wait(lambda: admin.driver.execute_script("return [...document.querySelectorAll('tbody span[title]')].map(s => s.title)") or None,
+                       message="audit rows")
+    assert [e["action"] for e in recent] == shown[:3]
+    admin.shot("7-admin-audit")
+    assert_clean(admin)
+
+
+def test_every_control_has_a_name(school, browsers):
+    """Accessibility: on the main screens every form control has an accessible name (a label,
+    aria-label or aria-labelledby) and every image a text alternative."""
+    admin = browsers(school.url, name="a11y")
+    admin.open("/#/signin")
+    unnamed_script = """
+      const named = (el) => (el.id && document.querySelector(`label[for="${el.id}"]`)) || el.getAttribute('aria-label')
+        || el.getAttribute('aria-labelledby') || el.closest('label') || el.type === 'hidden' || el.type === 'submit';
+      return [...document.querySelectorAll('input, select, textarea')].filter(el => !named(el)).map(el => el.outerHTML.slice(0, 120))
+        .concat([...document.querySelectorAll('img')].filter(img => !img.getAttribute('alt')).map(img => img.outerHTML.slice(0, 120)))
+        .concat([...document.querySelectorAll('button')].filter(b => !(b.textContent.trim() || b.getAttribute('aria-label'))).map(b => b.outerHTML.slice(0, 120)));
+    """
+    admin.find("input[name=phone]")
+    assert admin.driver.execute_script(unnamed_script) == []
+    admin.sign_in(ADMIN)
+    for path, ready in [("/#/chats", ".chat-item"), ("/#/org/1/profile", "form"), ("/#/org/1/invites", "form"),
+                        ("/#/org/1/requests", "select"), ("/#/org/1/members", "tbody"), ("/#/org/1/roster", "tbody"),
+                        ("/#/org/1/imports", "input[type=file]"), ("/#/org/1/keys", "form"), ("/#/org/1/chats", "tbody"),
+                        ("/#/org/1/chats/new", "form"), ("/#/org/1/chats/init", "fieldset"), ("/#/settings", "form"), ("/#/", "h1")]:
+        admin.open(path)
+        admin.find(ready)
+        assert admin.driver.execute_script(unnamed_script) == [], path
+    admin.open("/#/chats")
+    admin.find(".chat-item").click()
+    admin.find("textarea[name=text]")
+    assert admin.driver.execute_script(unnamed_script) == [], "chat"
+    # The chat list and the composer work from the keyboard alone.
+    active = admin.driver.execute_script("return document.activeElement.tagName")
+    assert active in ("H1", "H2", "BODY", "MAIN", "TEXTAREA", "A")
+    assert_clean(admin)
+
+
+def test_a_homeroom_teacher_manages_only_the_chats_of_their_class(school, browsers):
+    admin = sign_in(school.url, ADMIN)
+    classes = admin.call("GET", "/api/v1/organizations/1/classes").json()["items"]
+    tenth = next(c for c in classes if c["name"] == "10А")
+    code = admin.call("POST", f"/api/v1/organizations/1/persons/{tenth['homeroom_teacher']['id']}/link-codes").json()["code"]
+    other = admin.call("GET", "/api/v1/organizations/1/chats", params={"name": "11А"}).json()["items"][0]
+
+    teacher = browsers(school.url, name="homeroom")
+    teacher.open(f"/link/{code}")  # the school system's link: sign in, then confirm
+    teacher.sign_in("+79990001010", name=("Тестова", "Анна"))
+    teacher.click("Да, это я")
+    teacher.wait_text("Готово", "h1")
+    teacher.open("/#/")
+    teacher.click("Управление")
+    teacher.wait_text("Управление чатами")
+    assert [a.text for a in teacher.all(".tabs a")] == ["Чаты"], "a teacher sees no administrator's sections"
+    assert not [b for b in teacher.all("a.button") if b.text == "Инициализация чатов"]
+    teacher.wait(lambda: (rows := teacher.all("tbody tr")) and all("10А" in r.text for r in rows) or None, message="only 10А chats")
+    teacher.shot("8-homeroom-chat-list")
+    # Console sections of administrators lead back to the chats; another class's chat is refused.
+    teacher.open("/#/org/1/invites")
+    teacher.wait_text("Управление чатами")
+    teacher.open(f"/#/org/1/chats/{other['id']}")
+    teacher.wait_text("У вас нет прав на это действие.", "[role=alert]")
+    assert_clean(teacher)

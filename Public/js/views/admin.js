@@ -2,8 +2,8 @@
 // copy, revoke), the join-request queue (accept with matching, reject with reason), members,
 // the roster (classes, people, movement orders), imports with a dry run, API keys, the audit log.
 import { h, field, replace, select, debounce } from "../dom.js";
-import { t, dateTime, date } from "../i18n.js";
-import { api, get, post, patch, del, errorText, token } from "../api.js";
+import { t, has, dateTime, date } from "../i18n.js";
+import { api, get, post, patch, del, errorText, token, ApiError } from "../api.js";
 import { notify } from "../main.js";
 import { pager, table, copyButton, qrImage, readonlyText } from "../widgets.js";
 import { confirmDialog } from "./messenger.js";
@@ -314,7 +314,7 @@ async function imports(app, org, content) {
       try { data = JSON.parse(request.responseText); } catch { data = null; }
       if (request.status === 200) showReport(data);
       else {
-        error.textContent = data?.message || t("error.unexpected");
+        error.textContent = errorText(new ApiError(request.status, data));
         const problems = data?.details?.problems;
         if (Array.isArray(problems)) replace(report, table([t("imports.file"), t("imports.line"), t("imports.column"), t("imports.problem")],
           problems.map((p) => [p.file, String(p.line), p.column || "", p.problem]), t("imports.problems")));
@@ -376,7 +376,8 @@ async function audit(app, org, content) {
   async function load() {
     const list = await get(`/organizations/${org.id}/audit`, { page, per_page: perPage });
     replace(listBox, table([t("audit.when"), t("audit.who"), t("audit.action"), t("audit.target"), t("audit.details")],
-      list.items.map((e) => [dateTime(e.at, org.time_zone), e.actor_label, e.action, `${e.target_type} ${e.target_id}`,
+      list.items.map((e) => [dateTime(e.at, org.time_zone), e.actor_label,
+        h("span", { title: e.action }, has(`audit_action.${e.action}`) ? t(`audit_action.${e.action}`) : e.action), `${e.target_type} ${e.target_id}`,
         Object.entries(e.details || {}).map(([k, v]) => `${k}: ${v}`).join("; ")])),
     pager(list, (p, n) => { page = p; perPage = n; load(); }));
   }
