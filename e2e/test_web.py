@@ -168,6 +168,19 @@ def test_chat_management_filter_create_pick_admin_delete(school, browsers):
     admin.wait(lambda: (rows := admin.all(".table-wrap tbody tr")) and all("Алгебра" in r.text or "Учительская" in r.text or "Виноградова" in r.text for r in rows) or None,
                message="chats with member Виноградова")
 
+    # Initialization by type: a dry-run preview first, then the real run reports the same.
+    admin.click("Инициализация чатов")
+    for label in ("Учительская", "Родители", "Предмет"):
+        admin.labelled(label).click()
+    admin.click("Предпросмотр (без изменений)")
+    admin.wait_text("Предпросмотр: что будет сделано")
+    preview = [r.text for r in admin.all("tbody tr")]
+    assert len(preview) == 2 and preview[0].startswith("Класс") and preview[1].startswith("Итого"), preview
+    admin.click("Инициализировать")
+    admin.wait_text("Готово: что сделано")
+    assert [r.text for r in admin.all("tbody tr")] == preview
+    admin.click("‹ К списку чатов")
+
     # Create a subject chat, then pick members with the picker.
     admin.click("Создать чат")
     admin.select("select[name=type]", "Предмет")
@@ -415,6 +428,18 @@ def test_replies_edits_deletions_attachments_and_readers(school, browsers, tmp_p
     message_actions(teacher, "Расписание замен", "Кто прочитал")
     teacher.wait_text("Смирнова Ольга Викторовна", "dialog")
     teacher.click("Закрыть", "dialog button")
+
+    # A direct chat from the chat's info, where the rules allow it.
+    teacher.click("О чате")
+    teacher.click_in_row("dialog .members li", "Смирнова Ольга Викторовна", "button")
+    teacher.wait_text("Смирнова Ольга Викторовна", ".chat-header h2")
+    teacher.type("textarea[name=text]", "Ольга Викторовна, можно вопрос лично?")
+    teacher.press_enter("textarea[name=text]")
+    teacher.wait_text("можно вопрос лично?", ".msg.mine .text")
+    direct = next(c for c in admin.call("GET", "/api/v1/me/chats").json()["items"] if c["type"] == "direct")
+    assert direct["last_message"]["text"] == "Ольга Викторовна, можно вопрос лично?" and direct["unread"] == 1
+    teacher.open(f"/#/chats/{staff['id']}")
+    teacher.wait_text("Расписание замен", ".msg .text")
 
     # Delete: after a confirmation, for everyone; the text is gone from the server too.
     message_actions(teacher, "Могу я, четвёртым уроком", "Удалить")
