@@ -2,7 +2,7 @@
 // hash router, and the shared state every view reads (who I am, the live connection).
 import { h, replace, select } from "./dom.js";
 import { t, lang, setLang, languagesAvailable } from "./i18n.js";
-import { get, token, setToken, onUnauthorized } from "./api.js";
+import { get, token, setToken, onUnauthorized, errorText } from "./api.js";
 import { Live } from "./live.js";
 import { Messenger } from "./messenger-state.js";
 import { signInView } from "./views/signin.js";
@@ -129,7 +129,15 @@ export async function route() {
     return;
   }
   if (token() && !app.me) {
-    try { await app.refreshMe(); } catch { return; }
+    try {
+      await app.refreshMe();
+    } catch (error) {
+      // Signed out (401) already went to sign-in; otherwise the server is unreachable: say so.
+      if (token()) replace(main, h("div", { class: "page center" }, h("section", { class: "card narrow" },
+        h("h1", {}, "Parta"), h("p", { class: "error", role: "alert" }, errorText(error)),
+        h("button", { type: "button", class: "primary", onclick: () => route() }, t("common.retry")))));
+      return;
+    }
     app.live.start();
   }
   renderHeader();

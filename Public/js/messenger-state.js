@@ -10,7 +10,8 @@ export class Messenger extends EventTarget {
     this.chats = new Map();     // id → chat entry (as in `ready`)
     this.histories = new Map(); // id → {messages: Map<id, message>, oldestLoaded: bool, loaded: bool}
     this.names = new Map();     // chat id → Map<account id, full name>
-    this.sending = new Map();   // client_id → {chat_id, text, reply_to, attachments, failed}
+    this.sending = new Map();   // client_id → {chat_id, text, reply_to, attachments}
+    this.askedNames = new Set(); // "chat:sender" pairs whose names were re-read once
     this.openChat = null;
     this.ready = false;
     live.addEventListener("ready", (e) => this.onReady(e.detail));
@@ -49,6 +50,7 @@ export class Messenger extends EventTarget {
     this.histories.clear();
     this.names.clear();
     this.sending.clear();
+    this.askedNames.clear();
     this.openChat = null;
     this.ready = false;
     this.myAccountId = null;
@@ -70,7 +72,12 @@ export class Messenger extends EventTarget {
           chat.unread += 1;
         }
         history?.messages.set(message.id, message);
-        if (!this.names.get(event.chat_id)?.has(message.sender_id)) this.loadNames(event.chat_id, true);
+        // A sender the names do not know yet (just joined): re-read the members once for them.
+        const asked = `${event.chat_id}:${message.sender_id}`;
+        if (this.names.has(event.chat_id) && !this.names.get(event.chat_id).has(message.sender_id) && !this.askedNames.has(asked)) {
+          this.askedNames.add(asked);
+          this.loadNames(event.chat_id, true).catch(() => {});
+        }
         break;
       }
       case "message_edited":

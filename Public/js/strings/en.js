@@ -6,7 +6,7 @@ export default {
   "live.online": "Online", "live.connecting": "Connecting…", "live.offline": "Offline",
   "live.retry_in": plural("Offline, retrying in {count} s", "Offline, retrying in {count} s"), "live.retry_now": "Connect now",
 
-  "common.save": "Save", "common.saved": "Saved", "common.cancel": "Cancel", "common.close": "Close",
+  "common.retry": "Try again", "common.save": "Save", "common.saved": "Saved", "common.cancel": "Cancel", "common.close": "Close",
   "common.copy": "Copy", "common.copied": "Copied", "common.copy_manually": "Selected — copy it with Ctrl+C",
   "common.nothing_found": "Nothing found", "common.all": "All", "common.all_types": "All types",
 

@@ -6,7 +6,7 @@ export default {
   "live.retry_in": { one: "Нет связи, повтор через {count} с", few: "Нет связи, повтор через {count} с", many: "Нет связи, повтор через {count} с", other: "Нет связи, повтор через {count} с" },
   "live.retry_now": "Подключиться сейчас",
 
-  "common.save": "Сохранить", "common.saved": "Сохранено", "common.cancel": "Отмена", "common.close": "Закрыть",
+  "common.retry": "Повторить", "common.save": "Сохранить", "common.saved": "Сохранено", "common.cancel": "Отмена", "common.close": "Закрыть",
   "common.copy": "Скопировать", "common.copied": "Скопировано", "common.copy_manually": "Выделено — скопируйте вручную (Ctrl+C)",
   "common.nothing_found": "Ничего не найдено", "common.all": "Все", "common.all_types": "Все типы",
 
