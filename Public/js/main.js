@@ -148,9 +148,13 @@ export async function route() {
   replace(main, node);
   document.body.dataset.view = node.classList.contains("messenger") ? "messenger" : "page";
   document.title = title ? `${title} — Parta` : "Parta";
-  // Move focus to the new screen's heading so keyboard and screen-reader users land on it.
-  const heading = main.querySelector("h1, h2");
-  if (heading && !main.contains(document.activeElement)) { heading.tabIndex = -1; heading.focus({ preventScroll: true }); }
+  // Move focus into the new screen — its first field if it asks for one, else its heading — so
+  // keyboard and screen-reader users land on it.
+  if (!main.contains(document.activeElement)) {
+    const target = main.querySelector("[autofocus]") || main.querySelector("h1, h2");
+    if (target && !target.matches("input, select, textarea, button")) target.tabIndex = -1;
+    target?.focus({ preventScroll: true });
+  }
 }
 
 // An invite link (/join/<token>) or a link code (/link/<code>) opens the app at its screen.

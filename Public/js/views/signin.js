@@ -13,7 +13,7 @@ export function signInView(app) {
 function errorLine() { return h("p", { class: "error", role: "alert" }); }
 
 function phoneStep(app, box, initial = "") {
-  const phone = h("input", { type: "tel", name: "phone", autocomplete: "tel", inputmode: "tel", required: true, value: initial, placeholder: "+7 999 123-45-67" });
+  const phone = h("input", { type: "tel", name: "phone", autocomplete: "tel", inputmode: "tel", required: true, value: initial, placeholder: "+7 999 123-45-67", autofocus: true });
   const error = errorLine();
   const submit = h("button", { type: "submit", class: "primary" }, t("signin.get_code"));
   const form = h("form", { novalidate: true }, field(t("signin.phone"), phone, t("signin.phone_hint")), error, submit);
