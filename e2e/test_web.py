@@ -113,6 +113,10 @@ def test_invite_join_accept_and_live_staff_room(school, browsers):
     admin.wait_text("Добрый день, коллеги! <b>не разметка</b>", ".msg .text")
     assert not admin.driver.find_elements("css selector", ".msg .text b"), "user text must never become markup"
     admin.wait_text("Новикова Ирина Сергеевна", ".msg .sender")
+    # Screen readers hear the new message once, with its sender (not the whole chat again).
+    admin.wait(lambda: admin.driver.execute_script("return document.querySelector('.messenger .announcer').textContent")
+               == "Новикова Ирина Сергеевна: Добрый день, коллеги! <b>не разметка</b>" or None, message="announcement")
+    assert admin.driver.execute_script("return document.querySelector('.messages').getAttribute('aria-live')") is None
     admin.type("textarea[name=text]", "Здравствуйте, Ирина Сергеевна!")
     admin.click("Отправить")
     teacher.wait_text("Здравствуйте, Ирина Сергеевна!", ".msg .text")

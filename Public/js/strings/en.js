@@ -56,7 +56,7 @@ export default {
   "chat_type.staff_room": "Staff room", "chat_type.class": "Class", "chat_type.parents": "Parents", "chat_type.subject": "Subject",
   "chat_type.custom": "Custom", "chat_type.direct": "Direct",
   "msg.files": "Files: {names}", "msg.file": "File",
-  "msg.placeholder": "Message", "msg.send": "Send", "msg.attach": "Attach a file", "msg.reply": "Reply", "msg.edit": "Edit",
+  "msg.announce": "{name}: {text}", "msg.placeholder": "Message", "msg.send": "Send", "msg.attach": "Attach a file", "msg.reply": "Reply", "msg.edit": "Edit",
   "msg.delete": "Delete", "msg.readers": "Read by", "msg.actions": "Message actions", "msg.deleted": "Message deleted",
   "msg.edited": "edited", "msg.sent": "sent", "msg.sending": "sending…", "msg.waiting": "waiting for connection…",
   "msg.someone": "Member", "msg.earlier": "An earlier message", "msg.editing": "Editing a message",

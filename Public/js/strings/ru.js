@@ -63,7 +63,7 @@ export default {
   "chat_type.staff_room": "Учительская", "chat_type.class": "Класс", "chat_type.parents": "Родители", "chat_type.subject": "Предмет",
   "chat_type.custom": "Свой", "chat_type.direct": "Личный",
   "msg.files": "Файлы: {names}", "msg.file": "Файл",
-  "msg.placeholder": "Сообщение", "msg.send": "Отправить", "msg.attach": "Прикрепить файл", "msg.reply": "Ответить", "msg.edit": "Изменить",
+  "msg.announce": "{name}: {text}", "msg.placeholder": "Сообщение", "msg.send": "Отправить", "msg.attach": "Прикрепить файл", "msg.reply": "Ответить", "msg.edit": "Изменить",
   "msg.delete": "Удалить", "msg.readers": "Кто прочитал", "msg.actions": "Действия с сообщением", "msg.deleted": "Сообщение удалено",
   "msg.edited": "изменено", "msg.sent": "отправлено", "msg.sending": "отправляется…", "msg.waiting": "ждёт связи…",
   "msg.someone": "Участник", "msg.earlier": "Более раннее сообщение", "msg.editing": "Редактирование сообщения",

@@ -6,7 +6,7 @@ import { t, time, date, shortWhen, fileSize } from "../i18n.js";
 import { get, patch, post, upload, blobURL, errorText } from "../api.js";
 import { notify } from "../main.js";
 
-const imageURLs = new Map(); // attachment id → object URL (fetched with the token once)
+const imageURLs = new Map(); // attachment id → promise of an object URL (fetched with the token once)
 
 export function messengerView(app, chatId) {
   const m = app.messenger;
@@ -16,7 +16,7 @@ export function messengerView(app, chatId) {
   const filter = h("input", { type: "search", placeholder: t("chats.filter"), "aria-label": t("chats.filter") });
   const listBody = h("ul", { class: "chats" });
   filter.addEventListener("input", debounce(() => renderList(), 150));
-  replace(listPane, h("h1", { class: "visually-hidden-mobile" }, t("nav.chats")), filter, listBody);
+  replace(listPane, h("h1", {}, t("nav.chats")), filter, listBody);
 
   function renderList() {
     const words = filter.value.trim().toLowerCase();
@@ -41,9 +41,13 @@ export function messengerView(app, chatId) {
 
   // The open chat.
   let chat = chatId ? m.chats.get(chatId) : null;
-  const log = h("ol", { class: "messages", role: "log", "aria-live": "polite", "aria-label": t("chats.messages") });
+  // The list is re-drawn as a whole, so it is not itself a live region (a screen reader would
+  // read the whole chat again); new messages from others are announced in their own region.
+  const log = h("ol", { class: "messages", "aria-label": t("chats.messages") });
+  const announcer = h("p", { class: "visually-hidden announcer", "aria-live": "polite" });
+  root.append(announcer);
   const scroller = h("div", { class: "scroller" }, log);
-  let replyTo = null, editing = null, firstUnreadSeq = null, loadingOlder = false, composerEl = null, composerKey = "";
+  let replyTo = null, editing = null, firstUnreadSeq = null, loadingOlder = false, composerEl = null, composerKey = "", announcedId = null;
   const attachments = []; // {file, progress, ref, error}
 
   function renderChat() {
@@ -123,8 +127,12 @@ export function messengerView(app, chatId) {
     };
     if (a.content_type.startsWith("image/")) {
       const img = h("img", { alt: a.name, class: "thumb", loading: "lazy" });
-      if (imageURLs.has(a.id)) img.src = imageURLs.get(a.id);
-      else blobURL(`/attachments/${a.id}`).then((url) => { imageURLs.set(a.id, url); img.src = url; }).catch(() => { img.alt = `${a.name} (${t("msg.unavailable")})`; });
+      // One download per image, however often the list is re-drawn while it is on its way.
+      if (!imageURLs.has(a.id)) imageURLs.set(a.id, blobURL(`/attachments/${a.id}`));
+      imageURLs.get(a.id).then((url) => { img.src = url; }).catch(() => {
+        imageURLs.delete(a.id);
+        img.alt = `${a.name} (${t("msg.unavailable")})`;
+      });
       return h("figure", { class: "attachment image" }, h("button", { type: "button", class: "plain", onclick: download, "aria-label": t("msg.download", { name: a.name }) }, img));
     }
     return h("button", { type: "button", class: "attachment file", onclick: download, "aria-label": t("msg.download", { name: a.name }) },
@@ -240,7 +248,14 @@ export function messengerView(app, chatId) {
     if (what === "list" && !chat && m.chats.get(chatId)) { openChat(); return; }
     if (changed === chatId || what === "list") {
       if (what === "list" || what === "event" && m.chats.get(chatId)?.name !== chat?.name) renderChat(); else renderMessages();
-      if (what === "event") markReadIfVisible();
+      if (what === "event") {
+        const last = m.chats.get(chatId)?.last_message;
+        if (last && last.sender_id !== m.myAccountId && last.id !== announcedId && changed === chatId) {
+          announcedId = last.id;
+          announcer.textContent = t("msg.announce", { name: m.nameOf(chatId, last.sender_id) || t("msg.someone"), text: last.text || t("msg.file") });
+        }
+        markReadIfVisible();
+      }
     }
   };
   const onState = () => { if (chatId) renderMessages(); };
