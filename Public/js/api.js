@@ -72,25 +72,33 @@ export function errorText(error) {
 }
 
 /**
- * Uploads a file as the raw request body (POST /api/v1/attachments), reporting progress
- * (0…1) as it goes; XMLHttpRequest because fetch cannot report upload progress.
+ * Sends a file as the raw request body to an API path, reporting progress (0…1) as it goes;
+ * XMLHttpRequest because fetch cannot report upload progress. Resolves with the JSON answer;
+ * refusals reject with an ApiError like api() (details such as an import's problems included).
  */
-export function upload(file, onProgress) {
+export function sendFile(path, file, { contentType, onProgress } = {}) {
   return new Promise((resolve, reject) => {
     const request = new XMLHttpRequest();
-    request.open("POST", `/api/v1/attachments?name=${encodeURIComponent(file.name)}`);
+    request.open("POST", `/api/v1${path}`);
     request.setRequestHeader("Authorization", `Bearer ${token()}`);
-    request.setRequestHeader("Content-Type", file.type || "application/octet-stream");
-    request.upload.onprogress = (event) => { if (event.lengthComputable) onProgress(event.loaded / event.total); };
+    request.setRequestHeader("Content-Type", contentType || file.type || "application/octet-stream");
+    request.upload.onprogress = (event) => { if (event.lengthComputable && onProgress) onProgress(event.loaded / event.total); };
     request.onload = () => {
       let data = null;
       try { data = JSON.parse(request.responseText); } catch { data = null; }
-      if (request.status >= 200 && request.status < 300) resolve(data);
-      else reject(new ApiError(request.status, data));
+      if (request.status >= 200 && request.status < 300) { resolve(data); return; }
+      const error = new ApiError(request.status, data);
+      if (request.status === 401) unauthorizedListeners.forEach((fn) => fn(error));
+      reject(error);
     };
     request.onerror = () => reject(new ApiError(0, null));
     request.send(file);
   });
+}
+
+/** Uploads a message attachment (POST /api/v1/attachments). */
+export function upload(file, onProgress) {
+  return sendFile(`/attachments?name=${encodeURIComponent(file.name)}`, file, { onProgress });
 }
 
 /** Downloads a protected file (attachments need the token) as an object URL. */

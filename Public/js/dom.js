@@ -51,6 +51,11 @@ export function field(label, control, hint) {
   return h("div", { class: "field" }, parts);
 }
 
+/** The line where a form or screen says what went wrong; read out as soon as it is filled. */
+export function errorLine(text) {
+  return h("p", { class: "error", role: "alert" }, text);
+}
+
 /** A <select> from [value, label] pairs. */
 export function select(options, value, attrs = {}) {
   return h("select", attrs, options.map(([v, label]) => h("option", { value: v, selected: String(v) === String(value ?? "") }, label)));

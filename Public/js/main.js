@@ -1,6 +1,6 @@
 // The web client's entry: the shell (header, navigation, connection indicator, language), the
 // hash router, and the shared state every view reads (who I am, the live connection).
-import { h, replace, select } from "./dom.js";
+import { h, replace, select, errorLine } from "./dom.js";
 import { t, lang, setLang, languagesAvailable } from "./i18n.js";
 import { get, token, setToken, onUnauthorized, errorText } from "./api.js";
 import { Live } from "./live.js";
@@ -134,7 +134,7 @@ export async function route() {
     } catch (error) {
       // Signed out (401) already went to sign-in; otherwise the server is unreachable: say so.
       if (token()) replace(main, h("div", { class: "page center" }, h("section", { class: "card narrow" },
-        h("h1", {}, "Parta"), h("p", { class: "error", role: "alert" }, errorText(error)),
+        h("h1", {}, "Parta"), errorLine(errorText(error)),
         h("button", { type: "button", class: "primary", onclick: () => route() }, t("common.retry")))));
       return;
     }
@@ -143,10 +143,12 @@ export async function route() {
   renderHeader();
   const rendered = await view(m);
   if (!rendered) return;
-  const { node, cleanup, title } = rendered instanceof Node ? { node: rendered } : rendered;
+  // A view answers its node, and optionally its title, a cleanup, and `fullHeight` (the
+  // messenger fills the window and scrolls inside; other screens scroll the page).
+  const { node, cleanup, title, fullHeight } = rendered instanceof Node ? { node: rendered } : rendered;
   currentCleanup = cleanup;
   replace(main, node);
-  document.body.dataset.view = node.classList.contains("messenger") ? "messenger" : "page";
+  document.body.dataset.layout = fullHeight ? "full" : "page";
   document.title = title ? `${title} — Parta` : "Parta";
   // Move focus into the new screen — its first field if it asks for one, else its heading — so
   // keyboard and screen-reader users land on it.

@@ -129,16 +129,23 @@ export class Messenger extends EventTarget {
     return history ? [...history.messages.values()].sort((a, b) => a.seq - b.seq) : [];
   }
 
-  /** Members' names (pages of 100); sender names come from here. */
+  /** A chat's members, admins first, in pages of 100 (at most 2,000): the info screen and names. */
+  async members(chatId) {
+    let members = [];
+    for (let page = 1; page <= 20; page += 1) {
+      const result = await get(`/chats/${chatId}/members`, { page, per_page: 100 });
+      members = members.concat(result.items);
+      if (page * result.per_page >= result.total) break;
+    }
+    return members;
+  }
+
+  /** Members' names by account; sender names come from here. */
   async loadNames(chatId, force) {
     if (this.names.has(chatId) && !force) return this.names.get(chatId);
     const names = new Map();
-    this.names.set(chatId, names);
-    for (let page = 1; page <= 20; page += 1) {
-      const result = await get(`/chats/${chatId}/members`, { page, per_page: 100 });
-      for (const member of result.items) if (member.account_id) names.set(member.account_id, member);
-      if (page * result.per_page >= result.total) break;
-    }
+    this.names.set(chatId, names); // others asking meanwhile wait for no second download
+    for (const member of await this.members(chatId)) if (member.account_id) names.set(member.account_id, member);
     this.changed("names", chatId);
     return names;
   }

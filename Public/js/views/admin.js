@@ -1,9 +1,9 @@
 // The administrator's console: profile and the active-organization checklist, invites (QR,
 // copy, revoke), the join-request queue (accept with matching, reject with reason), members,
 // the roster (classes, people, movement orders), imports with a dry run, API keys, the audit log.
-import { h, field, replace, select, debounce } from "../dom.js";
+import { h, field, replace, select, debounce, errorLine } from "../dom.js";
 import { t, has, dateTime, date } from "../i18n.js";
-import { api, get, post, patch, del, errorText, token, ApiError } from "../api.js";
+import { api, get, post, patch, del, errorText, sendFile } from "../api.js";
 import { notify } from "../main.js";
 import { pager, table, copyButton, qrImage, readonlyText } from "../widgets.js";
 import { confirmDialog } from "./messenger.js";
@@ -14,7 +14,7 @@ export async function adminView(app, orgId, tab) {
   const org = app.organization(orgId);
   if (!org) { app.go("#/"); return null; }
   const isAdmin = org.roles.includes("administrator");
-  if (!isAdmin || tab === "chats") { app.go(`#/org/${orgId}/chats`); return null; }
+  if (!isAdmin) { app.go(`#/org/${orgId}/chats`); return null; }
   if (!tabs.includes(tab)) { app.go(`#/org/${orgId}/profile`); return null; }
   const content = h("div", { class: "tab-content" });
   const node = h("div", { class: "page wide" },
@@ -45,7 +45,7 @@ async function profile(app, org, content) {
   const fields = ["full_name", "short_name", "address", "contact_phone", "email", "website", "time_zone"];
   const inputs = Object.fromEntries(fields.map((f) => [f, h("input", { name: f, value: details[f] || "" })]));
   const kind = select(["school", "college", "kindergarten", "additional_education"].map((k) => [k, t(`kind.${k}`)]), details.kind, { name: "kind" });
-  const error = h("p", { class: "error", role: "alert" });
+  const error = errorLine();
   const form = h("form", { class: "grid-form" }, field(t("profile.kind"), kind), fields.map((f) => field(t(`profile.${f}`), inputs[f])), error,
     h("button", { type: "submit", class: "primary" }, t("common.save")));
   form.addEventListener("submit", async (event) => {
@@ -75,11 +75,13 @@ async function profile(app, org, content) {
     h("section", { class: "card" }, h("h2", {}, t("profile.title")), form));
 }
 
-// ——— invites ———
-async function classesOf(org) {
+/** The organization's classes (the invite form, roster views, chat creation and the picker). */
+export async function classesOf(org) {
   const list = await get(`/organizations/${org.id}/classes`);
   return list.items;
 }
+
+// ——— invites ———
 
 async function invites(app, org, content) {
   const classes = await classesOf(org).catch(() => []);
@@ -97,7 +99,7 @@ async function invites(app, org, content) {
   role.addEventListener("change", syncClass);
   syncClass();
   const issued = h("div", { "aria-live": "polite" });
-  const error = h("p", { class: "error", role: "alert" });
+  const error = errorLine();
   const form = h("form", { class: "grid-form" },
     field(t("invites.role"), role), classField, field(t("invites.days"), days), field(t("invites.uses"), uses, t("invites.uses_hint")),
     field(t("invites.note"), note), error, h("button", { type: "submit", class: "primary" }, t("invites.create")));
@@ -176,7 +178,7 @@ async function requests(app, org, content) {
     const children = r.role === "parent" && d.child_matches.length ? h("fieldset", {}, h("legend", {}, t("requests.child")),
       d.child_matches.map((mt, i) => option(childName, mt.person.id, matchLabel(mt), i === 0))) : null;
     const reason = h("textarea", { name: "reason", maxlength: 500, rows: 2 });
-    const error = h("p", { class: "error", role: "alert" });
+    const error = errorLine();
     const chosen = (group) => detail.querySelector(`input[name="${group}"]:checked`)?.value;
     const accept = h("button", { type: "button", class: "primary", onclick: async () => {
       const person = chosen(name), child = chosen(childName);
@@ -294,36 +296,29 @@ async function imports(app, org, content) {
   const file = h("input", { type: "file", name: "file", accept: ".csv,.zip,text/csv,application/zip", required: true });
   const progress = h("progress", { max: 100, value: 0, hidden: true, "aria-label": t("imports.progress") });
   const report = h("div", { "aria-live": "polite" });
-  const error = h("p", { class: "error", role: "alert" });
-  const run = (dryRun) => new Promise((resolve) => {
+  const error = errorLine();
+  const run = async (dryRun) => {
     error.textContent = "";
     replace(report);
     const chosen = file.files[0];
-    if (!chosen) { error.textContent = t("imports.choose_file"); resolve(); return; }
+    if (!chosen) { error.textContent = t("imports.choose_file"); return; }
     const path = format.value === "csv" ? "imports/csv" : "imports/oneroster";
-    const request = new XMLHttpRequest();
-    request.open("POST", `/api/v1/organizations/${org.id}/${path}?dry_run=${dryRun}&name=${encodeURIComponent(chosen.name)}`);
-    request.setRequestHeader("Authorization", `Bearer ${token()}`);
-    request.setRequestHeader("Content-Type", format.value === "csv" ? "text/csv" : "application/zip");
     progress.hidden = false;
     progress.value = 0;
-    request.upload.onprogress = (e) => { if (e.lengthComputable) progress.value = Math.round((e.loaded / e.total) * 100); };
-    request.onload = () => {
+    try {
+      showReport(await sendFile(`/organizations/${org.id}/${path}?dry_run=${dryRun}&name=${encodeURIComponent(chosen.name)}`, chosen, {
+        contentType: format.value === "csv" ? "text/csv" : "application/zip",
+        onProgress: (p) => { progress.value = Math.round(p * 100); },
+      }));
+    } catch (e) {
+      error.textContent = errorText(e);
+      const problems = e.details?.problems;
+      if (Array.isArray(problems)) replace(report, table([t("imports.file"), t("imports.line"), t("imports.column"), t("imports.problem")],
+        problems.map((p) => [p.file, String(p.line), p.column || "", p.problem]), t("imports.problems")));
+    } finally {
       progress.hidden = true;
-      let data = null;
-      try { data = JSON.parse(request.responseText); } catch { data = null; }
-      if (request.status === 200) showReport(data);
-      else {
-        error.textContent = errorText(new ApiError(request.status, data));
-        const problems = data?.details?.problems;
-        if (Array.isArray(problems)) replace(report, table([t("imports.file"), t("imports.line"), t("imports.column"), t("imports.problem")],
-          problems.map((p) => [p.file, String(p.line), p.column || "", p.problem]), t("imports.problems")));
-      }
-      resolve();
-    };
-    request.onerror = () => { progress.hidden = true; error.textContent = t("error.network"); resolve(); };
-    request.send(chosen);
-  });
+    }
+  };
   function showReport(data) {
     const counts = Object.entries(data.counts).filter(([, v]) => v);
     replace(report, h("section", { class: "card" },
@@ -343,7 +338,7 @@ async function keys(app, org, content) {
   const listBox = h("div");
   const issued = h("div", { "aria-live": "polite" });
   const name = h("input", { name: "name", required: true, placeholder: t("keys.name_example") });
-  const error = h("p", { class: "error", role: "alert" });
+  const error = errorLine();
   async function load() {
     const list = await get(`/organizations/${org.id}/api-keys`);
     replace(listBox, table([t("keys.name"), t("keys.prefix"), t("keys.created"), t("keys.last_used"), ""],

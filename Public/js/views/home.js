@@ -1,6 +1,6 @@
 // Home: my organizations and roles, my join requests and their outcome, and finding a school
 // to apply to when nobody sent a link.
-import { h, field, replace, debounce } from "../dom.js";
+import { h, field, replace, debounce, errorLine } from "../dom.js";
 import { t, dateTime } from "../i18n.js";
 import { get, post, errorText } from "../api.js";
 import { applyForm } from "./join.js";
@@ -30,7 +30,7 @@ export async function homeView(app) {
       r.reason ? h("p", {}, t("home.reason"), ": ", r.reason) : null,
       withdraw);
   });
-  const alertLine = h("p", { class: "error", role: "alert" });
+  const alertLine = errorLine();
 
   const node = h("div", { class: "page" },
     h("h1", {}, t("home.title", { name: me.account.given_name || me.account.full_name })),

@@ -1,5 +1,5 @@
 // An invite link (/join/<token>): where it leads, then sign-in if needed, then the request.
-import { h, field, replace, select } from "../dom.js";
+import { h, field, replace, select, errorLine } from "../dom.js";
 import { t, dateTime } from "../i18n.js";
 import { get, post, errorText, token as sessionToken } from "../api.js";
 
@@ -10,7 +10,7 @@ export async function joinView(app, inviteToken) {
   try {
     preview = await get(`/invites/${inviteToken}`);
   } catch (e) {
-    replace(box, h("h1", {}, t("join.title")), h("p", { class: "error", role: "alert" }, errorText(e)),
+    replace(box, h("h1", {}, t("join.title")), errorLine(errorText(e)),
       h("p", {}, h("a", { href: "#/" }, t("join.go_home"))));
     return { node, title: t("join.title") };
   }
@@ -54,7 +54,7 @@ export function applyForm(app, { organization, role, inviteToken }) {
   const showParts = () => { studentPart.hidden = currentRole() !== "student"; parentPart.hidden = currentRole() !== "parent"; };
   roleSelect?.addEventListener("change", showParts);
   showParts();
-  const error = h("p", { class: "error", role: "alert" });
+  const error = errorLine();
   const submit = h("button", { type: "submit", class: "primary" }, t("join.apply"));
   const form = h("form", { class: "apply", novalidate: true },
     roleSelect ? field(t("join.role"), roleSelect) : null,
@@ -93,7 +93,7 @@ export async function linkView(app, code) {
   }
   try {
     const link = await get(`/link-codes/${code}`);
-    const error = h("p", { class: "error", role: "alert" });
+    const error = errorLine();
     const confirm = h("button", { type: "button", class: "primary", onclick: async () => {
       confirm.disabled = true;
       try {
@@ -106,7 +106,7 @@ export async function linkView(app, code) {
       h("p", {}, t("link.question", { name: link.person.full_name, organization: link.organization.short_name || link.organization.full_name })),
       h("p", { class: "muted" }, t(`role.${link.person.role}`)), error, confirm);
   } catch (e) {
-    replace(box, h("h1", {}, t("link.title")), h("p", { class: "error", role: "alert" }, errorText(e)), h("a", { href: "#/" }, t("join.go_home")));
+    replace(box, h("h1", {}, t("link.title")), errorLine(errorText(e)), h("a", { href: "#/" }, t("join.go_home")));
   }
   return { node, title: t("link.title") };
 }

@@ -1,12 +1,12 @@
 // Chat management (SPEC §5): the list with filters and paging, create, edit with the member
 // picker, make or unmake admins, delete (irreversible), initialize by type with a dry run.
 // Only what the signed-in person may do is offered; the server refuses the rest anyway.
-import { h, field, replace, select, debounce } from "../dom.js";
+import { h, field, replace, select, debounce, errorLine } from "../dom.js";
 import { t } from "../i18n.js";
 import { get, post, patch, del, errorText } from "../api.js";
 import { notify } from "../main.js";
 import { pager, table, latestOnly } from "../widgets.js";
-import { consoleHeader } from "./admin.js";
+import { consoleHeader, classesOf } from "./admin.js";
 import { confirmDialog } from "./messenger.js";
 
 const chatTypes = ["staff_room", "class", "parents", "subject", "custom"];
@@ -23,7 +23,7 @@ export async function manageView(app, orgId, sub) {
     else if (sub === "init") await initialize(app, org, content);
     else await editChat(app, org, Number(sub), content);
   } catch (e) {
-    replace(content, h("p", { class: "error", role: "alert" }, errorText(e)));
+    replace(content, errorLine(errorText(e)));
   }
   return { node, title: `${t("admin.chats")} — ${org.short_name}` };
 }
@@ -51,7 +51,7 @@ async function chatList(app, org, content) {
           app.messenger.chats.has(c.id) ? h("a", { href: `#/chats/${c.id}` }, t("manage.go_to_chat")) : h("span", { class: "muted" }, t("manage.not_member"))]),
         t("manage.list")),
       pager(list, (p, n) => { state.page = p; state.perPage = n; load(); }));
-    } catch (e) { replace(listBox, h("p", { class: "error", role: "alert" }, errorText(e))); }
+    } catch (e) { replace(listBox, errorLine(errorText(e))); }
   }
   const reload = () => { state.page = 1; load(); };
   type.addEventListener("change", reload);
@@ -70,7 +70,7 @@ async function chatList(app, org, content) {
 
 async function createChat(app, org, content) {
   const [classes, subjects] = await Promise.all([
-    get(`/organizations/${org.id}/classes`).then((r) => r.items).catch(() => []),
+    classesOf(org).catch(() => []),
     get(`/organizations/${org.id}/subjects`).then((r) => r.items).catch(() => []),
   ]);
   const type = select(chatTypes.map((c) => [c, t(`chat_type.${c}`)]), "custom", { name: "type" });
@@ -100,7 +100,7 @@ async function createChat(app, org, content) {
   for (const control of [type, klass, subject]) control.addEventListener("change", suggest);
   group.addEventListener("input", suggest);
   suggest();
-  const error = h("p", { class: "error", role: "alert" });
+  const error = errorLine();
   const form = h("form", { class: "grid-form", novalidate: true },
     field(t("manage.type"), type), classField, subjectField, groupField,
     h("div", { class: "field" }, h("label", { for: name.id || (name.id = "new-chat-name") }, t("manage.name")), name, nameHint),
@@ -125,7 +125,7 @@ async function createChat(app, org, content) {
 async function editChat(app, org, chatId, content) {
   let chat = await get(`/organizations/${org.id}/chats/${chatId}`);
   const can = (action) => (chat.allowed || []).includes(action);
-  const error = h("p", { class: "error", role: "alert" });
+  const error = errorLine();
   const membersBox = h("div", { "aria-live": "polite" });
   const pickerBox = h("div");
   let memberPage = 1, memberPerPage = 20;
@@ -186,7 +186,7 @@ async function editChat(app, org, chatId, content) {
 
 /** The member picker: filters, page size, select on this page or all N matching; members marked. */
 async function picker(app, org, chatId, box, onAdded) {
-  const classes = await get(`/organizations/${org.id}/classes`).then((r) => r.items).catch(() => []);
+  const classes = await classesOf(org).catch(() => []);
   const role = select([["", t("common.all")], ["staff", t("picker.staff")], ["students", t("picker.students")], ["parents", t("picker.parents")]], "", { id: "pick-role" });
   const gender = select([["", t("common.all")], ["male", t("gender.male")], ["female", t("gender.female")]], "", { id: "pick-gender" });
   const klass = select([["", t("roster.any_class")], ...classes.map((c) => [c.id, c.name])], "", { id: "pick-class" });
@@ -226,7 +226,7 @@ async function picker(app, org, chatId, box, onAdded) {
   const reload = () => { page = 1; allMatching = false; load(); };
   for (const control of [role, gender, klass]) control.addEventListener("change", reload);
   for (const control of [surname, q]) control.addEventListener("input", debounce(reload));
-  const error = h("p", { class: "error", role: "alert" });
+  const error = errorLine();
   addButton.addEventListener("click", async () => {
     error.textContent = "";
     const body = allMatching ? { all_matching: Object.fromEntries(Object.entries(query()).filter(([, v]) => v).map(([k, v]) => [k, k === "class_id" ? Number(v) : v])) }
@@ -249,7 +249,7 @@ async function initialize(app, org, content) {
   const types = ["staff_room", "class", "parents", "subject"];
   const boxes = types.map((type) => h("input", { type: "checkbox", checked: true, id: `init-${type}`, value: type }));
   const report = h("div", { "aria-live": "polite" });
-  const error = h("p", { class: "error", role: "alert" });
+  const error = errorLine();
   const run = async (dryRun) => {
     error.textContent = "";
     const chosen = boxes.filter((b) => b.checked).map((b) => b.value);

@@ -1,7 +1,7 @@
 // The messenger: my chats (last message, unread badge) and one chat (history, replies, edits,
 // deletions, attachments with upload progress, read state, info). One column on a phone, two
 // on a wide screen. Everything people wrote is set with textContent.
-import { h, replace, debounce, icon } from "../dom.js";
+import { h, replace, debounce, icon, errorLine } from "../dom.js";
 import { t, time, date, shortWhen, fileSize } from "../i18n.js";
 import { get, patch, post, upload, blobURL, errorText } from "../api.js";
 import { notify } from "../main.js";
@@ -147,7 +147,7 @@ export function messengerView(app, chatId) {
     const files = h("input", { type: "file", multiple: true, class: "visually-hidden", id: `files-${chatId}` });
     const chips = h("ul", { class: "chips", "aria-live": "polite" });
     const banner = h("div", { class: "banner" });
-    const error = h("p", { class: "error", role: "alert" });
+    const error = errorLine();
     const send = h("button", { type: "submit", class: "primary send" }, t("msg.send"));
     const paintBanner = () => {
       if (editing) replace(banner, h("span", {}, t("msg.editing")), h("button", { type: "button", class: "link", onclick: cancel }, t("common.cancel")));
@@ -285,6 +285,7 @@ export function messengerView(app, chatId) {
   return {
     node: root,
     title: chat ? chat.name : t("nav.chats"),
+    fullHeight: true,
     cleanup: () => {
       m.removeEventListener("changed", onChange);
       app.live.removeEventListener("state", onState);
@@ -299,15 +300,9 @@ async function openInfo(app, chat) {
   const m = app.messenger;
   const body = h("div", { class: "info-body" });
   const dialog = infoDialog(chat.name, body);
-  const error = h("p", { class: "error", role: "alert" });
+  const error = errorLine();
   let members = [];
-  try {
-    for (let page = 1; page <= 20; page += 1) {
-      const result = await get(`/chats/${chat.id}/members`, { page, per_page: 100 });
-      members = members.concat(result.items);
-      if (page * result.per_page >= result.total) break;
-    }
-  } catch (e) { error.textContent = errorText(e); }
+  try { members = await m.members(chat.id); } catch (e) { error.textContent = errorText(e); }
   const admins = members.filter((x) => x.admin);
   const settings = chat.is_admin && chat.type !== "direct" ? h("fieldset", { class: "settings" }, h("legend", {}, t("info.settings")),
     ["announcements_only", "read_receipts"].map((key) => {

@@ -1,5 +1,5 @@
 // My account: name, the devices signed in (end any of them), sign out.
-import { h, replace } from "../dom.js";
+import { h, replace, errorLine } from "../dom.js";
 import { t, dateTime } from "../i18n.js";
 import { get, post, del, errorText } from "../api.js";
 import { nameForm } from "./signin.js";
@@ -7,7 +7,7 @@ import { notify } from "../main.js";
 
 export async function settingsView(app) {
   const sessions = h("ul", { class: "cards" });
-  const error = h("p", { class: "error", role: "alert" });
+  const error = errorLine();
   async function load() {
     try {
       const list = await get("/sessions");

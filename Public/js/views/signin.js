@@ -1,5 +1,5 @@
 // Sign-in: a phone number, then the one-time code from the SMS; a new account names itself.
-import { h, field, replace } from "../dom.js";
+import { h, field, replace, errorLine } from "../dom.js";
 import { t } from "../i18n.js";
 import { post, patch, setToken, errorText, token } from "../api.js";
 
@@ -9,8 +9,6 @@ export function signInView(app) {
   phoneStep(app, box);
   return { node: h("div", { class: "page center" }, box), title: t("signin.title") };
 }
-
-function errorLine() { return h("p", { class: "error", role: "alert" }); }
 
 function phoneStep(app, box, initial = "") {
   const phone = h("input", { type: "tel", name: "phone", autocomplete: "tel", inputmode: "tel", required: true, value: initial, placeholder: "+7 999 123-45-67", autofocus: true });
@@ -75,14 +73,12 @@ function codeStep(app, box, phone, sent) {
       clearInterval(timer);
       setToken(result.token);
       await app.refreshMe();
-      app.messenger.myAccountId = app.me.account.id;
       app.live.start();
       if (!result.account.surname) nameStep(app, box); else continueAfterSignIn(app);
     } catch (e) {
       error.textContent = errorText(e);
       code.setAttribute("aria-invalid", "true");
       code.select();
-      if (e.code === "too_many_attempts" || e.code === "code_expired") code.disabled = false;
     } finally { submit.disabled = false; }
   });
   replace(box, h("h1", {}, t("signin.title")), h("p", {}, t("signin.code_to", { phone })), form, h("p", { class: "row" }, resend, back));
