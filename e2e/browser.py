@@ -4,10 +4,9 @@ go to `$PARTA_ARTIFACTS` (default `.build/artifacts/browser`)."""
 import os
 import re
 import shutil
-import time
 from pathlib import Path
 
-import requests
+from parta_client import latest_code
 from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
@@ -163,13 +162,3 @@ class Browser:
         except WebDriverException:
             pass
 
-
-def latest_code(base_url, phone, timeout=10):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        items = requests.get(base_url + "/dev/codes.json", timeout=5).json()["items"]
-        for item in items:
-            if item["phone"] == phone:
-                return item["code"]
-        time.sleep(0.1)
-    raise AssertionError(f"no code for {phone}")

@@ -17,14 +17,35 @@ def free_port():
         return s.getsockname()[1]
 
 
+def latest_code(url, phone, timeout=10):
+    """The newest sign-in code sent to `phone`, from a demo server's /dev/codes.json."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for item in requests.get(url + "/dev/codes.json", timeout=5).json()["items"]:  # newest first
+            if item["phone"] == phone:
+                return item["code"]
+        time.sleep(0.1)
+    raise AssertionError(f"no code for {phone}")
+
+
 def sign_in(url, phone, device="e2e"):
     """Signs `phone` in on the server at `url` (demo mode: the code is read from /dev/codes.json)."""
     sent = requests.post(url + "/api/v1/auth/code", json={"phone": phone}, timeout=10)
     assert sent.status_code == 202, sent.text
-    code = next(m["code"] for m in requests.get(url + "/dev/codes.json", timeout=10).json()["items"] if m["phone"] == phone)
+    code = latest_code(url, phone)
     verified = requests.post(url + "/api/v1/auth/verify", json={"phone": phone, "code": code, "device_name": device}, timeout=10)
     assert verified.status_code == 200, verified.text
     return Session(url, verified.json()["token"])
+
+
+def link_person(url, admin, person_id, phone, device="e2e"):
+    """Links roster person `person_id` of organization 1 to the account of `phone` the way the
+    school system does: a link code from the administrator, confirmed by the signed-in person."""
+    code = admin.call("POST", f"/api/v1/organizations/1/persons/{person_id}/link-codes").json()["code"]
+    member = sign_in(url, phone, device=device)
+    confirmed = member.call("POST", f"/api/v1/link-codes/{code}/confirm")
+    assert confirmed.status_code == 200, confirmed.text
+    return member
 
 
 class Session:

@@ -8,7 +8,7 @@ import uuid
 from pathlib import Path
 
 from browser import Browser
-from parta_client import sign_in
+from parta_client import link_person, sign_in
 
 ADMIN, TEACHER_PHONE = "+79000000010", "+79990005566"
 
@@ -19,9 +19,7 @@ def seed(url):
     classes = admin.call("GET", "/api/v1/organizations/1/classes").json()["items"]
     tenth = next(c for c in classes if c["name"] == "10А")
     person = tenth["homeroom_teacher"]  # the homeroom teacher of 10А: the staff room and the class's chats
-    code = admin.call("POST", f"/api/v1/organizations/1/persons/{person['id']}/link-codes").json()["code"]
-    teacher = sign_in(url, TEACHER_PHONE, device="Safari on iPhone")
-    teacher.call("POST", f"/api/v1/link-codes/{code}/confirm")
+    teacher = link_person(url, admin, person["id"], TEACHER_PHONE, device="Safari on iPhone")
     chats = {c["name"]: c for c in teacher.call("GET", "/api/v1/me/chats").json()["items"]}
 
     def say(session, chat, text, reply_to=None):

@@ -8,9 +8,9 @@ import uuid
 import pytest
 import requests
 
-from browser import Browser, chromium_available, latest_code
+from browser import Browser, chromium_available
 from conftest import run_cli, clean_env
-from parta_client import Session, sign_in
+from parta_client import Session, latest_code, link_person, sign_in
 
 if not chromium_available():
     if os.environ.get("PARTA_TEST_REQUIRE_BROWSER") == "1":
@@ -24,10 +24,13 @@ ADMIN = "+79000000010"
 def school(workdir, servers):
     """A demo school with a generated roster (and its roster chats), served in demo mode."""
     run_cli(["demo", "--students", "60"], cwd=workdir, check=True)
-    # Several people sign in from one address within a minute: lift the per-phone resend wait
-    # and the per-address cap, which the sign-in tests cover.
-    env = clean_env(PARTA_CODE_RESEND_INTERVAL=0, PARTA_CODE_ADDRESS_HOURLY_LIMIT=1000)
-    return servers(workdir, ["--demo"], env=env).wait_ready()
+    return servers(workdir, ["--demo"], env=demo_env()).wait_ready()
+
+
+def demo_env():
+    """Several people sign in from one address within a minute: lift the per-phone resend wait
+    and the per-address cap, which the sign-in tests cover."""
+    return clean_env(PARTA_CODE_RESEND_INTERVAL=0, PARTA_CODE_ADDRESS_HOURLY_LIMIT=1000)
 
 
 @pytest.fixture
@@ -130,15 +133,10 @@ def test_invite_join_accept_and_live_staff_room(school, browsers):
     assert_clean(admin, teacher)
 
 
-def link_teacher(url, admin_session, surname_prefix, phone):
-    """Links a roster teacher to a new phone through a link code (the school system's way)."""
-    people = admin_session.call("GET", "/api/v1/organizations/1/persons", params={"role": "teacher", "q": surname_prefix, "per_page": 10}).json()["items"]
-    person = people[0]
-    code = admin_session.call("POST", f"/api/v1/organizations/1/persons/{person['id']}/link-codes").json()["code"]
-    member = sign_in(url, phone)
-    confirmed = member.call("POST", f"/api/v1/link-codes/{code}/confirm")
-    assert confirmed.status_code == 200, confirmed.text
-    return person, member
+def link_teacher(url, admin_session, name, phone):
+    """Links the roster teacher named `name` to a new phone; returns the person and the session."""
+    people = admin_session.call("GET", "/api/v1/organizations/1/persons", params={"role": "teacher", "q": name, "per_page": 10}).json()["items"]
+    return people[0], link_person(url, admin_session, people[0]["id"], phone)
 
 
 def test_chat_management_filter_create_pick_admin_delete(school, browsers):
@@ -313,7 +311,7 @@ def test_sign_in_errors_and_english(school, browsers):
 
 def test_reconnects_after_a_restart_and_resumes_without_duplicates(workdir, servers, browsers):
     run_cli(["demo", "--students", "60"], cwd=workdir, check=True)
-    env = clean_env(PARTA_CODE_RESEND_INTERVAL=0, PARTA_CODE_ADDRESS_HOURLY_LIMIT=1000)
+    env = demo_env()
     server = servers(workdir, ["--demo"], env=env).wait_ready()
     admin = sign_in(server.url, ADMIN)
     teacher_session = link_teacher(server.url, admin, "Виноградова Галина", "+79990006677")[1]
