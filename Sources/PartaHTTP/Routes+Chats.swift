@@ -13,6 +13,7 @@ struct ChatRoutes {
         api.post("organizations/{id}/chats/initialize", use: initialize)
         api.get("organizations/{id}/chats", use: list)
         api.post("organizations/{id}/chats", use: create)
+        api.get("organizations/{id}/chats/suggested-name", use: suggestedName)
         api.get("organizations/{id}/chats/{chat_id}", use: show)
         api.patch("organizations/{id}/chats/{chat_id}", use: rename)
         api.delete("organizations/{id}/chats/{chat_id}", use: delete)
@@ -87,6 +88,19 @@ struct ChatRoutes {
             members: body.memberIds ?? [])
         let view = try await parta.createChat(try context.caller(), organization: try organization(context), draft)
         return EditedResponse(status: .created, response: ChatDTO(view))
+    }
+
+    struct SuggestedName: ResponseCodable {
+        var name: String?
+    }
+
+    /// GET /api/v1/organizations/{id}/chats/suggested-name?type=&class_id=&subject_id=&group= —
+    /// the name a chat created without one would get (the domain's naming rule, for the form).
+    @Sendable func suggestedName(_ request: Request, context: PartaRequestContext) async throws -> SuggestedName {
+        let draft = ChatDraft(
+            kind: try ChatKind.parse(request.queryString("type") ?? ""), classID: try request.queryID("class_id"),
+            subjectID: try request.queryID("subject_id"), group: request.queryString("group"))
+        return SuggestedName(name: try await parta.suggestedChatName(try context.caller(), organization: try organization(context), draft))
     }
 
     struct Rename: Decodable {

@@ -190,4 +190,34 @@ struct ChatRoutesTests {
             #expect(badRole.status == .badRequest)
         }
     }
+
+    @Test("the creation form's suggested name is the domain's naming rule, for those who may create the chat", arguments: TestEngine.all)
+    func suggestedName(engine: TestEngine) async throws {
+        try await withApp(engine) { world, client in
+            let s = try await world.chatSchool()
+            let url = "/api/v1/organizations/\(s.id)/chats/suggested-name"
+            let cases: [(String, String?)] = [
+                ("type=staff_room", "Учительская"),
+                ("type=class&class_id=\(s.tenA)", "10А - Ученики"),
+                ("type=parents&class_id=\(s.tenA)", "10А - Родители"),
+                ("type=subject&class_id=\(s.nineG)&subject_id=\(s.chemistry)", "9Г - Химия"),
+                ("type=subject&class_id=\(s.tenA)&subject_id=\(s.english)&group=Англ.яз/1", "10А/Англ.яз/1"),
+                ("type=custom", nil),
+            ]
+            for (query, name) in cases {
+                let answer = try await client.call(.get, "\(url)?\(query)", token: s.tokens["admin"])
+                #expect(answer.status == .ok, "\(query)")
+                #expect(answer["name"] as? String == name, "\(query)")
+            }
+            // Incomplete or unknown drafts are refused as creation would refuse them.
+            #expect(try await client.call(.get, "\(url)?type=subject&class_id=\(s.tenA)", token: s.tokens["admin"]).status == .badRequest)
+            #expect(try await client.call(.get, "\(url)?type=pupils", token: s.tokens["admin"]).status == .badRequest)
+            #expect(try await client.call(.get, "\(url)?type=class&class_id=999999", token: s.tokens["admin"]).status == .notFound)
+            // A homeroom teacher gets names for their own class only; a student for none.
+            #expect(try await client.call(.get, "\(url)?type=class&class_id=\(s.tenA)", token: s.tokens["ivanova"])["name"] as? String == "10А - Ученики")
+            #expect(try await client.call(.get, "\(url)?type=class&class_id=\(s.nineG)", token: s.tokens["ivanova"]).status == .forbidden)
+            #expect(try await client.call(.get, "\(url)?type=class&class_id=\(s.tenA)", token: s.tokens["s1"]).status == .forbidden)
+            #expect(try await client.call(.get, "\(url)?type=staff_room").status == .unauthorized)
+        }
+    }
 }

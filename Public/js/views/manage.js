@@ -82,23 +82,25 @@ async function createChat(app, org, content) {
   const subjectField = field(t("manage.subject"), subject);
   const groupField = field(t("manage.group"), group, t("manage.group_hint"));
   const nameHint = h("small", { class: "hint" });
-  const suggest = () => {
-    const c = classes.find((x) => String(x.id) === klass.value)?.name;
-    const s = subjects.find((x) => String(x.id) === subject.value)?.name;
-    const suggestions = {
-      staff_room: "Учительская",
-      class: c ? `${c} - Ученики` : "",
-      parents: c ? `${c} - Родители` : "",
-      subject: c && (group.value ? `${c}/${group.value}` : s ? `${c} - ${s}` : ""),
-      custom: "",
-    };
-    name.placeholder = suggestions[type.value] || "";
+  // The name a chat gets without one is the server's rule (the domain's naming), asked as the
+  // form changes; an incomplete form simply has no suggestion yet.
+  const guard = latestOnly();
+  const suggest = async () => {
     nameHint.textContent = type.value === "custom" ? t("manage.name_required") : t("manage.name_suggested");
     classField.hidden = !["class", "parents", "subject"].includes(type.value);
     subjectField.hidden = groupField.hidden = type.value !== "subject";
+    const ticket = guard.next();
+    let suggestion = null;
+    try {
+      suggestion = (await get(`/organizations/${org.id}/chats/suggested-name`, {
+        type: type.value, class_id: classField.hidden ? "" : klass.value, subject_id: subjectField.hidden ? "" : subject.value,
+        group: groupField.hidden ? "" : group.value.trim(),
+      })).name;
+    } catch { suggestion = null; }
+    if (guard.isCurrent(ticket)) name.placeholder = suggestion || "";
   };
   for (const control of [type, klass, subject]) control.addEventListener("change", suggest);
-  group.addEventListener("input", suggest);
+  group.addEventListener("input", debounce(suggest));
   suggest();
   const error = errorLine();
   const form = h("form", { class: "grid-form", novalidate: true },

@@ -219,26 +219,46 @@ extension Parta {
 
     // MARK: Create, rename, delete
 
+    /// A new chat's class and subject, found in the organization, once the caller may create it;
+    /// and the name the school gives such a chat (none for a custom chat).
+    func resolveNewChat(
+        _ draft: ChatDraft, key: RosterChatKey?, context: ChatContext, organization: OrganizationID, in store: Store
+    ) async throws -> (schoolClass: SchoolClass?, subject: Subject?, generatedName: String?) {
+        var schoolClass: SchoolClass?
+        if let classID = draft.classID {
+            guard let found = try await store.schoolClass(classID, in: organization) else { throw PartaError.notFound("The class") }
+            schoolClass = found
+        }
+        var subject: Subject?
+        if let subjectID = draft.subjectID {
+            guard let found = try await store.subject(subjectID, in: organization) else { throw PartaError.notFound("The subject") }
+            subject = found
+        }
+        try ChatPermissions.decide(context.actor, .create, ChatTarget(kind: draft.kind, classID: draft.classID, subjectID: draft.subjectID)).check()
+        let generated = key.map { RosterChatKey.name(of: $0, className: schoolClass?.name, subjectName: subject?.name) }
+        return (schoolClass, subject, generated)
+    }
+
+    /// The name a chat of this draft would get when created without one (`10А - Ученики`,
+    /// `10А/Англ.яз/1`), for the creation form; `nil` for a custom chat, which names itself.
+    public func suggestedChatName(_ caller: Caller, organization: OrganizationID, _ draft: ChatDraft) async throws -> String? {
+        guard draft.kind != .custom else { return nil }
+        let group = try TeachingAssignment.checkGroup(draft.group)
+        let key = try RosterChatKey.forNewChat(kind: draft.kind, classID: draft.classID, subjectID: draft.subjectID, group: group, name: nil)
+        return try await database.read { store in
+            let context = try await chatContext(caller, organization, in: store)
+            return try await resolveNewChat(draft, key: key, context: context, organization: organization, in: store).generatedName
+        }
+    }
+
     public func createChat(_ caller: Caller, organization: OrganizationID, _ draft: ChatDraft) async throws -> ChatView {
         let group = try TeachingAssignment.checkGroup(draft.group)
         let name = try draft.name.map(Chat.checkName)
         let key = try RosterChatKey.forNewChat(kind: draft.kind, classID: draft.classID, subjectID: draft.subjectID, group: group, name: name)
         return try await database.write { store in
             let context = try await chatContext(caller, organization, in: store)
-            var schoolClass: SchoolClass?
-            if let classID = draft.classID {
-                guard let found = try await store.schoolClass(classID, in: organization) else { throw PartaError.notFound("The class") }
-                schoolClass = found
-            }
-            var subject: Subject?
-            if let subjectID = draft.subjectID {
-                guard let found = try await store.subject(subjectID, in: organization) else { throw PartaError.notFound("The subject") }
-                subject = found
-            }
+            let (schoolClass, _, generated) = try await resolveNewChat(draft, key: key, context: context, organization: organization, in: store)
             let target = ChatTarget(kind: draft.kind, classID: draft.classID, subjectID: draft.subjectID)
-            try ChatPermissions.decide(context.actor, .create, target).check()
-
-            let generated = key.map { RosterChatKey.name(of: $0, className: schoolClass?.name, subjectName: subject?.name) }
             if let key {
                 let existing = try await store.rosterChats(of: organization, classes: key.classID.map { [$0] } ?? [], staffRoom: key == .staffRoom)
                 if let found = existing.live[key] {
