@@ -120,6 +120,10 @@ def test_invite_join_accept_and_live_staff_room(school, browsers):
     admin.wait(lambda: admin.driver.execute_script("return document.querySelector('.messenger .announcer').textContent")
                == "Новикова Ирина Сергеевна: Добрый день, коллеги! <b>не разметка</b>" or None, message="announcement")
     assert admin.driver.execute_script("return document.querySelector('.messages').getAttribute('aria-live')") is None
+    # Seen in an open chat means read: the marker reaches the server (once the burst settles).
+    admin_api = Session(school.url, admin.driver.execute_script("return localStorage.getItem('parta.token')"))
+    staff_unread = lambda: next(c for c in admin_api.call("GET", "/api/v1/me/chats").json()["items"] if c["name"] == "Учительская")["unread"]
+    admin.wait(lambda: staff_unread() == 0 or None, message="read marker on the server")
     admin.type("textarea[name=text]", "Здравствуйте, Ирина Сергеевна!")
     admin.click("Отправить")
     teacher.wait_text("Здравствуйте, Ирина Сергеевна!", ".msg .text")

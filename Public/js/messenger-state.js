@@ -12,6 +12,7 @@ export class Messenger extends EventTarget {
     this.names = new Map();     // chat id → Map<account id, full name>
     this.sending = new Map();   // client_id → {chat_id, text, reply_to, attachments}
     this.askedNames = new Set(); // "chat:sender" pairs whose names were re-read once
+    this.readTimers = new Map(); // chat id → the pending send of its read marker
     this.openChat = null;
     this.ready = false;
     live.addEventListener("ready", (e) => this.onReady(e.detail));
@@ -51,6 +52,8 @@ export class Messenger extends EventTarget {
     this.names.clear();
     this.sending.clear();
     this.askedNames.clear();
+    for (const timer of this.readTimers.values()) clearTimeout(timer);
+    this.readTimers.clear();
     this.openChat = null;
     this.ready = false;
     this.myAccountId = null;
@@ -179,14 +182,25 @@ export class Messenger extends EventTarget {
   edit(chatId, messageId, text) { return this.live.command({ type: "edit", chat_id: chatId, message_id: messageId, text }); }
   delete(chatId, messageId) { return this.live.command({ type: "delete", chat_id: chatId, message_id: messageId }); }
 
-  /** Marks everything up to the chat's last event read (HTTP when the line is down). */
-  async markRead(chatId) {
+  /**
+   * Marks everything up to the chat's last event read. The badge clears at once; the marker is
+   * sent a moment later, once for a burst of messages (a busy class chat open on thirty screens
+   * would otherwise write thirty markers per message). HTTP when the line is down.
+   */
+  markRead(chatId) {
     const chat = this.chats.get(chatId);
     if (!chat || chat.read_seq >= chat.last_seq) return;
-    const seq = chat.last_seq;
-    chat.read_seq = seq;
+    chat.read_seq = chat.last_seq;
     chat.unread = 0;
     this.changed("read", chatId);
+    clearTimeout(this.readTimers.get(chatId));
+    this.readTimers.set(chatId, setTimeout(() => this.sendRead(chatId), 800));
+  }
+
+  async sendRead(chatId) {
+    this.readTimers.delete(chatId);
+    const seq = this.chats.get(chatId)?.read_seq;
+    if (!seq) return;
     try {
       if (this.live.state === "online") await this.live.command({ type: "read", chat_id: chatId, seq });
       else await post(`/chats/${chatId}/read`, { seq });
