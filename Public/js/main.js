@@ -44,7 +44,6 @@ app.live.addEventListener("unauthorized", () => app.signedOut());
 
 const header = document.getElementById("top");
 const main = document.getElementById("app");
-const status = document.getElementById("status");
 
 function renderHeader() {
   document.querySelector(".skip").textContent = t("nav.skip");
@@ -95,14 +94,6 @@ function updateIndicator() {
   if (state === "offline" && retryAt) countdown = setInterval(paint, 1000);
 }
 app.live.addEventListener("state", updateIndicator);
-
-/** Announces a short message to screen readers and shows it briefly. */
-export function notify(text, kind = "info") {
-  status.dataset.kind = kind;
-  status.textContent = text;
-  clearTimeout(notify.timer);
-  notify.timer = setTimeout(() => { status.textContent = ""; }, 6000);
-}
 
 const routes = [
   [/^#\/signin$/, () => signInView(app), { public: true }],

@@ -1,7 +1,7 @@
-// Small pieces several screens share: a pager, a table, a copy button, a QR image.
+// Small pieces several screens share: a pager, a table, a copy button, a QR image, the status
+// line (notify) and dialogs. They know the page, not the app: no view, no shell, no API.
 import { h, select } from "./dom.js";
 import { t } from "./i18n.js";
-import { notify } from "./main.js";
 
 /** "1–20 of 134", previous/next and the page size (10/20/50/100). */
 export function pager({ page, per_page: perPage, total }, onChange) {
@@ -51,4 +51,40 @@ export function readonlyText(value, label) {
 export function latestOnly() {
   let counter = 0;
   return { next: () => ++counter, isCurrent: (ticket) => ticket === counter };
+}
+
+// The page's status line (index.html's #status, a polite live region beside the app).
+const statusLine = document.getElementById("status");
+
+/** Announces a short message to screen readers and shows it briefly. */
+export function notify(text, kind = "info") {
+  statusLine.dataset.kind = kind;
+  statusLine.textContent = text;
+  clearTimeout(notify.timer);
+  notify.timer = setTimeout(() => { statusLine.textContent = ""; }, 6000);
+}
+
+/** A modal dialog with a close button; returns the <dialog>. */
+export function infoDialog(title, content) {
+  const dialog = h("dialog", { class: "dialog", "aria-labelledby": "dlg-title" },
+    h("h2", { id: "dlg-title" }, title), content,
+    h("form", { method: "dialog", class: "row end" }, h("button", { type: "submit" }, t("common.close"))));
+  dialog.addEventListener("close", () => dialog.remove());
+  document.body.appendChild(dialog);
+  dialog.showModal();
+  return dialog;
+}
+
+/** Asks before something that cannot be undone; resolves true when confirmed. */
+export function confirmDialog(question, action) {
+  return new Promise((resolve) => {
+    const dialog = h("dialog", { class: "dialog", role: "alertdialog", "aria-labelledby": "cfm-title" },
+      h("p", { id: "cfm-title" }, question),
+      h("form", { method: "dialog", class: "row end" },
+        h("button", { type: "submit", value: "cancel", autofocus: true }, t("common.cancel")),
+        h("button", { type: "submit", value: "ok", class: "danger" }, action)));
+    dialog.addEventListener("close", () => { resolve(dialog.returnValue === "ok"); dialog.remove(); });
+    document.body.appendChild(dialog);
+    dialog.showModal();
+  });
 }

@@ -4,18 +4,15 @@
 import { h, field, replace, select, debounce, errorLine } from "../dom.js";
 import { t, has, dateTime, date } from "../i18n.js";
 import { api, get, post, patch, del, errorText, sendFile } from "../api.js";
-import { notify } from "../main.js";
-import { pager, table, copyButton, qrImage, readonlyText } from "../widgets.js";
-import { confirmDialog } from "./messenger.js";
-
-const tabs = ["profile", "invites", "requests", "members", "roster", "imports", "keys", "audit"];
+import { pager, table, copyButton, qrImage, readonlyText, notify, confirmDialog } from "../widgets.js";
+import { consoleTabs, consoleHeader, classesOf } from "../parts.js";
 
 export async function adminView(app, orgId, tab) {
   const org = app.organization(orgId);
   if (!org) { app.go("#/"); return null; }
   const isAdmin = org.roles.includes("administrator");
   if (!isAdmin) { app.go(`#/org/${orgId}/chats`); return null; }
-  if (!tabs.includes(tab)) { app.go(`#/org/${orgId}/profile`); return null; }
+  if (!consoleTabs.includes(tab)) { app.go(`#/org/${orgId}/profile`); return null; }
   const content = h("div", { class: "tab-content" });
   const node = h("div", { class: "page wide" },
     consoleHeader(app, org, tab),
@@ -23,20 +20,6 @@ export async function adminView(app, orgId, tab) {
   const render = { profile, invites, requests, members, roster, imports, keys, audit }[tab];
   await render(app, org, content);
   return { node, title: `${t(`admin.${tab}`)} — ${org.short_name}` };
-}
-
-/** The console's heading and its tabs (chat management is one of them). */
-export function consoleHeader(app, org, current) {
-  const isAdmin = org.roles.includes("administrator");
-  const orgs = app.adminOrganizations();
-  const switcher = orgs.length > 1 ? select(orgs.map((o) => [o.id, o.short_name]), org.id, {
-    "aria-label": t("admin.organization"), onchange: (e) => app.go(`#/org/${e.target.value}/${current}`),
-  }) : null;
-  const items = (isAdmin ? tabs : []).concat(["chats"]);
-  return h("header", { class: "console-header" },
-    h("h1", {}, org.short_name || org.full_name), switcher,
-    h("nav", { class: "tabs", "aria-label": t("admin.sections") }, items.map((name) =>
-      h("a", { href: `#/org/${org.id}/${name}`, "aria-current": name === current ? "page" : false }, t(`admin.${name}`)))));
 }
 
 // ——— profile ———
@@ -73,12 +56,6 @@ async function profile(app, org, content) {
     h("section", { class: "card" }, h("h2", {}, t("profile.community_id")), h("p", { class: "muted" }, t("profile.community_hint")),
       h("div", { class: "row" }, community, copyButton(details.community_id || "", t("common.copy"), community))),
     h("section", { class: "card" }, h("h2", {}, t("profile.title")), form));
-}
-
-/** The organization's classes (the invite form, roster views, chat creation and the picker). */
-export async function classesOf(org) {
-  const list = await get(`/organizations/${org.id}/classes`);
-  return list.items;
 }
 
 // ——— invites ———

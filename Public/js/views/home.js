@@ -3,7 +3,7 @@
 import { h, field, replace, debounce, errorLine } from "../dom.js";
 import { t, dateTime } from "../i18n.js";
 import { get, post, errorText } from "../api.js";
-import { applyForm } from "./join.js";
+import { applyForm } from "../parts.js";
 
 export async function homeView(app) {
   // Fresh each time: a request may have been decided since.

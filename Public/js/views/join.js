@@ -1,7 +1,8 @@
 // An invite link (/join/<token>): where it leads, then sign-in if needed, then the request.
-import { h, field, replace, select, errorLine } from "../dom.js";
+import { h, replace, errorLine } from "../dom.js";
 import { t, dateTime } from "../i18n.js";
 import { get, post, errorText, token as sessionToken } from "../api.js";
+import { applyForm } from "../parts.js";
 
 export async function joinView(app, inviteToken) {
   const box = h("section", { class: "card narrow" });
@@ -30,56 +31,6 @@ export async function joinView(app, inviteToken) {
       applyForm(app, { organization: org, role: preview.role, inviteToken }));
   }
   return { node, title: t("join.title") };
-}
-
-/**
- * The request form: my name (prefilled from my account), a birth date for students, the child's
- * name for parents, a note. With an invite the role (and class) come from it.
- */
-export function applyForm(app, { organization, role, inviteToken }) {
-  const account = app.me.account;
-  const roleSelect = role ? null : select(["teacher", "employee", "student", "parent"].map((r) => [r, t(`role.${r}`)]), "teacher", { name: "role" });
-  const surname = h("input", { name: "surname", required: true, autocomplete: "family-name", value: account.surname || "" });
-  const given = h("input", { name: "given_name", required: true, autocomplete: "given-name", value: account.given_name || "" });
-  const patronymic = h("input", { name: "patronymic", autocomplete: "additional-name", value: account.patronymic || "" });
-  const birth = h("input", { type: "date", name: "birth_date" });
-  const childSurname = h("input", { name: "child_surname" });
-  const childGiven = h("input", { name: "child_given_name" });
-  const childPatronymic = h("input", { name: "child_patronymic" });
-  const message = h("textarea", { name: "message", maxlength: 500, rows: 2 });
-  const studentPart = h("div", {}, field(t("join.birth_date"), birth));
-  const parentPart = h("fieldset", {}, h("legend", {}, t("join.child")),
-    field(t("name.surname"), childSurname), field(t("name.given_name"), childGiven), field(t("name.patronymic"), childPatronymic));
-  const currentRole = () => role || roleSelect.value;
-  const showParts = () => { studentPart.hidden = currentRole() !== "student"; parentPart.hidden = currentRole() !== "parent"; };
-  roleSelect?.addEventListener("change", showParts);
-  showParts();
-  const error = errorLine();
-  const submit = h("button", { type: "submit", class: "primary" }, t("join.apply"));
-  const form = h("form", { class: "apply", novalidate: true },
-    roleSelect ? field(t("join.role"), roleSelect) : null,
-    field(t("name.surname"), surname), field(t("name.given_name"), given), field(t("name.patronymic"), patronymic),
-    studentPart, parentPart, field(t("join.message"), message, t("join.message_hint")), error, submit);
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    error.textContent = "";
-    const body = {
-      surname: surname.value, given_name: given.value, patronymic: patronymic.value, message: message.value || undefined,
-    };
-    if (inviteToken) body.invite_token = inviteToken; else body.role = currentRole();
-    if (currentRole() === "student" && birth.value) body.birth_date = birth.value;
-    if (currentRole() === "parent") Object.assign(body, {
-      child_surname: childSurname.value || undefined, child_given_name: childGiven.value || undefined,
-      child_patronymic: childPatronymic.value || undefined,
-    });
-    submit.disabled = true;
-    try {
-      await post(`/organizations/${organization.id}/join-requests`, body);
-      await app.refreshMe();
-      replace(form, h("p", { class: "success", role: "status" }, t("join.sent")), h("a", { class: "button", href: "#/" }, t("join.go_home")));
-    } catch (e) { error.textContent = errorText(e); submit.disabled = false; }
-  });
-  return form;
 }
 
 /** A link code (/link/<code>) from the school system: confirm that this roster person is me. */

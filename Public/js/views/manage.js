@@ -4,10 +4,8 @@
 import { h, field, replace, select, debounce, errorLine } from "../dom.js";
 import { t } from "../i18n.js";
 import { get, post, patch, del, errorText } from "../api.js";
-import { notify } from "../main.js";
-import { pager, table, latestOnly } from "../widgets.js";
-import { consoleHeader, classesOf } from "./admin.js";
-import { confirmDialog } from "./messenger.js";
+import { pager, table, latestOnly, notify, confirmDialog } from "../widgets.js";
+import { consoleHeader, classesOf } from "../parts.js";
 
 const chatTypes = ["staff_room", "class", "parents", "subject", "custom"];
 const filters = new Map(); // organization id → the list's filters, kept while moving around

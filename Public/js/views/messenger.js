@@ -4,7 +4,7 @@
 import { h, replace, debounce, icon, errorLine } from "../dom.js";
 import { t, time, date, shortWhen, fileSize } from "../i18n.js";
 import { get, patch, post, upload, blobURL, errorText } from "../api.js";
-import { notify } from "../main.js";
+import { notify, infoDialog, confirmDialog } from "../widgets.js";
 
 const imageURLs = new Map(); // attachment id → promise of an object URL (fetched with the token once)
 
@@ -329,29 +329,4 @@ async function openInfo(app, chat) {
           app.go(`#/chats/${direct.id}`);
         } catch (e) { error.textContent = errorText(e); }
       } }, t("info.write")) : null))) : null);
-}
-
-/** A modal dialog with a close button; returns the <dialog>. */
-export function infoDialog(title, content) {
-  const dialog = h("dialog", { class: "dialog", "aria-labelledby": "dlg-title" },
-    h("h2", { id: "dlg-title" }, title), content,
-    h("form", { method: "dialog", class: "row end" }, h("button", { type: "submit" }, t("common.close"))));
-  dialog.addEventListener("close", () => dialog.remove());
-  document.body.appendChild(dialog);
-  dialog.showModal();
-  return dialog;
-}
-
-/** Asks before something that cannot be undone; resolves true when confirmed. */
-export function confirmDialog(question, action) {
-  return new Promise((resolve) => {
-    const dialog = h("dialog", { class: "dialog", role: "alertdialog", "aria-labelledby": "cfm-title" },
-      h("p", { id: "cfm-title" }, question),
-      h("form", { method: "dialog", class: "row end" },
-        h("button", { type: "submit", value: "cancel", autofocus: true }, t("common.cancel")),
-        h("button", { type: "submit", value: "ok", class: "danger" }, action)));
-    dialog.addEventListener("close", () => { resolve(dialog.returnValue === "ok"); dialog.remove(); });
-    document.body.appendChild(dialog);
-    dialog.showModal();
-  });
 }

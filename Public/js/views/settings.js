@@ -2,8 +2,8 @@
 import { h, replace, errorLine } from "../dom.js";
 import { t, dateTime } from "../i18n.js";
 import { get, post, del, errorText } from "../api.js";
-import { nameForm } from "./signin.js";
-import { notify } from "../main.js";
+import { notify } from "../widgets.js";
+import { nameForm } from "../parts.js";
 
 export async function settingsView(app) {
   const sessions = h("ul", { class: "cards" });

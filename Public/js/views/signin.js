@@ -1,7 +1,8 @@
 // Sign-in: a phone number, then the one-time code from the SMS; a new account names itself.
 import { h, field, replace, errorLine } from "../dom.js";
 import { t } from "../i18n.js";
-import { post, patch, setToken, errorText, token } from "../api.js";
+import { post, setToken, errorText, token } from "../api.js";
+import { nameForm } from "../parts.js";
 
 export function signInView(app) {
   if (token() && app.me) { app.go("#/chats"); return null; }
@@ -83,28 +84,6 @@ function codeStep(app, box, phone, sent) {
   });
   replace(box, h("h1", {}, t("signin.title")), h("p", {}, t("signin.code_to", { phone })), form, h("p", { class: "row" }, resend, back));
   code.focus();
-}
-
-/** A new account gives its name: the school sees people by name, never by phone. */
-export function nameForm(app, onDone, account = {}) {
-  const surname = h("input", { name: "surname", autocomplete: "family-name", required: true, maxlength: 60, value: account.surname || "" });
-  const given = h("input", { name: "given_name", autocomplete: "given-name", required: true, maxlength: 60, value: account.given_name || "" });
-  const patronymic = h("input", { name: "patronymic", autocomplete: "additional-name", maxlength: 60, value: account.patronymic || "" });
-  const error = errorLine();
-  const submit = h("button", { type: "submit", class: "primary" }, t("common.save"));
-  const form = h("form", { novalidate: true },
-    field(t("name.surname"), surname), field(t("name.given_name"), given), field(t("name.patronymic"), patronymic), error, submit);
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    error.textContent = "";
-    submit.disabled = true;
-    try {
-      await patch("/me", { surname: surname.value, given_name: given.value, patronymic: patronymic.value });
-      await app.refreshMe();
-      onDone();
-    } catch (e) { error.textContent = errorText(e); } finally { submit.disabled = false; }
-  });
-  return form;
 }
 
 function nameStep(app, box) {
