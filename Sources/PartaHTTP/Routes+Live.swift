@@ -103,7 +103,11 @@ struct LiveRoutes {
                 var stream = hub.stream(for: connection, cursors: cursors)
                 do {
                     while let frames = try await stream.next() {
-                        for frame in frames { try await outbound.writeTextMessage(frame) }
+                        for frame in frames {
+                            // Ended (signed out, too slow) while a batch was being written: not one frame more.
+                            if let reason = connection.endReason { throw reason }
+                            try await outbound.writeTextMessage(frame)
+                        }
                     }
                 } catch let end as LiveEnd {
                     switch end {

@@ -253,10 +253,12 @@ extension Store {
         }
         // Edits and deletions name the message by its sequence number in the payload.
         var wanted: [ChatID: [Int64]] = [:]
+        var referring: [Int] = []
         for (index, event) in events.enumerated() where event.message == nil {
             if let seq = ChatEvent.messageSeq(payload: event.record.payload) {
                 wanted[event.record.chat, default: []].append(seq)
                 events[index].messageSeq = seq
+                referring.append(index)
             }
         }
         guard !wanted.isEmpty else { return events }
@@ -273,7 +275,8 @@ extension Store {
                 found[message.chatID, default: [:]][message.seq] = message
             }
         }
-        for index in events.indices {
+        // Only the events that name their message by seq: a `message` event already carries its own.
+        for index in referring {
             if let seq = events[index].messageSeq { events[index].message = found[events[index].record.chat]?[seq] }
         }
         return events

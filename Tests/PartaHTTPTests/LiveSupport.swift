@@ -50,13 +50,40 @@ final class LiveSocket: Sendable {
     private final class Ended: Sendable {
         let result = Mutex<Result<WebSocketCloseFrame?, any Error>?>(nil)
     }
+    /// A slow reader: after `readsBeforePause` frames the client stops reading from the socket
+    /// (the server's writes back up in TCP) until `resumeReading()`.
+    private final class Gate: Sendable {
+        let state = Mutex<(limit: Int?, waiter: CheckedContinuation<Void, Never>?)>((nil, nil))
+
+        func wait(after count: Int) async {
+            await withCheckedContinuation { continuation in
+                let proceed = state.withLock { state in
+                    guard let limit = state.limit, count >= limit else { return true }
+                    state.waiter = continuation
+                    return false
+                }
+                if proceed { continuation.resume() }
+            }
+        }
+
+        func open() {
+            state.withLock { state in
+                state.limit = nil
+                defer { state.waiter = nil }
+                return state.waiter
+            }?.resume()
+        }
+    }
+    private let gate = Gate()
 
     /// Connects; when `token` is given, authenticates with `cursors` first.
-    init(port: Int, token: String?, cursors: [Int64: Int64] = [:]) {
+    init(port: Int, token: String?, cursors: [Int64: Int64] = [:], readsBeforePause: Int? = nil) {
         let (stream, continuation) = AsyncStream.makeStream(of: String.self)
         outgoing = continuation
         let inbox = self.inbox
         let ended = self.ended
+        let gate = self.gate
+        gate.state.withLock { $0.limit = readsBeforePause }
         Task {
             do {
                 let frame = try await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)/api/v1/ws", logger: Logger(label: "test-ws")) { inbound, outbound, _ in
@@ -65,8 +92,11 @@ final class LiveSocket: Sendable {
                         for await text in stream { try await outbound.writeTextMessage(text) }
                         try await outbound.close(.normalClosure, reason: nil)
                     }
+                    var count = 0
                     for try await message in inbound.messages(maxSize: 1 << 24) {
                         if case .text(let text) = message { inbox.frames.withLock { $0.append(text) } }
+                        count += 1
+                        await gate.wait(after: count)
                     }
                     group.cancelAll()
                 }
@@ -87,6 +117,9 @@ final class LiveSocket: Sendable {
     }
 
     func sendRaw(_ text: String) { outgoing.yield(text) }
+
+    /// A paused reader (`readsBeforePause`) reads again.
+    func resumeReading() { gate.open() }
 
     /// The next frame not read yet, waiting up to `timeout` seconds.
     func next(timeout: Double = 10, sourceLocation: SourceLocation = #_sourceLocation) async throws -> Frame {
@@ -142,6 +175,11 @@ final class LiveSocket: Sendable {
                 return (state.index..<frames.count).filter { !state.taken.contains($0) }.map { Frame(frames[$0]) }
             }
         }
+    }
+
+    /// Every frame received so far, read or not.
+    func received() -> [Frame] {
+        inbox.frames.withLock { $0.map(Frame.init) }
     }
 
     /// Closes from the client side.

@@ -225,6 +225,107 @@ struct LiveTests {
         }
     }
 
+    @Test("resume after edits and deletions: every replayed event is the whole frame, its message included", arguments: TestEngine.all)
+    func resumeWholeFrames(engine: TestEngine) async throws {
+        try await withApp(engine, config: Self.config(), framework: .live) { world, client in
+            let port = try #require(client.port)
+            let s = try await world.chatSchool()
+            let p = world.parta
+            let staffRoom = try await Self.chat(world, s.principals["ivanova"]!, "Учительская")
+            let adminPrincipal = try #require(try await world.parta.authenticate(token: s.tokens["admin"]!))
+            let cursor = try #require(try await p.myChats(adminPrincipal).first { $0.entry.chat.id.rawValue == staffRoom }?.entry.lastSeq)
+
+            var sent: [Message] = []
+            for n in 0..<25 {
+                world.clock.advance(by: 1)
+                sent.append(try await p.sendMessage(s.principals["ivanova"]!, chat: ChatID(staffRoom), clientID: "w-\(n)", text: "Сообщение \(n)").message)
+            }
+            world.clock.advance(by: 1)
+            _ = try await p.editMessage(s.principals["ivanova"]!, chat: ChatID(staffRoom), message: sent[3].id, text: "Сообщение 3, исправлено")
+            world.clock.advance(by: 1)
+            _ = try await p.deleteMessage(s.principals["ivanova"]!, chat: ChatID(staffRoom), message: sent[7].id)
+
+            let (socket, _) = try await Self.open(port, s.tokens["admin"], cursors: [staffRoom: cursor])
+            var frames: [Frame] = []
+            while frames.count < 27 {
+                frames.append(try await socket.next(where: { $0.type == "event" && $0.chatID == staffRoom }))
+            }
+            // The messages as they stand now, from the history route.
+            let history = try await client.call(.get, "/api/v1/chats/\(staffRoom)/messages?after=\(cursor)&limit=100", token: s.tokens["admin"])
+            #expect(history.status == .ok && history.items.count == 25)
+            var now: [Int64: [String: Any]] = [:]
+            for item in history.items { now[(item["seq"] as? NSNumber)?.int64Value ?? -1] = item }
+            func expected(_ seq: Int64, _ kind: String, _ message: [String: Any]?, at key: String) -> NSDictionary {
+                ["type": "event", "chat_id": NSNumber(value: staffRoom), "seq": NSNumber(value: seq), "kind": kind,
+                 "at": message?[key] ?? "", "message": message ?? [:]]
+            }
+            var wanted: [NSDictionary] = sent.map { expected($0.seq, "message", now[$0.seq], at: "created_at") }
+            wanted.append(expected(cursor + 26, "message_edited", now[sent[3].seq], at: "edited_at"))
+            wanted.append(expected(cursor + 27, "message_deleted", now[sent[7].seq], at: "deleted_at"))
+            #expect(frames.map(\.seq) == Array(cursor + 1...cursor + 27))
+            for (frame, want) in zip(frames, wanted) {
+                #expect(NSDictionary(dictionary: frame.json) == want, "replayed \(frame.text)")
+            }
+            #expect((now[sent[3].seq]?["text"] as? String) == "Сообщение 3, исправлено" && (now[sent[7].seq]?["text"] as? String) == "")
+            await socket.close()
+        }
+    }
+
+    @Test("catch-up: a member removed while reading slowly gets nothing later, and chat_removed ahead of the rest", arguments: TestEngine.all)
+    func removedDuringCatchUp(engine: TestEngine) async throws {
+        try await withApp(engine, config: Self.config(), framework: .live) { world, client in
+            let port = try #require(client.port)
+            let s = try await world.chatSchool()
+            let p = world.parta
+            let classChat = try await Self.chat(world, s.principals["ivanova"]!, "10А - Ученики")
+            // 1,200 long messages: far more than the socket buffers hold.
+            let long = String(repeating: "ж", count: 3_900)
+            for n in 0..<1_200 {
+                _ = try await p.sendMessage(s.principals["ivanova"]!, chat: ChatID(classChat), clientID: "l-\(n)", text: "\(n) \(long)")
+            }
+            let atReady = try #require(try await p.myChats(s.principals["s1"]!).first { $0.entry.chat.id.rawValue == classChat }?.entry.lastSeq)
+            let first = try #require(try await p.myChats(s.principals["s1"]!).first { $0.entry.chat.id.rawValue == classChat }).entry.lastSeq - 1_200
+
+            // The student reads `ready` and three frames, then stops reading.
+            let student = LiveSocket(port: port, token: s.tokens["s1"], cursors: [classChat: 0], readsBeforePause: 4)
+            #expect(try await student.next().type == "ready")
+            _ = try await student.next(where: { $0.type == "event" })
+            let removed = try await client.call(
+                .post, "/api/v1/organizations/\(s.id)/chats/\(classChat)/members/remove",
+                json: ["person_ids": [s.s1.rawValue]], token: s.tokens["admin"])
+            #expect(removed.status == .ok, "\(removed.text)")
+            let after = try await p.sendMessage(s.principals["ivanova"]!, chat: ChatID(classChat), clientID: "after", text: "Только для оставшихся")
+            try await Task.sleep(for: .milliseconds(300))
+            student.resumeReading()
+
+            let gone = try await student.next(where: { $0.type == "chat_removed" }, timeout: 30)
+            #expect(gone.chatID == classChat)
+            student.send(["type": "ping", "req": "end"])
+            _ = try await student.next(where: { $0.type == "pong" }, timeout: 30)
+            let all = student.received()
+            let events = Self.events(all, chat: classChat)
+            let seqs = events.compactMap(\.seq)
+            // In order, without gaps, never past what was current at `ready`, cut short by the removal.
+            #expect(seqs == Array(1...Int64(seqs.count)))
+            #expect(seqs.allSatisfy { $0 <= atReady } && !seqs.contains(after.message.seq))
+            #expect(!all.contains { $0.text.contains("Только для оставшихся") })
+            #expect(events.filter { $0.seq ?? 0 > first }.count < 1_200, "the replay went on after the removal: \(events.count) events")
+            #expect(all.filter { $0.type == "chat_removed" }.count == 1)
+            await student.close()
+
+            // Signing out stops a connection in the middle of its catch-up: the rest is not written.
+            let teacher = LiveSocket(port: port, token: s.tokens["ivanova"], cursors: [classChat: 0], readsBeforePause: 4)
+            #expect(try await teacher.next().type == "ready")
+            let out = try await client.call(.post, "/api/v1/auth/sign-out", token: s.tokens["ivanova"])
+            #expect(out.status == .noContent)
+            try await Task.sleep(for: .milliseconds(600))
+            teacher.resumeReading()
+            let close = try await teacher.closed(timeout: 30)
+            #expect(close?.closeCode == .unknown(4001) && close?.reason == "session_ended")
+            #expect(Self.events(teacher.received(), chat: classChat).count < 1_200)
+        }
+    }
+
     @Test("membership: a withdrawn student's connection stops at once; a new chat arrives with its events", arguments: TestEngine.all)
     func membership(engine: TestEngine) async throws {
         try await withApp(engine, config: Self.config(), framework: .live) { world, client in

@@ -50,6 +50,9 @@ public final class LiveConnection: Sendable {
     let signals: AsyncStream<LiveSignal>
     private let continuation: AsyncStream<LiveSignal>.Continuation
     private let ending = Mutex<LiveEnd?>(nil)
+    /// Chats the account left, with the event that took it out: the stream reads these between
+    /// pages and frames, ahead of the queue, so a connection busy catching up stops at once.
+    private let removals = Mutex<[ChatID: Int64]>([:])
 
     init(id: Int, account: AccountID, queueLimit: Int) {
         self.id = id
@@ -64,13 +67,28 @@ public final class LiveConnection: Sendable {
     /// Sends a reply to the client's command after everything queued before it.
     public func reply(_ frame: String) { push(.reply(frame)) }
 
+    /// The account left `chat` at `seq`: noted for the stream at once, and queued in order.
+    func removed(from chat: ChatID, at seq: Int64) {
+        removals.withLock { $0[chat] = max($0[chat] ?? 0, seq) }
+        push(.membership(chat, seq: seq, member: false))
+    }
+
+    /// The removals noted since the last call.
+    func takeRemovals() -> [ChatID: Int64] {
+        removals.withLock { removals in
+            defer { removals = [:] }
+            return removals
+        }
+    }
+
     /// Ends the connection: the stream's `next()` throws `reason` at once, leaving what was queued.
     public func end(_ reason: LiveEnd) {
         ending.withLock { if $0 == nil { $0 = reason } }
         continuation.finish()
     }
 
-    var endReason: LiveEnd? { ending.withLock { $0 } }
+    /// Why the server ended the connection, once it has.
+    public var endReason: LiveEnd? { ending.withLock { $0 } }
 }
 
 /// Live delivery (docs/architecture.md, "The messenger"): after every commit that appended chat
@@ -298,7 +316,7 @@ public final class LiveHub: Service, Sendable {
                 let seq = event.record.seq
                 for account in tracked.members.keys where audience.members[account] == nil {
                     for id in state.byAccount[account] ?? [] {
-                        tracked.subscribers[id]?.push(.membership(chat, seq: seq, member: false))
+                        tracked.subscribers[id]?.removed(from: chat, at: seq)
                         tracked.subscribers[id] = nil
                         state.chatsOf[id]?.remove(chat)
                     }
@@ -329,7 +347,11 @@ public struct LiveStream {
     private var clientCursors: [ChatID: Int64]
     private var signals: AsyncStream<LiveSignal>.AsyncIterator
     private var cursors: [ChatID: Int64] = [:]
-    private var replay: [ChatID] = []
+    /// Chats to replay, each up to its last event when `ready` was written: what came later
+    /// arrives through the hub, which stops it at the moment the account leaves the chat.
+    private var replay: [(chat: ChatID, through: Int64)] = []
+    /// The event that (re)admitted the account to a chat after `ready`; a removal before it is stale.
+    private var joined: [ChatID: Int64] = [:]
     private var started = false
     static let page = 200
 
@@ -347,15 +369,20 @@ public struct LiveStream {
             started = true
             return [try await ready()]
         }
-        while let chat = replay.first {
-            let frames = try await fill(chat, through: nil)
-            if frames.count < Self.page { replay.removeFirst() }
+        // Between pages of the replay, and before every signal, an ended connection stops and a
+        // chat the account left is dropped (`chat_removed`) — ahead of whatever is queued.
+        while let (chat, through) = replay.first.map({ ($0.chat, $0.through) }) {
+            let urgent = try urgentFrames()
+            if !urgent.isEmpty { return urgent }
+            let frames = try await fill(chat, through: through)
+            if frames.count < Self.page || (cursors[chat] ?? through) >= through { replay.removeFirst() }
             if !frames.isEmpty { return frames.map(\.text) }
         }
         while true {
             // An ended connection stops at once: what is still queued is not written (the client
             // resumes from its cursors).
-            if let reason = connection.endReason { throw reason }
+            let urgent = try urgentFrames()
+            if !urgent.isEmpty { return urgent }
             guard let signal = await signals.next() else {
                 if let reason = connection.endReason { throw reason }
                 return nil
@@ -363,6 +390,18 @@ public struct LiveStream {
             let frames = try await take(signal)
             if !frames.isEmpty { return frames }
         }
+    }
+
+    /// Throws when the connection ended; `chat_removed` for chats the account left meanwhile.
+    private mutating func urgentFrames() throws -> [String] {
+        if let reason = connection.endReason { throw reason }
+        var frames: [String] = []
+        for (chat, seq) in connection.takeRemovals().sorted(by: { $0.key < $1.key }) where seq > joined[chat] ?? 0 {
+            guard cursors.removeValue(forKey: chat) != nil else { continue }
+            replay.removeAll { $0.chat == chat }
+            frames.append(hub.encoder.chatRemoved(chat))
+        }
+        return frames
     }
 
     private mutating func ready() async throws -> String {
@@ -373,7 +412,7 @@ public struct LiveStream {
             removed.remove(id)
             if let cursor = clientCursors[id], cursor < chat.entry.lastSeq {
                 cursors[id] = max(0, cursor)
-                replay.append(id)
+                replay.append((chat: id, through: chat.entry.lastSeq))
             } else {
                 cursors[id] = chat.entry.lastSeq
             }
@@ -413,8 +452,10 @@ public struct LiveStream {
         case .membership(let chat, let seq, let member):
             let entry = member ? try await hub.parta.myChat(connection.account, chat: chat) : nil
             guard let entry else {
+                replay.removeAll { $0.chat == chat }
                 return cursors.removeValue(forKey: chat) == nil ? [] : [hub.encoder.chatRemoved(chat)]
             }
+            joined[chat] = max(joined[chat] ?? 0, seq)
             let cursor = cursors[chat] ?? seq
             cursors[chat] = cursor
             return [hub.encoder.chat(entry, cursor: cursor)]
