@@ -6,10 +6,13 @@ public import PartaStore
 public struct AppConfig: Sendable, Equatable {
     public var signIn: SignInPolicy
     public var sessions: SessionPolicy
+    /// What a roster import may unpack.
+    public var imports: ImportLimits
 
-    public init(signIn: SignInPolicy = .init(), sessions: SessionPolicy = .init()) {
+    public init(signIn: SignInPolicy = .init(), sessions: SessionPolicy = .init(), imports: ImportLimits = .init()) {
         self.signIn = signIn
         self.sessions = sessions
+        self.imports = imports
     }
 }
 

@@ -110,7 +110,8 @@ public enum PartaServer {
         ChatRoutes(parta: parta).register(on: api)
         MessageRoutes(parta: parta).register(on: api)
         IntegrationRoutes(parta: parta, links: links).register(on: api)
-        ImportRoutes(parta: parta, maxBytes: config.maxImportBytes).register(on: api)
+        ImportRoutes(parta: parta, maxBytes: config.maxImportBytes, spool: BodySpool(dataDirectory: config.dataDirectory, folder: "imports"))
+            .register(on: api)
         AttachmentRoutes(parta: parta, files: AttachmentFiles(dataDirectory: config.dataDirectory), maxBytes: config.maxAttachmentBytes)
             .register(on: api)
         return router

@@ -9,6 +9,7 @@ import PartaDomain
 struct ImportRoutes {
     let parta: Parta
     let maxBytes: Int
+    let spool: BodySpool
 
     func register(on api: RouterGroup<PartaRequestContext>) {
         api.post("organizations/{id}/imports/csv", use: importCSV)
@@ -31,9 +32,15 @@ struct ImportRoutes {
         }
     }
 
-    func body(_ request: Request) async throws -> [UInt8] {
-        let buffer = try await request.body.collect(upTo: maxBytes)
-        return Array(buffer.readableBytesView)
+    static func tooLarge(_ limit: Int) -> PartaError {
+        PartaError(.payloadTooLarge, code: "payload_too_large", message: "An import may be at most \(limit >> 20) MB.", details: ["max_bytes": .int(limit)])
+    }
+
+    /// The upload, streamed to a file of its own after the caller was let in; removed after `body`.
+    func withUpload<T>(_ request: Request, context: PartaRequestContext, _ body: (URL) async throws -> T) async throws -> T {
+        let file = try await spool.receive(request, context: context, limit: Int64(maxBytes), tooLarge: Self.tooLarge(maxBytes))
+        defer { try? FileManager.default.removeItem(at: file) }
+        return try await body(file)
     }
 
     /// POST /api/v1/organizations/{id}/imports/csv?kind=people|classes|assignments|guardians&dry_run=true — one CSV file as the body.
@@ -48,9 +55,14 @@ struct ImportRoutes {
             kind = parsed
         }
         let name = request.queryString("name") ?? "\(kind?.rawValue ?? "roster").csv"
-        let report = try await parta.importCSV(
-            caller, organization: organization, files: [ImportFile(name: name, bytes: try await body(request), kind: kind)],
-            dryRun: try request.queryBool("dry_run") ?? false)
+        let dryRun = try request.queryBool("dry_run") ?? false
+        let report = try await parta.withImportSlot(caller, organization: organization) {
+            try await withUpload(request, context: context) { file in
+                let bytes = try await parta.readImportFile(file)
+                return try await parta.importCSV(
+                    caller, organization: organization, files: [ImportFile(name: name, bytes: bytes, kind: kind)], dryRun: dryRun)
+            }
+        }
         return ReportDTO(report)
     }
 
@@ -58,10 +70,14 @@ struct ImportRoutes {
     @Sendable func importOneRoster(_ request: Request, context: PartaRequestContext) async throws -> ReportDTO {
         let caller = try context.caller()
         let organization = try context.id("id", OrganizationID.self, what: "The organization")
-        let files = try ImportFiles.unzip(Data(try await body(request)))
-        let report = try await parta.importOneRoster(
-            caller, organization: organization, files: files, school: request.queryString("school"),
-            dryRun: try request.queryBool("dry_run") ?? false)
+        let school = request.queryString("school")
+        let dryRun = try request.queryBool("dry_run") ?? false
+        let report = try await parta.withImportSlot(caller, organization: organization) {
+            try await withUpload(request, context: context) { file in
+                try await parta.importOneRoster(
+                    caller, organization: organization, files: try await parta.unzipImport(file), school: school, dryRun: dryRun)
+            }
+        }
         return ReportDTO(report)
     }
 }

@@ -126,6 +126,9 @@ public struct ServerConfig: Sendable {
         }
         c.maxBodyBytes = try p.int("PARTA_MAX_BODY_BYTES", in: 1024...(64 << 20)) ?? c.maxBodyBytes
         c.maxImportBytes = try p.int("PARTA_MAX_IMPORT_BYTES", in: 1024...(1 << 30)) ?? c.maxImportBytes
+        if let unpacked = try p.int("PARTA_MAX_IMPORT_UNPACKED_BYTES", in: 1024...(4 << 30)) {
+            c.app.imports.maxUnpackedBytes = Int64(unpacked)
+        }
         c.maxAttachmentBytes = Int64(try p.int("PARTA_MAX_ATTACHMENT_BYTES", in: 1024...(4 << 30)) ?? Int(c.maxAttachmentBytes))
         c.metricsToken = p.string("PARTA_METRICS_TOKEN")
         c.live.pingSeconds = try p.double("PARTA_WS_PING_SECONDS", in: 1...600) ?? c.live.pingSeconds

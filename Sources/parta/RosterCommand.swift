@@ -414,7 +414,9 @@ extension RosterCommand {
         func run() async throws {
             let loaded = try files.map { ImportFile(name: URL(fileURLWithPath: $0).lastPathComponent, bytes: Array(try Data(contentsOf: URL(fileURLWithPath: $0)))) }
             let report = try await options.run { p, org, caller in
-                try await p.importCSV(caller, organization: org, files: loaded, dryRun: dryRun, progress: RosterCommand.progress())
+                try await p.withImportSlot(caller, organization: org) {
+                    try await p.importCSV(caller, organization: org, files: loaded, dryRun: dryRun, progress: RosterCommand.progress())
+                }
             }
             RosterCommand.printReport(report)
         }
@@ -428,9 +430,12 @@ extension RosterCommand {
         @Option(help: "The school's sourcedId, when the export holds several.") var school: String?
         @Flag(help: "Only report what would change.") var dryRun = false
         func run() async throws {
-            let files = try await runReportingErrors { try ImportFiles.load(path: path) }
             let report = try await options.run { p, org, caller in
-                try await p.importOneRoster(caller, organization: org, files: files, school: school, dryRun: dryRun, progress: RosterCommand.progress())
+                try await p.withImportSlot(caller, organization: org) {
+                    let files = try ImportFiles.load(path: path, limits: p.config.imports)
+                    return try await p.importOneRoster(
+                        caller, organization: org, files: files, school: school, dryRun: dryRun, progress: RosterCommand.progress())
+                }
             }
             RosterCommand.printReport(report)
         }

@@ -162,6 +162,7 @@ export default {
   "error.payload_too_large": "The file or request is too large.", "error.request_decided": "This request has already been decided.",
   "error.last_administrator": "The last administrator cannot be removed.", "error.invalid_role": "Choose a role.", "error.invalid_expiry": "Between 1 and 90 days.",
   "error.link_code_expired": "The link code has expired. Ask the school for a new one.", "error.link_code_used": "This link code has been used.",
+  "error.import_in_progress": "Another import of this school is running; wait for it to finish.", "error.archive_too_large": "The archive is too large: a OneRoster export holds about ten small files.", "error.invalid_zip": "This is not a zip of OneRoster files, or the archive is damaged.",
   "error.already_linked": "This person is already linked to an account.",
   "audit_action.organization.registered": "Organization registered",
   "audit_action.organization.profile_updated": "Profile changed",

@@ -1,5 +1,6 @@
 public import Foundation
 import Logging
+import NIOPosix
 public import PartaDomain
 public import PartaStore
 
@@ -29,6 +30,44 @@ public struct ImportProgress: Sendable, Equatable {
 /// short transactions (a few hundred records each), so the messenger is never kept waiting long.
 extension Parta {
     static let importBatch = 400
+    /// How long an import slot stays taken when its node never frees it (it crashed).
+    static let importSlotLifetime: TimeInterval = 30 * 60
+
+    /// Runs `body` as the organization's one import: authorized first (before any file is read:
+    /// 404 for an unknown organization, 403 for someone who may not import), then admitted only
+    /// if no other import of the organization is running, on any node (409 `import_in_progress`).
+    public func withImportSlot<T: Sendable>(
+        _ caller: Caller, organization: OrganizationID, _ body: () async throws -> T
+    ) async throws -> T {
+        let token = Secrets.newToken()
+        let now = clock.now()
+        try await database.write { store in
+            try await rosterAccess(caller, organization, write: true, in: store)
+            guard try await store.beginImportRun(organization, token: token, now: now, expiresAt: now.addingTimeInterval(Self.importSlotLifetime)) else {
+                throw PartaError.conflict("import_in_progress", "Another import of this organization is running; try again when it has finished.")
+            }
+        }
+        do {
+            let result = try await body()
+            try await database.write { store in try await store.endImportRun(organization, token: token) }
+            return result
+        } catch {
+            try? await database.write { store in try await store.endImportRun(organization, token: token) }
+            throw error
+        }
+    }
+
+    /// An uploaded CSV file's bytes, read on a thread of its own.
+    public func readImportFile(_ file: URL) async throws -> [UInt8] {
+        try await NIOThreadPool.singleton.runIfActive { Array(try Data(contentsOf: file)) }
+    }
+
+    /// The CSV files of an uploaded OneRoster zip, unpacked within `config.imports` on a thread of
+    /// its own: inflating is blocking work that must not hold up the concurrency pool.
+    public func unzipImport(_ file: URL) async throws -> [String: [UInt8]] {
+        let limits = config.imports
+        return try await NIOThreadPool.singleton.runIfActive { try ImportFiles.unzip(file: file, limits: limits) }
+    }
 
     /// Imports Parta's CSV files (people, classes, assignments, guardians), creating and updating
     /// records; nothing absent is touched.

@@ -39,6 +39,7 @@ public enum Migrations {
         .v5ChatMemberIndex,
         .v6Messages,
         .v7DirectChatsAttachments,
+        .v8Safety,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }
