@@ -118,14 +118,16 @@ extension Parta {
                 try await audit(store, caller, .administratorGranted, organization: id, target: ("account", "\(account.id)"),
                                 details: ["name": account.name.full])
             }
+            var replaced = Set<AccountID>()
             if replaceOthers {
                 for grant in try await store.holders(of: .administrator, in: [id]) where grant.accountID != account.id {
                     try await store.revokeRole(.administrator, from: grant.accountID, in: id)
                     try await audit(store, caller, .administratorRevoked, organization: id,
                                     target: ("account", "\(grant.accountID)"), details: ["replaced_by": "\(account.id)"])
+                    replaced.insert(grant.accountID)
                 }
             }
-            try await administratorsChanged(id, in: store)
+            try await administratorsChanged(id, in: store, leaving: replaced)
             return try await administrators(of: id, in: store)
         }
     }
@@ -159,15 +161,55 @@ extension Parta {
             try LastHolderRule.checkAdministratorRemoval(account, administrators: admins)
             try await store.revokeRole(.administrator, from: account, in: id)
             try await audit(store, caller, .administratorRevoked, organization: id, target: ("account", "\(account)"))
-            try await administratorsChanged(id, in: store)
+            try await administratorsChanged(id, in: store, leaving: [account])
             return try await administrators(of: id, in: store)
         }
     }
 
     /// The staff room's admins are the organization's administrators: they follow every change.
-    func administratorsChanged(_ id: OrganizationID, in store: Store) async throws {
+    /// An account that stopped being one keeps only what its other roles give it.
+    func administratorsChanged(_ id: OrganizationID, in store: Store, leaving: Set<AccountID> = []) async throws {
         guard let organization = try await store.organization(id) else { return }
         _ = try await syncChats(ChatScope(staffRoom: true), organization: organization, creation: .automatic, in: store)
+        try await settleAccounts(leaving, organization: organization, in: store)
+    }
+
+    /// Removes a member from the organization (administrators, operators): one role, or every role
+    /// when `role` is `nil`. A role that came through roster persons ends by unlinking them (they
+    /// stay in the roster, to be linked again with a new code); the administrator role obeys
+    /// `LastHolderRule`. The account loses what the role gave — chats, direct chats, management
+    /// rights — in this transaction, so its open connections hear of it at once. Audited.
+    public func removeMember(_ caller: Caller, organization id: OrganizationID, account: AccountID, role: OrganizationRole?) async throws {
+        try await database.write { store in
+            try await authorize(caller, .removeMember(id), in: store)
+            guard let organization = try await store.organization(id) else { throw PartaError.notFound("The organization") }
+            try await lockRoster(id, in: store)
+            let held = Set(try await store.roleGrants(of: account).filter { $0.organizationID == id }.map(\.role))
+            let roles = role.map { Set([$0]) } ?? held
+            guard !held.isEmpty, roles.isSubset(of: held) else { throw PartaError.notFound("That member") }
+            if roles.contains(.administrator) {
+                try await store.lock("organization.admins:\(id)")
+                try LastHolderRule.checkAdministratorRemoval(account, administrators: try await store.holders(of: .administrator, in: [id]).map(\.accountID))
+                try await store.revokeRole(.administrator, from: account, in: id)
+            }
+            var events: [RosterEvent] = []
+            let now = clock.now()
+            for person in try await store.persons(linkedTo: account) where person.organizationID == id && roles.contains(person.role.organizationRole) {
+                try await detach(person, from: account, in: store)
+                events.append(.unlinked(person.id, account))
+            }
+            // A suspended person of the role must not bring the account back when it stands again.
+            for person in try await store.persons(suspendedFrom: account, in: id) where roles.contains(person.role.organizationRole) {
+                try await store.setSuspendedAccount(nil, for: person.id, now: now)
+            }
+            for role in roles where role != .administrator { try await store.revokeRole(role, from: account, in: id) }
+            try await audit(store, caller, .memberRemoved, organization: id, target: ("account", "\(account)"),
+                            details: ["roles": roles.sorted().map(\.rawValue).joined(separator: ","), "persons": "\(events.count)"])
+            try await apply(events, organization: id, in: store)
+            if roles.contains(.administrator) { try await administratorsChanged(id, in: store) }
+            try await settleAccounts([account], organization: organization, in: store)
+        }
+        logger.info("organization.member_removed", metadata: ["parta.organization.id": "\(id)", "parta.account.id": "\(account)"])
     }
 
     func administrators(of id: OrganizationID, in store: Store) async throws -> [PersonRef] {
@@ -278,8 +320,19 @@ extension Parta {
         }
     }
 
+    /// The account of a phone number (the command line, which may see phones).
+    public func account(phone raw: String) async throws -> Account {
+        let phone = try PhoneNumber(parsing: raw)
+        guard let account = try await database.read({ try await $0.account(phone: phone) }) else {
+            throw PartaError.notFound("No account has this phone number, so it")
+        }
+        return account
+    }
+
     /// Attaches a person to an organization in a role (the command line and fixtures; the join
-    /// flow of invites and requests comes with its own rules).
+    /// flow of invites and requests comes with its own rules). Every role but administrator comes
+    /// through a roster person, as everywhere: the account's person of that role, or a new one
+    /// under its name, linked — so the roster's chats (the staff room for a teacher) follow.
     public func attachMember(
         _ caller: Caller, organization id: OrganizationID, name: String, phone: String, role: OrganizationRole, verified: Bool
     ) async throws -> Account {
@@ -290,10 +343,24 @@ extension Parta {
             try await authorize(caller, .attachMemberDirectly(id), in: store)
             guard try await store.organization(id) != nil else { throw PartaError.notFound("The organization") }
             let account = try await store.findOrCreateAccount(phone: phone, name: name, now: now)
-            if try await store.grantRole(role, to: account.id, in: id, verified: verified && role.isStaff || role == .administrator, now: now) {
-                try await audit(store, caller, .memberAttached, organization: id, target: ("account", "\(account.id)"),
-                                details: ["role": role.rawValue])
+            guard let rosterRole = RosterRole(rawValue: role.rawValue) else {
+                if try await store.grantRole(role, to: account.id, in: id, verified: true, now: now) {
+                    try await audit(store, caller, .memberAttached, organization: id, target: ("account", "\(account.id)"),
+                                    details: ["role": role.rawValue])
+                    try await administratorsChanged(id, in: store)
+                }
+                return account
             }
+            let linked = try await store.persons(linkedTo: account.id).contains { $0.organizationID == id && $0.role == rosterRole }
+            if !linked {
+                try await lockRoster(id, in: store)
+                let person = try await insertPerson(
+                    caller, organization: id, role: rosterRole, name: name, gender: .unspecified, birthDate: nil, externalID: nil, in: store)
+                try await link(person, to: account.id, caller: caller, in: store)
+                try await audit(store, caller, .memberAttached, organization: id, target: ("account", "\(account.id)"),
+                                details: ["role": role.rawValue, "person": "\(person.id)"])
+            }
+            if !verified && rosterRole.isStaff { try await store.setRoleVerified(false, role: role, of: account.id, in: id) }
             return account
         }
     }

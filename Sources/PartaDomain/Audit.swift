@@ -7,6 +7,7 @@ public enum AuditAction: String, Sendable, Codable, CaseIterable {
     case administratorGranted = "organization.administrator_granted"
     case administratorRevoked = "organization.administrator_revoked"
     case memberAttached = "organization.member_attached"
+    case memberRemoved = "organization.member_removed"
     case operatorAdded = "platform.operator_added"
     case operatorRemoved = "platform.operator_removed"
     case officerAdded = "platform.officer_added"

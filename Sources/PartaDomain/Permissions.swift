@@ -64,6 +64,8 @@ public enum DirectoryAction: Sendable, Equatable {
     case grantAdministrator(OrganizationID)
     /// Take administrator rights away (never from the last administrator).
     case revokeAdministrator(OrganizationID)
+    /// Remove a member from the organization: one role or all of them.
+    case removeMember(OrganizationID)
 }
 
 public enum Decision: Sendable, Equatable {
@@ -127,6 +129,9 @@ public enum DirectoryPermissions {
         case .grantAdministrator(let org), .revokeAdministrator(let org):
             return isOperator || actor.isAdministrator(of: org)
                 ? .allowed : .denied("Only the organization's administrators and operators change who administers it.")
+        case .removeMember(let org):
+            return isOperator || actor.isAdministrator(of: org)
+                ? .allowed : .denied("Only the organization's administrators and operators remove its members.")
         }
     }
 }

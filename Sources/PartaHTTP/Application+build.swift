@@ -45,6 +45,7 @@ public enum PartaServer {
         app.beforeServerStarts {
             if autoMigrate {
                 _ = try await Migrator().migrate(database, logger: logger)
+                try await parta.bringMembersIntoRoster()
             } else {
                 try await Migrator().checkCurrent(database)
             }

@@ -75,6 +75,9 @@ struct MessengerChatDTO: ResponseCodable {
     var peerId: AccountID?
     /// In WebSocket frames: events after this sequence number follow on the connection.
     var cursor: Int64?
+    /// Kept to be read, not written in: a direct chat whose other side left the organization, or
+    /// whom the roster no longer relates.
+    var closed: Bool
 
     init(_ c: MessengerChat, cursor: Int64? = nil) {
         id = c.entry.chat.id
@@ -89,6 +92,7 @@ struct MessengerChatDTO: ResponseCodable {
         lastMessage = c.lastMessage.map(MessageDTO.init)
         peerId = c.peer
         self.cursor = cursor
+        closed = c.entry.closed
     }
 }
 

@@ -26,6 +26,7 @@ struct JoiningRoutes {
         api.get("me/join-requests", use: myRequests)
         api.post("me/join-requests/{request_id}/withdraw", use: withdraw)
         api.get("organizations/{id}/members", use: members)
+        api.delete("organizations/{id}/members/{account_id}", use: removeMember)
         api.put("organizations/{id}/administrators/{account_id}", use: grantAdministrator)
     }
 
@@ -236,6 +237,15 @@ struct JoiningRoutes {
             try context.caller(), organization: try organization(context), role: role, query: request.queryString("q") ?? "",
             page: try request.pageRequest())
         return PageDTO(found, MemberDTO.init)
+    }
+
+    /// DELETE /api/v1/organizations/{id}/members/{account_id}?role= — remove a member: one role, or every role.
+    @Sendable func removeMember(_ request: Request, context: PartaRequestContext) async throws -> HTTPResponse.Status {
+        let role = try request.queryString("role").map { raw throws(PartaError) in try OrganizationRole.parse(raw) }
+        try await parta.removeMember(
+            try context.caller(), organization: try organization(context),
+            account: try context.id("account_id", AccountID.self, what: "That member"), role: role)
+        return .noContent
     }
 
     /// PUT /api/v1/organizations/{id}/administrators/{account_id} — make a member an administrator.

@@ -21,6 +21,8 @@ public struct AccountChat: Sendable, Equatable {
     /// Messages of others after the read marker, not deleted.
     public var unread: Int
     public var settings: ChatSettings
+    /// Kept to be read, not written in (a direct chat whose other side left).
+    public var closed: Bool = false
 }
 
 /// An account's place in a live chat.
@@ -30,6 +32,8 @@ public struct ChatSeat: Sendable, Equatable {
     public var settings: ChatSettings
     /// The chat's last sequence number.
     public var lastSeq: Int64
+    /// Kept to be read, not written in.
+    public var closed: Bool = false
 }
 
 extension Store {
@@ -153,7 +157,7 @@ extension Store {
     /// The account's place in a live chat: `nil` when not a member (a pending person is not).
     public func seat(chat: ChatID, account: AccountID) async throws -> ChatSeat? {
         let rows = try await sql.raw("""
-            SELECT c.organization_id, c.announcements_only, c.read_receipts, c.last_seq, m.admin
+            SELECT c.organization_id, c.announcements_only, c.read_receipts, c.last_seq, c.closed_at, m.admin
             FROM chat_members m JOIN chats c ON c.id = m.chat_id AND c.deleted_at IS NULL
             WHERE m.chat_id = \(bind: chat.rawValue) AND m.account_id = \(bind: account.rawValue)
             """).all()
@@ -163,7 +167,7 @@ extension Store {
         return ChatSeat(
             organization: try first.id("organization_id"), isAdmin: admin,
             settings: ChatSettings(announcementsOnly: try first.bool("announcements_only"), readReceipts: try first.bool("read_receipts")),
-            lastSeq: try first.int64("last_seq"))
+            lastSeq: try first.int64("last_seq"), closed: try first.optionalInt64("closed_at") != nil)
     }
 
     /// Moves the account's read marker forward (never back); returns the marker now stored.
@@ -193,7 +197,7 @@ extension Store {
         let me = account.rawValue
         let one: any SQLExpression = only.map { SQLQueryString("AND c.id = \(bind: $0.rawValue)") } ?? SQLRaw("")
         let rows = try await sql.raw("""
-            SELECT \(unsafeRaw: Self.chatColumns), c.last_seq, c.announcements_only, c.read_receipts, m.admin,
+            SELECT \(unsafeRaw: Self.chatColumns), c.last_seq, c.announcements_only, c.read_receipts, c.closed_at, m.admin,
                 COALESCE(r.seq, 0) AS read_seq,
                 (SELECT COUNT(*) FROM messages x WHERE x.chat_id = c.id AND x.seq > COALESCE(r.seq, 0)
                     AND x.sender_id <> \(bind: me) AND x.deleted_at IS NULL) AS unread
@@ -217,7 +221,8 @@ extension Store {
             result.append(AccountChat(
                 chat: chat, isAdmin: admin, lastSeq: try row.int64("last_seq"), readSeq: try row.int64("read_seq"),
                 unread: try row.int("unread"),
-                settings: ChatSettings(announcementsOnly: try row.bool("announcements_only"), readReceipts: try row.bool("read_receipts"))))
+                settings: ChatSettings(announcementsOnly: try row.bool("announcements_only"), readReceipts: try row.bool("read_receipts")),
+                closed: try row.optionalInt64("closed_at") != nil))
         }
         return result
     }

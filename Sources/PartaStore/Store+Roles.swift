@@ -40,6 +40,14 @@ extension Store {
         return true
     }
 
+    /// Marks a held role verified or not (the blue mark).
+    public func setRoleVerified(_ verified: Bool, role: OrganizationRole, of account: AccountID, in organization: OrganizationID) async throws {
+        try await sql.raw("""
+            UPDATE organization_roles SET verified = \(bind: verified) WHERE organization_id = \(bind: organization.rawValue)
+              AND account_id = \(bind: account.rawValue) AND role = \(bind: role.rawValue)
+            """).run()
+    }
+
     /// Removes a role; `true` if the account had it.
     @discardableResult
     public func revokeRole(_ role: OrganizationRole, from account: AccountID, in organization: OrganizationID) async throws -> Bool {

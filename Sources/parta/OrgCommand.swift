@@ -7,7 +7,7 @@ struct OrgCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "org",
         abstract: "Register and look after organizations (acts as the platform operator).",
-        subcommands: [Register.self, SetAdmin.self, List.self, Show.self])
+        subcommands: [Register.self, SetAdmin.self, RemoveMember.self, List.self, Show.self])
 
     /// An organization named by its number or community id.
     static func resolve(_ parta: Parta, _ reference: String) async throws -> OrganizationDetails {
@@ -95,6 +95,30 @@ struct OrgCommand: AsyncParsableCommand {
                 }
             }
             print("administrators now: " + admins.map { "\($0.name.full) (account \($0.accountID))" }.joined(separator: ", "))
+        }
+    }
+
+    struct RemoveMember: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "remove-member",
+            abstract: "Remove someone from an organization: one role, or every role. They lose its chats and rights at once.")
+
+        @Option(help: "Organization number or community id.") var org: String
+        @Option(help: "The member's mobile phone.") var phone: String
+        @Option(help: "Only this role: administrator, teacher, employee, student or parent.") var role: String?
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            try await withParta(database) { parta in
+                try await runReportingErrors {
+                    let organization = try await OrgCommand.resolve(parta, org)
+                    let role = try role.map { raw throws(PartaError) in try OrganizationRole.parse(raw) }
+                    let account = try await parta.account(phone: phone)
+                    try await parta.removeMember(
+                        commandLineCaller(), organization: organization.summary.organization.id, account: account.id, role: role)
+                }
+            }
+            print("removed")
         }
     }
 

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Metrics
+import PartaApp
 import PartaHTTP
 import PartaStore
 import Prometheus
@@ -132,6 +133,9 @@ struct MigrateCommand: AsyncParsableCommand {
                     return
                 }
                 let report = try await migrator.migrate(db, logger: logger)
+                let parta = Parta(database: db, sms: LogSMSSender(logger: logger, inbox: nil), config: config.app, logger: logger)
+                let brought = try await parta.bringMembersIntoRoster()
+                if brought > 0 { print("brought \(brought) member role(s) without a roster person into the roster") }
                 if report.applied.isEmpty {
                     print("schema is up to date at version \(report.currentVersion)")
                 } else {

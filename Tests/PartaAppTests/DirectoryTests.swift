@@ -236,9 +236,14 @@ struct DirectoryUseCaseTests {
             let all = try await world.parta.searchOrganizations(query: "", region: nil, municipality: nil, page: PageRequest())
             #expect(all.total == 1)
             let audit = try await world.parta.auditLog(world.system, organization: nil, action: nil, page: PageRequest(page: 1, perPage: 100))
-            // operator added, school registered, administrator granted, officer added,
-            // three teachers and one employee attached: eight entries, none added by the second run.
-            #expect(audit.total == 8)
+            // operator added, school registered, administrator granted, officer added, and for
+            // three teachers and one employee: roster person created, linked, member attached —
+            // sixteen entries, none added by the second run.
+            #expect(audit.total == 16)
+            #expect(audit.items.filter { $0.action == .personCreated }.count == 4)
+            // They are roster persons, so the staff room follows: the teachers are in it.
+            let teacher = try await world.principal(try await world.signIn(DemoSchool.teachers[0].phone))
+            #expect(try await world.parta.myChats(teacher).map(\.entry.chat.name) == ["Учительская"])
         }
     }
 }

@@ -85,6 +85,16 @@ struct DirectChatRulesTests {
         }
     }
 
+    @Test("an existing chat stays open while one of the two could start it today", arguments: [
+        ("irina", "anya", true), ("anya", "irina", true), ("anyasMother", "irina", true), ("anya", "boris", true),
+        // The roster no longer relates them (another class, left the school): closed.
+        ("irina", "vera", false), ("vera", "irina", false), ("anya", "vera", false), ("stranger", "irina", false),
+        ("irina", "stranger", false), ("irina", "irina", false),
+    ])
+    func staysOpen(a: String, b: String, open: Bool) throws {
+        #expect(DirectChatRules.staysOpen(try #require(Self.parties[a]), try #require(Self.parties[b])) == open)
+    }
+
     @Test("the relation names why")
     func relation() {
         #expect(DirectChatRules.relation(Self.irina, Self.oleg) == .colleagues)

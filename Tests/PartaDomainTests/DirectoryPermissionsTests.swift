@@ -28,7 +28,7 @@ struct DirectoryPermissionsTests {
     enum Act: String, CaseIterable, Sendable {
         case register, changeAdmins, editProfile, viewPrivate, readAudit, readPlatformAudit, managePlatform, viewPhones, byCommunityID
         case attachDirectly, manageRoster, readRoster, apiKeys
-        case invites, joinQueue, members, grantAdmin, revokeAdmin
+        case invites, joinQueue, members, grantAdmin, revokeAdmin, removeMember
 
         var action: DirectoryAction {
             switch self {
@@ -50,6 +50,7 @@ struct DirectoryPermissionsTests {
             case .members: .listMembers(school)
             case .grantAdmin: .grantAdministrator(school)
             case .revokeAdmin: .revokeAdministrator(school)
+            case .removeMember: .removeMember(school)
             }
         }
     }
@@ -69,6 +70,7 @@ struct DirectoryPermissionsTests {
         .members: [.administrator, .operator, .system],
         .grantAdmin: [.administrator, .operator, .system],
         .revokeAdmin: [.administrator, .operator, .system],
+        .removeMember: [.administrator, .operator, .system],
         .byCommunityID: [.operator, .system],
         .attachDirectly: [.system],
         .manageRoster: [.administrator, .integration, .system],

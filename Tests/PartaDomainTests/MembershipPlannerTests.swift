@@ -250,32 +250,6 @@ struct MembershipPlannerTests {
         #expect(MembershipPlanner.plan(desired, current: current).isEmpty)
     }
 
-    @Test("unlinking: the roster's membership stays with the person, the hand-added one with the account")
-    func unlink() {
-        let account = AccountID(7)
-        let person = ChatMemberRef.person(Self.s1)
-        let rosterOnly = MembershipPlanner.unlink(ChatMembership(member: person, viaRoster: true, viaHand: false, admin: .roster), account: account)
-        #expect(rosterOnly.person == ChatMembership(member: person, viaRoster: true, viaHand: false, admin: .roster))
-        #expect(rosterOnly.account == nil)
-
-        let handOnly = MembershipPlanner.unlink(ChatMembership(member: person, viaRoster: false, viaHand: true, admin: .manual), account: account)
-        #expect(handOnly.person == nil)
-        #expect(handOnly.account == ChatMembership(member: .account(account), viaRoster: false, viaHand: true, admin: .manual))
-
-        let both = MembershipPlanner.unlink(ChatMembership(member: person, viaRoster: true, viaHand: true, admin: .manual), account: account)
-        #expect(both.person == ChatMembership(member: person, viaRoster: true, viaHand: false, admin: .none))
-        #expect(both.account == ChatMembership(member: .account(account), viaRoster: false, viaHand: true, admin: .manual))
-
-        // The account already had its own row: the hand part merges into it, keeping its admin mark.
-        let own = ChatMembership(member: .account(account), viaRoster: false, viaHand: false, admin: .roster)
-        let merged = MembershipPlanner.unlink(ChatMembership(member: person, viaRoster: false, viaHand: true, admin: .manual), account: account, existing: own)
-        #expect(merged.account == ChatMembership(member: .account(account), viaRoster: false, viaHand: true, admin: .roster))
-        let plain = ChatMembership(member: .account(account), viaRoster: true, viaHand: false, admin: .none)
-        let gainsAdmin = MembershipPlanner.unlink(ChatMembership(member: person, viaRoster: true, viaHand: true, admin: .manual), account: account, existing: plain)
-        #expect(gainsAdmin.account == ChatMembership(member: .account(account), viaRoster: true, viaHand: true, admin: .manual))
-        #expect(gainsAdmin.person == ChatMembership(member: person, viaRoster: true, viaHand: false, admin: .none))
-    }
-
     @Test("roster events map to the chats they touch", arguments: [
         (RosterEvent.enrollmentChanged(student: s1, classes: [c10A, c9G]), ChatScope(classes: [c10A, c9G])),
         (.homeroomChanged(c10A, from: ivanova, to: petrov), ChatScope(classes: [c10A])),

@@ -12,10 +12,11 @@ struct MessageRulesTests {
         var announcements: Bool
         var receipts: Bool
         var deleted: Bool
+        var closed: Bool
         var allowed: Bool
 
         var description: String {
-            "\(action) member=\(member) admin=\(admin) own=\(own) announcements=\(announcements) receipts=\(receipts) deleted=\(deleted)"
+            "\(action) member=\(member) admin=\(admin) own=\(own) announcements=\(announcements) receipts=\(receipts) deleted=\(deleted) closed=\(closed)"
         }
     }
 
@@ -28,10 +29,13 @@ struct MessageRulesTests {
                     for own in [false, true] {
                         for announcements in [false, true] {
                             for receipts in [false, true] {
-                                for deleted in [false, true] {
+                                for deleted in [false, true] { for closed in [false, true] {
                                     let allowed: Bool
                                     if !member {
                                         allowed = false
+                                    } else if closed {
+                                        // A closed chat is read, not written in: only who read one's message.
+                                        allowed = action == .seeReaders && own && receipts
                                     } else {
                                         switch action {
                                         case .post: allowed = !announcements || admin
@@ -42,8 +46,8 @@ struct MessageRulesTests {
                                         }
                                     }
                                     rows.append(Row(action: action, member: member, admin: admin, own: own, announcements: announcements,
-                                                    receipts: receipts, deleted: deleted, allowed: allowed))
-                                }
+                                                    receipts: receipts, deleted: deleted, closed: closed, allowed: allowed))
+                                } }
                             }
                         }
                     }
@@ -53,7 +57,7 @@ struct MessageRulesTests {
         return rows
     }()
 
-    @Test("post, edit, delete, see readers, change settings: member, admin, own message, announcements-only, read receipts, deleted", arguments: table)
+    @Test("post, edit, delete, see readers, change settings: member, admin, own message, announcements-only, read receipts, deleted, closed", arguments: table)
     func permissions(row: Row) {
         let me = AccountID(1)
         let message = Message(
@@ -61,7 +65,7 @@ struct MessageRulesTests {
             replyTo: nil, createdAt: Date(timeIntervalSince1970: 0), deletedAt: row.deleted ? Date(timeIntervalSince1970: 1) : nil)
         let decision = MessageRules.decide(
             row.action, actor: MessageActor(account: me, isMember: row.member, isChatAdmin: row.admin),
-            chat: ChatSettings(announcementsOnly: row.announcements, readReceipts: row.receipts),
+            chat: ChatSettings(announcementsOnly: row.announcements, readReceipts: row.receipts), closed: row.closed,
             message: row.action == .post || row.action == .changeSettings ? nil : message)
         #expect(decision.isAllowed == row.allowed, "\(row): \(decision)")
         if case .denied(let rule) = decision { #expect(!rule.isEmpty) }

@@ -357,10 +357,17 @@ struct LiveTests {
             }
             #expect(councilSeqs == Array((councilCursor + 1)...(try #require(hello.seq))), "cursor \(councilCursor), ack \(hello.seq ?? -1)")
 
+            // A deleted chat is removed from its members' lists.
+            try await p.deleteChat(s.admin, organization: s.id, id: council.summary.chat.id)
+            #expect(try await student.next(where: { $0.type == "chat_removed" }).chatID == council.summary.chat.id.rawValue)
+
             world.clock.advance(by: 9 * 86_400)
             _ = try await p.createOrder(s.admin, organization: s.id, student: s.s1, kind: .withdrawal, classID: s.tenA, date: LocalDate("2026-09-10"))
+            // Withdrawn without re-enrollment: the student has left the school, and with it every
+            // chat — the class's and the English group's from the roster — at once.
             let removed = try await student.next(where: { $0.type == "chat_removed" && $0.chatID == classChat })
             #expect(removed.chatID == classChat)
+            #expect(try await p.myChats(s.principals["s1"]!).isEmpty)
             let after = try await Self.send(teacher, "t1", chat: classChat, clientID: "t-after", text: "Без Артёма")
             #expect(after.type == "ack")
             // The teacher's connection heard it; the student's queue, read up to a pong asked for
@@ -377,9 +384,6 @@ struct LiveTests {
             let refused = try await Self.send(student, "s2", chat: classChat, clientID: "s-late", text: "Я тут?")
             #expect(refused.error == "not_found")
 
-            // A deleted chat is removed from its members' lists.
-            try await p.deleteChat(s.admin, organization: s.id, id: council.summary.chat.id)
-            #expect(try await student.next(where: { $0.type == "chat_removed" }).chatID == council.summary.chat.id.rawValue)
             await teacher.close()
             await student.close()
         }

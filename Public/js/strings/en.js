@@ -169,6 +169,7 @@ export default {
   "audit_action.organization.administrator_granted": "Administrator appointed",
   "audit_action.organization.administrator_revoked": "Administrator rights removed",
   "audit_action.organization.member_attached": "Member attached",
+  "audit_action.organization.member_removed": "Member removed",
   "audit_action.platform.operator_added": "Operator added",
   "audit_action.platform.operator_removed": "Operator removed",
   "audit_action.platform.officer_added": "Officer added",

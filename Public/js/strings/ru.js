@@ -185,6 +185,7 @@ export default {
   "audit_action.organization.administrator_granted": "Назначен администратор",
   "audit_action.organization.administrator_revoked": "Сняты права администратора",
   "audit_action.organization.member_attached": "Участник добавлен",
+  "audit_action.organization.member_removed": "Участник исключён",
   "audit_action.platform.operator_added": "Добавлен оператор",
   "audit_action.platform.operator_removed": "Удалён оператор",
   "audit_action.platform.officer_added": "Добавлен специалист",

@@ -193,53 +193,40 @@ extension Parta {
             assignments: assignments, staffRoom: staff)
     }
 
-    /// Member rows follow a person's account: linking points them at it; unlinking leaves what the
-    /// roster gave with the person (pending) and what a person gave by hand with the account.
+    /// Member rows follow a person's account: linking points them at it; unlinking leaves every row
+    /// with the person (pending: the account leaves those chats at once, and a relink or a
+    /// restored standing brings it back), whether the roster or a person put it there.
     func followLinks(_ links: [ChatScope.LinkChange], organization: OrganizationID, now: Date, in store: Store) async throws {
         var events: [(chat: ChatID, event: ChatEvent)] = []
         for change in links {
-            if change.linked {
-                try await store.setMemberAccount(person: change.person, account: change.account)
-                continue
-            }
-            let rows = try await store.memberships(ofPerson: change.person)
-            let accountRows = Dictionary(try await store.memberships(ofAccount: change.account), uniquingKeysWith: { first, _ in first })
-            for (chat, row) in rows {
-                let existing = accountRows[chat]
-                let split = MembershipPlanner.unlink(row, account: change.account, existing: existing)
-                if let personRow = split.person {
-                    try await store.updateMemberships(chat: chat, [row.member], viaHand: personRow.viaHand, admin: personRow.admin)
-                } else {
-                    try await store.deleteMemberships(chat: chat, [row.member])
-                }
-                if let accountRow = split.account {
-                    if existing != nil {
-                        try await store.updateMemberships(chat: chat, [accountRow.member], viaHand: true, admin: accountRow.admin)
-                    } else {
-                        try await store.insertMemberships([(chat, accountRow, nil)], now: now)
-                    }
-                }
+            try await store.setMemberAccount(person: change.person, account: change.linked ? change.account : nil)
+            let member = ChatMemberRef.person(change.person)
+            for (chat, _) in try await store.memberships(ofPerson: change.person) {
                 events.append((chat, ChatEvent.membersChanged(
-                    added: split.account.map { [$0.member] } ?? [], removed: [row.member], adminsGranted: [], adminsRevoked: [])))
+                    added: change.linked ? [member] : [], removed: change.linked ? [] : [member], adminsGranted: [], adminsRevoked: [])))
             }
-            try await store.setMemberAccount(person: change.person, account: nil)
         }
         try await store.appendChatEvents(events, organization: organization, now: now)
     }
 
-    /// Dated roster changes (an enrollment from next Monday, the end of a school year) reach the
-    /// chats on their day: re-plans the classes whose membership changed by date since the last run.
+    /// Dated roster changes (an enrollment from next Monday, a withdrawal on Friday, the end of a
+    /// school year) reach the links and the chats on their day: once per day of the organization,
+    /// everyone linked or suspended is checked against the standing rule, and the classes whose
+    /// membership changed by date since the last run are re-planned.
     public func syncDatedChats(organization id: OrganizationID) async throws -> ChatSyncReport {
         try await database.write { store in
             guard let organization = try await store.organization(id) else { throw PartaError.notFound("The organization") }
             let today = today(of: organization)
-            guard let last = try await store.chatsSyncedOn(id) else {
-                try await store.setChatsSyncedOn(id, today)
-                return ChatSyncReport()
-            }
-            guard last < today else { return ChatSyncReport() }
-            let classes = try await store.classesChangingByDate(of: id, after: last, through: today)
-            let report = try await syncChats(ChatScope(classes: classes), organization: organization, creation: .automatic, in: store)
+            let last = try await store.chatsSyncedOn(id)
+            if let last, last >= today { return ChatSyncReport() }
+            try await lockRoster(id, in: store)
+            // Withdrawals that took effect end the links of those who left; then the chats.
+            let links = try await sweepStanding(organization, in: store)
+            var scope = try await record(links, organization: id, in: store)
+            if let last { scope.classes.formUnion(try await store.classesChangingByDate(of: id, after: last, through: today)) }
+            let report = scope.isEmpty
+                ? ChatSyncReport() : try await syncChats(scope, organization: organization, creation: .automatic, in: store)
+            try await settleAccounts(Self.leavingAccounts(links), organization: organization, in: store)
             try await store.setChatsSyncedOn(id, today)
             return report
         }

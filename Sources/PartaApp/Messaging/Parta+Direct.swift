@@ -14,7 +14,8 @@ extension Parta {
                 .filter { $0.organizationID == organization }
             guard grants.contains(where: { $0.accountID == me }) else { throw PartaError.notFound("The organization") }
             guard target != me, grants.contains(where: { $0.accountID == target }) else { throw PartaError.notFound("The person") }
-            if let existing = try await store.directChat(between: me, target, in: organization) { return existing }
+            let existing = try await store.directChat(between: me, target, in: organization)
+            if let existing, try await !store.isClosed(existing) { return existing }
 
             let date = today(of: org)
             let initiator = try await directParty(me, grants: grants, organization: org, date: date, in: store)
@@ -22,6 +23,19 @@ extension Parta {
             try DirectChatRules.decide(initiator: initiator, target: other).check()
 
             let now = clock.now()
+            if let existing {
+                // Closed when one of them left or the roster stopped relating them; the rule allows it again.
+                let refs = [ChatMemberRef.account(me), .account(target)]
+                var missing: [ChatMemberRef] = []
+                for ref in refs where try await !store.isMember(ref.accountID!, of: existing) { missing.append(ref) }
+                try await store.setChatClosed(existing, at: nil)
+                try await store.insertMemberships(
+                    missing.map { (existing, ChatMembership(member: $0, viaRoster: false, viaHand: true), $0.accountID) }, now: now)
+                var events: [(chat: ChatID, event: ChatEvent)] = [(existing, .reopened)]
+                if !missing.isEmpty { events.append((existing, .membersChanged(added: missing, removed: [], adminsGranted: [], adminsRevoked: []))) }
+                try await store.appendChatEvents(events, organization: organization, now: now)
+                return existing
+            }
             let chat = try await store.insertChat(
                 organization: organization, kind: .direct, name: "", rosterKey: nil, classID: nil, subjectID: nil, group: "",
                 schoolYearID: nil, createdBy: me, now: now)

@@ -43,7 +43,7 @@ extension Parta {
                 }
                 return SentMessage(message: sent, duplicate: true)
             }
-            try MessageRules.decide(.post, actor: actor, chat: seat.settings).check()
+            try MessageRules.decide(.post, actor: actor, chat: seat.settings, closed: seat.closed).check()
             if let replyTo, try await store.message(replyTo, in: chat) == nil {
                 throw PartaError.invalid("invalid_reply", "The message replied to is not in this chat.")
             }
@@ -85,7 +85,7 @@ extension Parta {
             let (seat, actor) = try await seat(me, chat: chat, in: store)
             guard let message = try await store.message(id, in: chat) else { throw PartaError.notFound("The message") }
             if action == .delete, message.isDeleted { return (message, message.seq) }
-            try MessageRules.decide(action, actor: actor, chat: seat.settings, message: message).check()
+            try MessageRules.decide(action, actor: actor, chat: seat.settings, closed: seat.closed, message: message).check()
             let now = clock.now()
             try await change(store, message, now)
             if action == .delete, message.senderID != me {
@@ -159,7 +159,7 @@ extension Parta {
     public func setChatSettings(_ principal: Principal, chat: ChatID, announcementsOnly: Bool?, readReceipts: Bool?) async throws -> ChatSettings {
         try await database.write { store in
             let (seat, actor) = try await seat(principal.account.id, chat: chat, in: store)
-            try MessageRules.decide(.changeSettings, actor: actor, chat: seat.settings).check()
+            try MessageRules.decide(.changeSettings, actor: actor, chat: seat.settings, closed: seat.closed).check()
             let settings = seat.settings.changing(announcementsOnly: announcementsOnly, readReceipts: readReceipts)
             let now = clock.now()
             try await store.setChatSettings(chat, settings, now: now)

@@ -181,6 +181,8 @@ final class ImportWriter: Sendable {
     let longest = Mutex<Double>(0)
     /// The chats the batches touched, brought to the roster by `syncChats()` at the end.
     let touched = Mutex(ChatScope())
+    /// The people whose standing the batches may have changed, checked at the end too.
+    let candidates = Mutex(Set<RosterPersonID>())
     /// Classes re-planned per transaction at the end.
     static let classesPerChatStep = 8
 
@@ -196,8 +198,10 @@ final class ImportWriter: Sendable {
     /// One timed transaction that records its events (the chats they touch follow in `syncChats`).
     func batch(_ body: (Store) async throws -> [RosterEvent]) async throws {
         try await timed { store in
-            let scope = try await parta.record(try await body(store), organization: organization, in: store)
+            let events = try await body(store)
+            let scope = try await parta.record(events, organization: organization, in: store)
             touched.withLock { $0.formUnion(scope) }
+            candidates.withLock { $0.formUnion(Parta.standingCandidates(events)) }
         }
     }
 
@@ -211,20 +215,34 @@ final class ImportWriter: Sendable {
     /// Brings every chat the import touched to the roster: the staff room first, then a few classes
     /// per short transaction. Interrupted, `parta chats init` finishes the job.
     func syncChats() async throws {
-        let scope = touched.withLock { $0 }
-        guard !scope.isEmpty else { return }
         let org = organization
         let parta = parta
-        let (found, classes) = try await parta.database.read { store in
-            (try await store.organization(org), try await parta.affectedClasses(scope, organization: org, in: store))
+        guard let found = try await parta.database.read({ try await $0.organization(org) }) else { return }
+        // People the import deactivated or withdrew for good lose their links first (and people it
+        // brought back get theirs again), so the chats below follow.
+        let leaving = Mutex(Set<AccountID>())
+        for chunk in candidates.withLock({ $0 }).sorted().chunked(Parta.importBatch) {
+            try await timed { store in
+                try await parta.lockRoster(org, in: store)
+                let events = try await parta.settleStanding(Set(chunk), organization: found, in: store)
+                let scope = try await parta.record(events, organization: org, in: store)
+                touched.withLock { $0.formUnion(scope) }
+                leaving.withLock { $0.formUnion(Parta.leavingAccounts(events)) }
+            }
         }
-        guard let found else { return }
+        let scope = touched.withLock { $0 }
+        guard !scope.isEmpty else { return }
+        let classes = try await parta.database.read { store in try await parta.affectedClasses(scope, organization: org, in: store) }
         var first = ChatScope(staffRoom: scope.staffRoom)
         first.links = scope.links
         let steps = [first] + classes.sorted().chunked(Self.classesPerChatStep).map { ChatScope(classes: Set($0)) }
         for (index, step) in steps.enumerated() where !step.isEmpty {
             report("chats", index, steps.count)
             try await timed { store in _ = try await parta.syncChats(step, organization: found, creation: .automatic, in: store) }
+        }
+        let left = leaving.withLock { $0 }
+        if !left.isEmpty {
+            try await timed { store in try await parta.settleAccounts(left, organization: found, in: store) }
         }
     }
 

@@ -123,6 +123,8 @@ extension Parta {
     func link(
         _ person: RosterPerson, to account: AccountID, caller: Caller, auditDetails: [String: String] = [:], in store: Store
     ) async throws {
+        // Linked anew: a suspended account no longer gets the person back.
+        try await store.setSuspendedAccount(nil, for: person.id, now: clock.now())
         try await attach(person, to: account, in: store)
         try await apply([.linked(person.id, account)], organization: person.organizationID, in: store)
         try await audit(store, caller, .personLinked, organization: person.organizationID,

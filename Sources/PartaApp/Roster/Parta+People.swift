@@ -140,7 +140,12 @@ extension Parta {
             }
             for student in try await store.children(of: id) { events.append(.guardianshipChanged(parent: id, student: student)) }
             for parent in try await store.parents(of: id) { events.append(.guardianshipChanged(parent: parent, student: id)) }
+            // The person's member rows go with them: their chats hear of it (open connections too).
+            let chats = try await store.memberships(ofPerson: id).map(\.chat)
             try await store.deletePerson(id)
+            try await store.appendChatEvents(
+                chats.map { ($0, ChatEvent.membersChanged(added: [], removed: [.person(id)], adminsGranted: [], adminsRevoked: [])) },
+                organization: organization, now: clock.now())
             events.append(.personRemoved(id))
             try await apply(events, organization: organization, in: store)
             try await audit(store, caller, .personDeleted, organization: organization, target: ("roster_person", "\(id)"),

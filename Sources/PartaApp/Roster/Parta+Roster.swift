@@ -43,11 +43,18 @@ extension Parta {
     }
 
     /// Records what changed and brings the chats it touches to the roster, in the transaction of
-    /// the change.
+    /// the change: first the links of people who stopped (or started again) standing, then the
+    /// chats, then what accounts that lost a person keep (`Parta+Standing.swift`).
     func apply(_ events: [RosterEvent], organization: OrganizationID, in store: Store) async throws {
-        let scope = try await record(events, organization: organization, in: store)
-        guard !scope.isEmpty, let found = try await store.organization(organization) else { return }
-        _ = try await syncChats(scope, organization: found, creation: .automatic, in: store)
+        guard let found = try await store.organization(organization) else {
+            _ = try await record(events, organization: organization, in: store)
+            return
+        }
+        try await lockRoster(organization, in: store)
+        let all = events + (try await settleStanding(Self.standingCandidates(events), organization: found, in: store))
+        let scope = try await record(all, organization: organization, in: store)
+        if !scope.isEmpty { _ = try await syncChats(scope, organization: found, creation: .automatic, in: store) }
+        try await settleAccounts(Self.leavingAccounts(all), organization: found, in: store)
     }
 
     /// Rewrites a student's derived enrollment periods from their orders; returns the classes whose

@@ -13,6 +13,9 @@ public enum ChatEvent: Sendable, Equatable {
     case messageEdited(seq: Int64)
     case messageDeleted(seq: Int64)
     case settingsChanged(ChatSettings)
+    /// The chat is kept to be read, not written in (a direct chat whose other side left); or open again.
+    case closed
+    case reopened
 
     public var kind: String {
         switch self {
@@ -24,6 +27,8 @@ public enum ChatEvent: Sendable, Equatable {
         case .messageEdited: "message_edited"
         case .messageDeleted: "message_deleted"
         case .settingsChanged: "settings_changed"
+        case .closed: "chat_closed"
+        case .reopened: "chat_reopened"
         }
     }
 
@@ -51,7 +56,7 @@ public enum ChatEvent: Sendable, Equatable {
         switch self {
         case .created(let name, let kind): Self.encode(["name": name, "type": kind.rawValue])
         case .renamed(let name): Self.encode(["name": name])
-        case .deleted, .message: "{}"
+        case .deleted, .message, .closed, .reopened: "{}"
         case .membersChanged(let added, let removed, let granted, let revoked):
             Self.encode(MembersChanged(
                 added: added.map(Member.init), removed: removed.map(Member.init), adminsGranted: granted.map(Member.init),

@@ -261,27 +261,6 @@ public enum MembershipPlanner {
         }
         return plan
     }
-
-    /// A person's membership of one chat once their account is unlinked: what the roster gave stays
-    /// with the person (pending until someone links them again, so the account leaves the chat);
-    /// what a person gave by hand stays with the account. Either side may be `nil` (no row).
-    /// When the account already has its own row in the chat (`existing`), the hand part merges
-    /// into it: it becomes hand-added and keeps an admin mark it had.
-    public static func unlink(
-        _ row: ChatMembership, account: AccountID, existing: ChatMembership? = nil
-    ) -> (person: ChatMembership?, account: ChatMembership?) {
-        guard case .person = row.member else { return (row, nil) }
-        let personRow = row.viaRoster
-            ? ChatMembership(member: row.member, viaRoster: true, viaHand: false, admin: row.admin == .manual ? .none : row.admin)
-            : nil
-        guard row.viaHand else { return (personRow, nil) }
-        let handAdmin: ChatAdminMark = row.admin == .manual ? .manual : .none
-        guard let existing else {
-            return (personRow, ChatMembership(member: .account(account), viaRoster: false, viaHand: true, admin: handAdmin))
-        }
-        return (personRow, ChatMembership(
-            member: existing.member, viaRoster: existing.viaRoster, viaHand: true, admin: existing.isAdmin ? existing.admin : handAdmin))
-    }
 }
 
 /// Which chats a batch of roster events touches. Persons and subjects are resolved to classes by

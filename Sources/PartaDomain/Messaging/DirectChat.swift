@@ -56,6 +56,13 @@ public enum DirectChatRules {
         return .denied("Direct chats are between colleagues, a teacher and their students or the students' parents, and classmates.")
     }
 
+    /// Whether an existing direct chat between the two stays open: while one of them could start
+    /// it today. When the roster no longer relates them — one left the organization, a teacher no
+    /// longer teaches the student — it is closed (kept to be read, no new messages).
+    public static func staysOpen(_ a: DirectParty, _ b: DirectParty) -> Bool {
+        a.account != b.account && (relation(a, b) != nil || relation(b, a) != nil)
+    }
+
     /// Why `initiator` may start a chat with `target`, if they may.
     public static func relation(_ initiator: DirectParty, _ target: DirectParty) -> Relation? {
         if initiator.isStaff && target.isStaff { return .colleagues }

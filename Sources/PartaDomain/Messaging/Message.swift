@@ -120,8 +120,12 @@ public enum MessageRules {
 
     /// Who may post, edit, delete, see readers and change the chat's settings. `message` is the
     /// message acted on (edit, delete, see readers).
-    public static func decide(_ action: MessageAction, actor: MessageActor, chat: ChatSettings, message: Message? = nil) -> Decision {
+    public static func decide(
+        _ action: MessageAction, actor: MessageActor, chat: ChatSettings, closed: Bool = false, message: Message? = nil
+    ) -> Decision {
         guard actor.isMember else { return .denied("Only the chat's members see and write in it.") }
+        // A closed chat (a direct chat whose other side left the organization) is kept to be read.
+        if closed && action != .seeReaders { return .denied("This chat is closed: it can be read, not written in.") }
         switch action {
         case .post:
             if chat.announcementsOnly && !actor.isChatAdmin {
