@@ -85,6 +85,7 @@ extension Parta {
                             details: ["region": region.name, "municipality": municipality.name, "name": profile.fullName])
             let admin = try await store.findOrCreateAccount(phone: adminPhone, name: adminName, now: now)
             try await store.grantRole(.administrator, to: admin.id, in: id, verified: true, now: now)
+            try await store.setGrantName(adminName, role: .administrator, of: admin.id, in: id)
             try await audit(store, caller, .administratorGranted, organization: id, target: ("account", "\(admin.id)"),
                             details: ["name": admin.name.full])
             return id
@@ -116,8 +117,10 @@ extension Parta {
             let account = try await store.findOrCreateAccount(phone: phone, name: name, now: now)
             if try await store.grantRole(.administrator, to: account.id, in: id, verified: true, now: now) {
                 try await audit(store, caller, .administratorGranted, organization: id, target: ("account", "\(account.id)"),
-                                details: ["name": account.name.full])
+                                details: ["name": name.full])
             }
+            // The operator's word is the name others see, whatever the account calls itself.
+            try await store.setGrantName(name, role: .administrator, of: account.id, in: id)
             var replaced = Set<AccountID>()
             if replaceOthers {
                 for grant in try await store.holders(of: .administrator, in: [id]) where grant.accountID != account.id {
@@ -141,10 +144,13 @@ extension Parta {
             guard let target = try await store.account(account) else { throw PartaError.notFound("That person") }
             let roles = Set(try await store.roleGrants(of: account).filter { $0.organizationID == id }.map(\.role))
             try AdministratorRules.checkGrant(targetRoles: roles)
+            // Named as the roster names the member (they joined, so a person of theirs is linked).
+            let named = try await store.names(of: [account], in: id)[account] ?? OrganizationName(name: target.name, confirmed: false)
             if try await store.grantRole(.administrator, to: account, in: id, verified: true, now: clock.now()) {
                 try await audit(store, caller, .administratorGranted, organization: id, target: ("account", "\(account)"),
-                                details: ["name": target.name.full])
+                                details: ["name": named.name.full])
             }
+            if named.confirmed { try await store.setGrantName(named.name, role: .administrator, of: account, in: id) }
             try await administratorsChanged(id, in: store)
             return try await administrators(of: id, in: store)
         }
@@ -214,8 +220,10 @@ extension Parta {
 
     func administrators(of id: OrganizationID, in store: Store) async throws -> [PersonRef] {
         let grants = try await store.holders(of: .administrator, in: [id])
-        let accounts = try await store.accounts(grants.map(\.accountID))
-        return grants.compactMap { grant in accounts[grant.accountID].map { PersonRef(accountID: $0.id, name: $0.name) } }
+        let names = try await store.names(of: grants.map(\.accountID), in: id)
+        return grants.compactMap { grant in
+            names[grant.accountID].map { PersonRef(accountID: grant.accountID, name: $0.name, confirmed: $0.confirmed) }
+        }
     }
 
     /// Edits the profile (the organization's administrators and operators). Audited with the fields changed.

@@ -12,17 +12,17 @@ extension Parta {
             let organizationIDs = Array(Set(grants.map(\.organizationID))).sorted()
             var organizations: [MyOrganization] = []
             let admins = try await store.holders(of: .administrator, in: organizationIDs)
-            let adminAccounts = try await store.accounts(Array(Set(admins.map(\.accountID))))
             let teacherCounts = try await store.countHolders(of: .teacher, in: organizationIDs, verifiedOnly: true)
             for id in organizationIDs {
                 guard let summary = try await summary(of: id, in: store) else { continue }
                 let mine = grants.filter { $0.organizationID == id }
+                let adminNames = try await store.names(of: admins.filter { $0.organizationID == id }.map(\.accountID), in: id)
                 organizations.append(MyOrganization(
                     organization: summary.organization, region: summary.region, municipality: summary.municipality,
                     roles: mine.map(\.role).sorted(),
                     verified: mine.contains { $0.role.isStaff && $0.verified },
                     administrators: admins.filter { $0.organizationID == id }.compactMap { grant in
-                        adminAccounts[grant.accountID].map { PersonRef(accountID: $0.id, name: $0.name) }
+                        adminNames[grant.accountID].map { PersonRef(accountID: grant.accountID, name: $0.name, confirmed: $0.confirmed) }
                     },
                     teacherCount: teacherCounts[id] ?? 0))
             }
@@ -45,16 +45,17 @@ extension Parta {
             guard try await store.organization(id) != nil else { throw PartaError.notFound("The organization") }
             try await authorize(caller, .listMembers(id), in: store)
             let grants = try await store.roleGrants(in: id)
-            let accounts = try await store.accounts(Array(Set(grants.map(\.accountID))))
+            let names = try await store.names(of: Array(Set(grants.map(\.accountID))), in: id)
             var members: [MemberView] = []
             for (accountID, mine) in Dictionary(grouping: grants, by: \.accountID) {
-                guard let account = accounts[accountID] else { continue }
+                guard let named = names[accountID] else { continue }
                 let roles = mine.map(\.role).sorted()
                 if let role, !roles.contains(role) { continue }
-                let folded = SearchText.fold(account.name.full)
+                let folded = SearchText.fold(named.name.full)
                 guard words.allSatisfy({ folded.contains($0) }) else { continue }
                 members.append(MemberView(
-                    accountID: accountID, name: account.name, roles: roles, verified: mine.contains { $0.role.isStaff && $0.verified }))
+                    accountID: accountID, name: named.name, nameConfirmed: named.confirmed, roles: roles,
+                    verified: mine.contains { $0.role.isStaff && $0.verified }))
             }
             members.sort { (SearchText.fold($0.name.full), $0.accountID) < (SearchText.fold($1.name.full), $1.accountID) }
             return Page(

@@ -79,8 +79,12 @@ public struct Parta: Sendable, CustomStringConvertible {
         case .integration(_, _, let keyName):
             label = "integration:\(keyName)"
         case .account(let id, _):
+            // As the organization names them (the roster, or the name given with their role);
+            // elsewhere, or when it does not know them, as they call themselves.
+            let named = try await organization.asyncMap { try await store.names(of: [id], in: $0)[id] } ?? nil
             let account = try await store.account(id)
-            label = account.map { $0.name.isEmpty ? "account \($0.id)" : $0.name.short } ?? "account \(id)"
+            let name = named?.confirmed == true ? named?.name : account?.name
+            label = name.map { $0.isEmpty ? "account \(id)" : $0.short } ?? "account \(id)"
         }
         try await store.appendAudit(
             at: clock.now(), actorAccountID: caller.accountID, actorLabel: label, action: action,

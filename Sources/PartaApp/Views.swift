@@ -4,6 +4,8 @@ public import PartaDomain
 public struct PersonRef: Sendable, Equatable {
     public var accountID: AccountID
     public var name: PersonName
+    /// From the roster or given with the role; `false` for the account's own name.
+    public var confirmed: Bool = true
 }
 
 /// A platform role with the name of the place it covers.
@@ -37,6 +39,8 @@ public struct MeView: Sendable, Equatable {
 public struct MemberView: Sendable, Equatable {
     public var accountID: AccountID
     public var name: PersonName
+    /// From the roster or given with a role; `false` for the account's own name.
+    public var nameConfirmed: Bool
     public var roles: [OrganizationRole]
     /// The blue mark: a verified teacher or employee.
     public var verified: Bool

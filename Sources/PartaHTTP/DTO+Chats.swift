@@ -36,12 +36,14 @@ struct ChatMemberNameDTO: Codable, Sendable {
     var personId: RosterPersonID?
     var accountId: AccountID?
     var fullName: String
+    var nameConfirmed: Bool
     var role: RosterRole?
 
     init(_ name: ChatMemberName) {
         personId = name.member.personID
         accountId = name.accountID
         fullName = name.name.full
+        nameConfirmed = name.confirmed
         role = name.role
     }
 }
@@ -92,6 +94,8 @@ struct ChatMemberDTO: Codable, Sendable {
     var personId: RosterPersonID?
     var accountId: AccountID?
     var fullName: String
+    /// `false`: the account's own name, not one the school stands behind.
+    var nameConfirmed: Bool
     var role: RosterRole?
     /// A roster person not yet linked to an account: appears in the messenger once linked.
     var pending: Bool
@@ -103,6 +107,7 @@ struct ChatMemberDTO: Codable, Sendable {
         personId = membership.member.personID
         accountId = name.accountID
         fullName = name.name.full
+        nameConfirmed = name.confirmed
         role = name.role
         pending = name.accountID == nil
         fromRoster = membership.viaRoster

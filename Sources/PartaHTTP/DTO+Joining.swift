@@ -144,6 +144,8 @@ struct MemberDTO: ResponseCodable {
     var accountId: AccountID
     var fullName: String
     var shortName: String
+    /// `false`: the account's own name, not one the school stands behind.
+    var nameConfirmed: Bool
     var roles: [OrganizationRole]
     var verified: Bool
 
@@ -151,6 +153,7 @@ struct MemberDTO: ResponseCodable {
         accountId = member.accountID
         fullName = member.name.full
         shortName = member.name.short
+        nameConfirmed = member.nameConfirmed
         roles = member.roles
         verified = member.verified
     }

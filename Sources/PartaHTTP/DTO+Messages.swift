@@ -78,6 +78,9 @@ struct MessengerChatDTO: ResponseCodable {
     /// Kept to be read, not written in: a direct chat whose other side left the organization, or
     /// whom the roster no longer relates.
     var closed: Bool
+    /// `false` when the chat bears a name the school does not stand behind (a direct chat named
+    /// after someone's own name).
+    var nameConfirmed: Bool
 
     init(_ c: MessengerChat, cursor: Int64? = nil) {
         id = c.entry.chat.id
@@ -93,6 +96,7 @@ struct MessengerChatDTO: ResponseCodable {
         peerId = c.peer
         self.cursor = cursor
         closed = c.entry.closed
+        nameConfirmed = c.nameConfirmed
     }
 }
 

@@ -31,11 +31,14 @@ struct PersonDTO: ResponseCodable {
     var accountId: AccountID
     var fullName: String
     var shortName: String
+    /// `false`: the account's own name, not one the school stands behind (shown as unconfirmed).
+    var nameConfirmed: Bool
 
     init(_ person: PersonRef) {
         accountId = person.accountID
         fullName = person.name.full
         shortName = person.name.short
+        nameConfirmed = person.confirmed
     }
 }
 

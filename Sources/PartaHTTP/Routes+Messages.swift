@@ -135,6 +135,8 @@ struct MessageRoutes {
     struct MemberDTO: ResponseCodable {
         var accountId: AccountID?
         var fullName: String
+        /// `false`: the account's own name, not one the school stands behind.
+        var nameConfirmed: Bool
         var role: RosterRole?
         var admin: Bool
         var pending: Bool
@@ -144,7 +146,9 @@ struct MessageRoutes {
     @Sendable func members(_ request: Request, context: PartaRequestContext) async throws -> PageDTO<MemberDTO> {
         let page = try await parta.members(try context.principal(), chat: try chat(context), page: try request.pageRequest())
         return PageDTO(page) { membership, name in
-            MemberDTO(accountId: name.accountID, fullName: name.name.full, role: name.role, admin: membership.isAdmin, pending: name.accountID == nil)
+            MemberDTO(
+                accountId: name.accountID, fullName: name.name.full, nameConfirmed: name.confirmed, role: name.role,
+                admin: membership.isAdmin, pending: name.accountID == nil)
         }
     }
 }

@@ -19,6 +19,8 @@ public struct ChatMemberName: Sendable, Equatable {
     public var name: PersonName
     public var role: RosterRole?
     public var accountID: AccountID?
+    /// From the roster or given with a role; `false` for an account's own name (`OrganizationName`).
+    public var confirmed: Bool = true
 }
 
 /// Which chats a list shows: filters, and (for someone who is not the administrator) only the
@@ -348,9 +350,8 @@ extension Store {
         for (id, person) in persons {
             result[.person(id)] = ChatMemberName(member: .person(id), name: person.name, role: person.role, accountID: person.accountID)
         }
-        let accounts = try await self.accounts(refs.compactMap(\.accountID))
-        for (id, account) in accounts {
-            result[.account(id)] = ChatMemberName(member: .account(id), name: account.name, role: nil, accountID: id)
+        for (id, named) in try await names(of: refs.compactMap(\.accountID), in: organization) {
+            result[.account(id)] = ChatMemberName(member: .account(id), name: named.name, role: nil, accountID: id, confirmed: named.confirmed)
         }
         return result
     }
@@ -360,15 +361,20 @@ extension Store {
         let total = try await sql.raw("SELECT COUNT(*) AS n FROM chat_members WHERE chat_id = \(bind: chat.rawValue)").first()!.int("n")
         let rows = try await sql.raw("""
             SELECT m.person_id, m.account_id, m.via_roster, m.via_hand, m.admin, COALESCE(p.role, lp.role) AS role,
-                COALESCE(p.surname, lp.surname, a.surname) AS surname, COALESCE(p.given_name, lp.given_name, a.given_name) AS given_name,
-                COALESCE(p.patronymic, lp.patronymic, a.patronymic) AS patronymic
+                COALESCE(p.surname, lp.surname, g.surname, a.surname) AS surname,
+                COALESCE(p.given_name, lp.given_name, g.given_name, a.given_name) AS given_name,
+                COALESCE(p.patronymic, lp.patronymic, g.patronymic, a.patronymic) AS patronymic,
+                CASE WHEN p.id IS NULL AND lp.id IS NULL AND g.surname IS NULL THEN 0 ELSE 1 END AS confirmed
             FROM chat_members m
             JOIN chats c ON c.id = m.chat_id
             LEFT JOIN roster_persons p ON p.id = m.person_id
             LEFT JOIN accounts a ON a.id = m.account_id AND m.person_id IS NULL
-            -- An account member is named as the organization's roster knows them, when it does.
+            -- An account member is named as the organization's roster knows them, when it does,
+            -- else by the name given with its administrator role; its own name is unconfirmed.
             LEFT JOIN roster_persons lp ON m.person_id IS NULL
                 AND lp.id = \(Self.linkedPerson(account: "m.account_id", organization: "c.organization_id"))
+            LEFT JOIN organization_roles g ON m.person_id IS NULL AND g.organization_id = c.organization_id
+                AND g.account_id = m.account_id AND g.role = \(bind: OrganizationRole.administrator.rawValue) AND g.surname <> ''
             WHERE m.chat_id = \(bind: chat.rawValue)
             ORDER BY CASE WHEN m.admin IN \(Self.adminMarks) THEN 0 ELSE 1 END, surname, given_name, m.person_id, m.account_id
             LIMIT \(bind: page.perPage) OFFSET \(bind: page.offset)
@@ -379,7 +385,9 @@ extension Store {
                 surname: try row.optionalString("surname") ?? "", givenName: try row.optionalString("given_name") ?? "",
                 patronymic: try row.optionalString("patronymic") ?? "")
             let role = try row.optionalString("role").flatMap(RosterRole.init(rawValue:))
-            return (membership, ChatMemberName(member: membership.member, name: name, role: role, accountID: try row.optionalID("account_id")))
+            return (membership, ChatMemberName(
+                member: membership.member, name: name, role: role, accountID: try row.optionalID("account_id"),
+                confirmed: try row.int("confirmed") == 1))
         }
         return Page(items: items, page: page.page, perPage: page.perPage, total: total)
     }

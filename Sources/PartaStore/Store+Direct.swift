@@ -15,39 +15,45 @@ extension Store {
             """).first().map { try $0.id("chat_id") }
     }
 
-    /// Records `chat` as the direct chat of two accounts (replacing a deleted one's record).
-    public func insertDirectChat(_ chat: ChatID, between a: AccountID, _ b: AccountID, in organization: OrganizationID) async throws {
+    /// Records `chat` as the direct chat of two accounts (replacing a deleted one's record), with
+    /// each side's name as the organization knows it now — what the other side keeps seeing should
+    /// one of them leave.
+    public func insertDirectChat(
+        _ chat: ChatID, between a: AccountID, _ b: AccountID, in organization: OrganizationID, names: [AccountID: PersonName] = [:]
+    ) async throws {
         let (low, high) = a < b ? (a, b) : (b, a)
         try await sql.raw("""
             DELETE FROM direct_chats WHERE organization_id = \(bind: organization.rawValue) AND account_low = \(bind: low.rawValue)
                 AND account_high = \(bind: high.rawValue)
             """).run()
         try await sql.raw("""
-            INSERT INTO direct_chats (chat_id, organization_id, account_low, account_high)
-            VALUES (\(bind: chat.rawValue), \(bind: organization.rawValue), \(bind: low.rawValue), \(bind: high.rawValue))
+            INSERT INTO direct_chats (chat_id, organization_id, account_low, account_high, low_name, high_name)
+            VALUES (\(bind: chat.rawValue), \(bind: organization.rawValue), \(bind: low.rawValue), \(bind: high.rawValue),
+                \(bind: Self.encodeName(names[low])), \(bind: Self.encodeName(names[high])))
             """).run()
     }
 
-    /// For each of these direct chats, the other account than `account`, with its name as the
-    /// organization's roster writes it (the account's own name when no person is linked).
-    public func directPeers(_ chats: [ChatID], of account: AccountID) async throws -> [ChatID: (AccountID, PersonName)] {
-        var result: [ChatID: (AccountID, PersonName)] = [:]
+    /// For each of these direct chats, the other account than `account` and the name to show: as
+    /// the organization names them now (`names(of:in:)`), else as it named them when the chat was
+    /// opened, else — unconfirmed — their own.
+    public func directPeers(_ chats: [ChatID], of account: AccountID) async throws -> [ChatID: (AccountID, OrganizationName)] {
+        var result: [ChatID: (AccountID, OrganizationName)] = [:]
         for chunk in chats.chunked(400) {
             let rows = try await sql.raw("""
                 SELECT d.chat_id, a.id AS peer, a.surname, a.given_name, a.patronymic,
-                    p.surname AS p_surname, p.given_name AS p_given_name, p.patronymic AS p_patronymic
+                    CASE WHEN d.account_low = \(bind: account.rawValue) THEN d.high_name ELSE d.low_name END AS snapshot,
+                    p.surname AS p_surname, p.given_name AS p_given_name, p.patronymic AS p_patronymic,
+                    g.surname AS g_surname, g.given_name AS g_given_name, g.patronymic AS g_patronymic
                 FROM direct_chats d
                 JOIN accounts a ON a.id = CASE WHEN d.account_low = \(bind: account.rawValue) THEN d.account_high ELSE d.account_low END
                 LEFT JOIN roster_persons p ON p.id = \(Self.linkedPerson(account: "a.id", organization: "d.organization_id"))
+                LEFT JOIN organization_roles g ON g.organization_id = d.organization_id AND g.account_id = a.id
+                    AND g.role = \(bind: OrganizationRole.administrator.rawValue) AND g.surname <> ''
                 WHERE d.chat_id IN \(Self.ids(chunk))
                 """).all()
             for row in rows {
-                let prefix = try row.decode(column: "p_surname", as: String?.self) == nil ? "" : "p_"
-                result[try row.id("chat_id")] = (
-                    try row.id("peer"),
-                    PersonName(
-                        surname: try row.string(prefix + "surname"), givenName: try row.string(prefix + "given_name"),
-                        patronymic: try row.string(prefix + "patronymic")))
+                let name = try Self.organizationName(row, snapshot: Self.decodeName(try row.optionalString("snapshot")))
+                result[try row.id("chat_id")] = (try row.id("peer"), name)
             }
         }
         return result

@@ -6,6 +6,7 @@ import PartaDomain
 import PartaHTTP
 import PartaStore
 import PartaTesting
+import SQLKit
 import Testing
 
 /// Leaving ends access (SPEC §9, issue 16 item 4): removed from the organization, a roster person
@@ -241,6 +242,62 @@ struct RosterMembersTests {
             #expect(try await p.myChats(legacy).map(\.entry.chat.name) == ["Учительская"])
             let grant = try #require(try await world.database.read { try await $0.roleGrants(of: legacy.account.id) }.first)
             #expect(grant.role == .teacher && grant.verified)
+        }
+    }
+}
+
+/// Names others see come from the roster or from whoever granted a role (issue 16 item 5): what an
+/// account calls itself never passes for someone else's name.
+@Suite("Names others see")
+struct NamesTests {
+    static let administrator = ["surname": "Смирнова", "given_name": "Ольга", "patronymic": "Викторовна"]
+
+    @Test("a self-chosen name never replaces the roster's or the operator's, and shows unconfirmed where nothing else names one", arguments: TestEngine.all)
+    func selfChosenNames(engine: TestEngine) async throws {
+        try await withApp(engine) { world, client in
+            let s = try await world.chatSchool()
+            let student = s.principals["s1"]!.account.id
+            let direct = LeavingTests.id(try await LeavingTests.openDirect(client, s.id, with: student, token: s.tokens["ivanova"]))
+            // A second direct chat as an older version wrote it: without the names of its two sides.
+            let smith = s.principals["smith"]!.account.id
+            let legacy = LeavingTests.id(try await LeavingTests.openDirect(client, s.id, with: smith, token: s.tokens["ivanova"]))
+            try await world.database.write { store in
+                try await store.sql.raw("UPDATE direct_chats SET low_name = NULL, high_name = NULL WHERE chat_id = \(bind: legacy)").run()
+            }
+
+            // The student and the teacher Смит take the administrator's name for themselves.
+            for token in [s.tokens["s1"], s.tokens["smith"]] {
+                #expect(try await client.call(.patch, "/api/v1/me", json: Self.administrator, token: token).status == .ok)
+            }
+            // Everywhere the school names them, the roster's name stands, confirmed.
+            func entry(_ chat: Int64) async throws -> [String: Any] {
+                try #require(try await LeavingTests.chats(client, s.tokens["ivanova"]).first { ($0["id"] as? NSNumber)?.int64Value == chat })
+            }
+            #expect(try await entry(direct)["name"] as? String == "Алексеев Артём")
+            #expect(try await entry(direct)["name_confirmed"] as? Bool == true)
+            let members = try await client.call(.get, "/api/v1/organizations/\(s.id)/members?per_page=100", token: s.tokens["admin"])
+            let named = members.items.first { ($0["account_id"] as? NSNumber)?.int64Value == student.rawValue }
+            #expect(named?["full_name"] as? String == "Алексеев Артём" && named?["name_confirmed"] as? Bool == true)
+            #expect(!members.items.contains { $0["full_name"] as? String == "Смирнова Ольга Викторовна" && ($0["account_id"] as? NSNumber)?.int64Value != s.roster.adminPrincipal.account.id.rawValue })
+
+            // The administrator renames herself: the staff room and /me keep the operator's name for her.
+            #expect(try await client.call(.patch, "/api/v1/me", json: ["surname": "Иванова", "given_name": "Мария"], token: s.tokens["admin"]).status == .ok)
+            let staff = try await LiveTests.chat(world, s.principals["ivanova"]!, "Учительская")
+            let staffMembers = try await client.call(.get, "/api/v1/chats/\(staff)/members?per_page=100", token: s.tokens["ivanova"])
+            let admin = staffMembers.items.first { ($0["account_id"] as? NSNumber)?.int64Value == s.roster.adminPrincipal.account.id.rawValue }
+            #expect(admin?["full_name"] as? String == "Смирнова Ольга Викторовна" && admin?["name_confirmed"] as? Bool == true)
+            let me = try await client.call(.get, "/api/v1/me", token: s.tokens["ivanova"])
+            let admins = ((me["organizations"] as? [[String: Any]])?.first?["administrators"] as? [[String: Any]]) ?? []
+            #expect(admins.map { $0["full_name"] as? String } == ["Смирнова Ольга Викторовна"] && admins.first?["name_confirmed"] as? Bool == true)
+
+            // They leave (unlink): the direct chats close, named as the school knew them — or, for the
+            // chat without names, with the self-chosen name marked unconfirmed.
+            #expect(try await client.call(.delete, "/api/v1/me/links/\(s.s1)", token: s.tokens["s1"]).status == .noContent)
+            #expect(try await client.call(.delete, "/api/v1/me/links/\(s.smith)", token: s.tokens["smith"]).status == .noContent)
+            let closed = try await entry(direct)
+            #expect(closed["closed"] as? Bool == true && closed["name"] as? String == "Алексеев Артём" && closed["name_confirmed"] as? Bool == true)
+            let unnamed = try await entry(legacy)
+            #expect(unnamed["name"] as? String == "Смирнова Ольга Викторовна" && unnamed["name_confirmed"] as? Bool == false)
         }
     }
 }

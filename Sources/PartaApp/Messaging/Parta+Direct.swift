@@ -39,7 +39,8 @@ extension Parta {
             let chat = try await store.insertChat(
                 organization: organization, kind: .direct, name: "", rosterKey: nil, classID: nil, subjectID: nil, group: "",
                 schoolYearID: nil, createdBy: me, now: now)
-            try await store.insertDirectChat(chat.id, between: me, target, in: organization)
+            let names = try await store.names(of: [me, target], in: organization).filter(\.value.confirmed).mapValues(\.name)
+            try await store.insertDirectChat(chat.id, between: me, target, in: organization, names: names)
             let refs = [ChatMemberRef.account(me), .account(target)]
             try await store.insertMemberships(
                 refs.map { (chat.id, ChatMembership(member: $0, viaRoster: false, viaHand: true), $0.accountID) }, now: now)

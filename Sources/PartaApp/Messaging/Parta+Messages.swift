@@ -14,6 +14,9 @@ public struct MessengerChat: Sendable, Equatable {
     public var lastMessage: Message?
     /// In a direct chat, the other person (the chat is named after them).
     public var peer: AccountID?
+    /// Whether the chat's name — in a direct chat, the other person's — is one the school stands
+    /// behind (`OrganizationName.confirmed`).
+    public var nameConfirmed = true
 }
 
 /// The messenger (SPEC §6): every change is a chat event in the chat's sequence, committed before
@@ -121,9 +124,10 @@ extension Parta {
             let peers = try await store.directPeers(chats.filter { $0.chat.kind == .direct }.map(\.chat.id), of: account)
             return chats.map { entry in
                 var chat = MessengerChat(entry: entry, lastMessage: last[entry.chat.id])
-                if let (peer, name) = peers[entry.chat.id] {
+                if let (peer, named) = peers[entry.chat.id] {
                     chat.peer = peer
-                    chat.entry.chat.name = name.full
+                    chat.entry.chat.name = named.name.full
+                    chat.nameConfirmed = named.confirmed
                 }
                 return chat
             }

@@ -9,8 +9,26 @@ extension Migration {
     /// and the rights — and given back to the same account when the person stands again.
     /// `chats.closed_at` marks a chat kept to be read, not written in (a direct chat whose other
     /// side left the organization).
+    ///
+    /// Names others see come from the roster or from whoever granted a role, never from what an
+    /// account calls itself: an administrator's grant keeps the name the operator (or an
+    /// administrator) gave — filled for existing grants from the account's name as it stands — and
+    /// a direct chat keeps each side's name as the school knew it when it was opened, for after one
+    /// of them left.
     static let v8Safety = Migration(version: 8, name: "safety") { d in
         [
+            "ALTER TABLE organization_roles ADD COLUMN surname TEXT",
+            "ALTER TABLE organization_roles ADD COLUMN given_name TEXT",
+            "ALTER TABLE organization_roles ADD COLUMN patronymic TEXT",
+            """
+            UPDATE organization_roles SET
+                surname = (SELECT a.surname FROM accounts a WHERE a.id = organization_roles.account_id),
+                given_name = (SELECT a.given_name FROM accounts a WHERE a.id = organization_roles.account_id),
+                patronymic = (SELECT a.patronymic FROM accounts a WHERE a.id = organization_roles.account_id)
+            WHERE role = 'administrator'
+            """,
+            "ALTER TABLE direct_chats ADD COLUMN low_name TEXT",
+            "ALTER TABLE direct_chats ADD COLUMN high_name TEXT",
             "ALTER TABLE roster_persons ADD COLUMN suspended_account_id \(d.bigint) REFERENCES accounts(id) ON DELETE SET NULL",
             "CREATE INDEX roster_persons_by_suspended ON roster_persons (suspended_account_id)",
             "ALTER TABLE chats ADD COLUMN closed_at \(d.bigint)",
