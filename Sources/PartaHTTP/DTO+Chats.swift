@@ -122,7 +122,19 @@ struct MemberAdditionDTO: ResponseCodable {
     var alreadyMembers: Int
 }
 
+/// Someone the picker offers: only what choosing needs — never a birth date or an external id.
 struct CandidateDTO: Codable, Sendable {
-    var person: RosterPersonDTO
+    struct Person: Codable, Sendable {
+        var id: RosterPersonID
+        var fullName: String
+        var role: RosterRole
+    }
+
+    var person: Person
     var isMember: Bool
+
+    init(_ person: RosterPerson, isMember: Bool) {
+        self.person = Person(id: person.id, fullName: person.name.full, role: person.role)
+        self.isMember = isMember
+    }
 }

@@ -210,6 +210,6 @@ struct ChatRoutes {
         let found = try await parta.chatCandidates(
             try context.caller(), organization: try organization(context), id: try chat(context), query: try query.picker(),
             page: try request.pageRequest())
-        return PageDTO(found) { CandidateDTO(person: RosterPersonDTO($0.person), isMember: $0.isMember) }
+        return PageDTO(found) { CandidateDTO($0.person, isMember: $0.isMember) }
     }
 }

@@ -614,8 +614,14 @@ extension Store {
 
     /// The active teachers of an organization (the staff room's members).
     public func teacherIDs(of organization: OrganizationID) async throws -> [RosterPersonID] {
+        try await staffIDs(of: organization, roles: [.teacher])
+    }
+
+    /// The active staff of an organization: teachers and employees (or just `roles`).
+    public func staffIDs(of organization: OrganizationID, roles: [RosterRole] = [.teacher, .employee]) async throws -> [RosterPersonID] {
         try await sql.raw("""
-            SELECT id FROM roster_persons WHERE organization_id = \(bind: organization.rawValue) AND role = 'teacher' AND active = \(bind: true)
+            SELECT id FROM roster_persons WHERE organization_id = \(bind: organization.rawValue)
+              AND role IN \(SQLGroupExpression(roles.map { SQLBind($0.rawValue) })) AND active = \(bind: true)
             ORDER BY id
             """).all().map { try $0.id("id") }
     }

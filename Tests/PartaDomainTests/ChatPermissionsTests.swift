@@ -14,8 +14,10 @@ struct ChatPermissionsTests {
         case homeroom10A
         /// Teaches Краеведение in 10А only.
         case kraevedTeacher
-        /// A chat admin of the chat acted on, nothing else.
+        /// A member of staff who is a chat admin of the chat acted on, nothing else.
         case chatAdmin
+        /// A student or parent who is a chat admin of the chat acted on: moderates, does not add.
+        case pupilChatAdmin
         /// A teacher with no class and no assignment; also stands for students and parents.
         case nobody
 
@@ -24,7 +26,8 @@ struct ChatPermissionsTests {
             case .administrator: ChatActor(isAdministrator: true)
             case .homeroom10A: ChatActor(homeroomClasses: [c10A])
             case .kraevedTeacher: ChatActor(teaching: [.init(classID: c10A, subjectID: kraeved)])
-            case .chatAdmin, .nobody: ChatActor()
+            case .chatAdmin: ChatActor(isStaff: true)
+            case .pupilChatAdmin, .nobody: ChatActor()
             }
         }
     }
@@ -59,6 +62,8 @@ struct ChatPermissionsTests {
             return which == .kraeved10A
         case .chatAdmin:
             return [.addMembers, .removeMembers, .changeAdmins].contains(action) && action != .create
+        case .pupilChatAdmin:
+            return [.removeMembers, .changeAdmins].contains(action)
         case .nobody:
             return false
         }
@@ -71,23 +76,25 @@ struct ChatPermissionsTests {
     @Test("the table", arguments: cases)
     func table(who: Who, which: Which, action: ChatAction) {
         // A chat admin is admin of an existing chat; nobody is admin of a chat being created.
-        let target = which.target(chatAdmin: who == .chatAdmin && action != .create)
+        let target = which.target(chatAdmin: (who == .chatAdmin || who == .pupilChatAdmin) && action != .create)
         let decision = ChatPermissions.decide(who.actor, action, target)
         #expect(decision.isAllowed == Self.expected(who, which, action), "\(who) \(action) \(which)")
         if case .denied(let rule) = decision { #expect(!rule.isEmpty) }
     }
 
-    @Test("a subject teacher adds only students they teach, even as chat admin; a homeroom teacher or other chat admin anyone")
+    @Test("whom one may add: administrators anyone, a homeroom teacher their class's people and staff, a subject teacher their students, other staff those they teach")
     func additionLimits() throws {
         let kraeved10A = Which.kraeved10A.target(chatAdmin: false)
         #expect(ChatPermissions.additionLimit(Who.kraevedTeacher.actor, kraeved10A) == .studentsTaught)
-        #expect(ChatPermissions.additionLimit(Who.homeroom10A.actor, kraeved10A) == .anyone)
+        #expect(ChatPermissions.additionLimit(Who.homeroom10A.actor, kraeved10A) == .classCommunity(Self.c10A))
+        #expect(ChatPermissions.additionLimit(Who.homeroom10A.actor, Which.class10A.target(chatAdmin: false)) == .classCommunity(Self.c10A))
+        #expect(ChatPermissions.additionLimit(Who.homeroom10A.actor, Which.custom.target(chatAdmin: true)) == .related)
         #expect(ChatPermissions.additionLimit(Who.administrator.actor, kraeved10A) == .anyone)
         #expect(ChatPermissions.additionLimit(Who.kraevedTeacher.actor, Which.kraeved10A.target(chatAdmin: true)) == .studentsTaught)
-        #expect(ChatPermissions.additionLimit(Who.chatAdmin.actor, Which.kraeved10A.target(chatAdmin: true)) == .anyone)
+        #expect(ChatPermissions.additionLimit(Who.chatAdmin.actor, Which.kraeved10A.target(chatAdmin: true)) == .related)
 
-        let taught = (id: RosterPersonID(1), name: "Ким А.", taught: true)
-        let other = (id: RosterPersonID(2), name: "Ли Б.", taught: false)
+        let taught = (id: RosterPersonID(1), name: "Ким А.", addable: true)
+        let other = (id: RosterPersonID(2), name: "Ли Б.", addable: false)
         try ChatPermissions.checkAdditions(.studentsTaught, [taught])
         try ChatPermissions.checkAdditions(.anyone, [taught, other])
         #expect(throws: PartaError.self) { try ChatPermissions.checkAdditions(.studentsTaught, [taught, other]) }
@@ -151,5 +158,51 @@ struct ChatPermissionsTests {
         for bad in ["", "   ", "a\nb", String(repeating: "я", count: 121)] {
             #expect(throws: PartaError.self) { try Chat.checkName(bad) }
         }
+    }
+
+    @Test("the people each limit lets one add, from the roster", arguments: [
+        (AdditionLimit.classCommunity(ClassID(10)), Set(["a1", "a2", "motherA1", "homeroom", "kraeved", "secretary"])),
+        (.studentsTaught, Set(["a2"])),
+        (.related, Set(["a2", "g1", "fatherG1", "homeroom", "kraeved", "secretary"])),
+    ])
+    func addable(limit: AdditionLimit, names: Set<String>) throws {
+        // 10А: a1, a2 (a1's mother on the roster); 9Г: g1 (his father). Краеведение teacher teaches
+        // the 10А group of a2 and the whole of 9Г; a former student's mother is inactive.
+        let ids: [String: RosterPersonID] = [
+            "a1": RosterPersonID(1), "a2": RosterPersonID(2), "g1": RosterPersonID(3), "motherA1": RosterPersonID(4),
+            "fatherG1": RosterPersonID(5), "homeroom": RosterPersonID(6), "kraeved": RosterPersonID(7), "secretary": RosterPersonID(8),
+            "gone": RosterPersonID(9),
+        ]
+        let year = SchoolYear(id: SchoolYearID(1), organizationID: OrganizationID(1), name: "2026/2027",
+                              startDate: LocalDate(parsing: "2026-09-01")!, endDate: LocalDate(parsing: "2027-08-31")!)
+        let c10A = SchoolClass(id: ClassID(10), organizationID: OrganizationID(1), schoolYearID: year.id, label: try ClassLabel.parse("10А"), homeroomTeacherID: ids["homeroom"], externalID: nil)
+        let c9G = SchoolClass(id: ClassID(9), organizationID: OrganizationID(1), schoolYearID: year.id, label: try ClassLabel.parse("9Г"), homeroomTeacherID: nil, externalID: nil)
+        let start = LocalDate(parsing: "2026-09-01")!
+        var persons: [RosterPersonID: ChatRoster.Person] = [:]
+        for (name, id) in ids {
+            let role: RosterRole = ["a1", "a2", "g1"].contains(name) ? .student : ["motherA1", "fatherG1", "gone"].contains(name) ? .parent : .teacher
+            persons[id] = ChatRoster.Person(role: role, active: name != "gone")
+        }
+        let roster = ChatRoster(
+            date: LocalDate(parsing: "2026-10-01")!, classes: [c10A, c9G], schoolYears: [year.id: year], persons: persons,
+            periods: [ids["a1"]!: [EnrollmentPeriod(classID: c10A.id, start: start, end: nil)],
+                      ids["a2"]!: [EnrollmentPeriod(classID: c10A.id, start: start, end: nil)],
+                      ids["g1"]!: [EnrollmentPeriod(classID: c9G.id, start: start, end: nil)]],
+            guardianships: [Guardianship(parent: ids["motherA1"]!, student: ids["a1"]!), Guardianship(parent: ids["fatherG1"]!, student: ids["g1"]!),
+                            Guardianship(parent: ids["gone"]!, student: ids["a2"]!)],
+            assignments: [
+                TeachingAssignment(id: AssignmentID(1), organizationID: OrganizationID(1), teacherID: ids["kraeved"]!, subjectID: Self.kraeved,
+                                   classID: c10A.id, group: "Краеведение/1", studentIDs: [ids["a2"]!], externalID: nil),
+                TeachingAssignment(id: AssignmentID(2), organizationID: OrganizationID(1), teacherID: ids["kraeved"]!, subjectID: Self.kraeved,
+                                   classID: c9G.id, group: "", studentIDs: [], externalID: nil),
+            ])
+        let staff = Set(["homeroom", "kraeved", "secretary"].map { ids[$0]! })
+        let teachers: Set<RosterPersonID> = limit == .classCommunity(ClassID(10)) ? [ids["homeroom"]!] : [ids["kraeved"]!]
+        let found = try #require(ChatPermissions.addablePersons(limit, teachers: teachers, staff: staff, roster: roster))
+        var expected = Set(names.map { ids[$0]! })
+        // A subject teacher's limit is the students who take the subject in that chat's class and elsewhere.
+        if limit == .studentsTaught { expected.insert(ids["g1"]!) }
+        #expect(found == expected)
+        #expect(ChatPermissions.addablePersons(.anyone, teachers: teachers, staff: staff, roster: roster) == nil)
     }
 }

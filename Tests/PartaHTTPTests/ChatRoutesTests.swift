@@ -78,13 +78,17 @@ struct ChatRoutesTests {
             // Add members.
             rows += [
                 Row(who: "admin", method: .post, chat: "chem9G", suffix: "/members", body: add(s.s3), status: 200),
-                Row(who: "ivanova", method: .post, chat: "class10A", suffix: "/members", body: add(s.s9), status: 200),
+                // A homeroom teacher adds her class's people and staff — a student of 9Г is not.
+                Row(who: "ivanova", method: .post, chat: "class10A", suffix: "/members", body: add(s.s9), status: 403),
+                Row(who: "ivanova", method: .post, chat: "class10A", suffix: "/members", body: add(s.p1), status: 200),
+                Row(who: "ivanova", method: .post, chat: "class10A", suffix: "/members", body: add(s.sidorova), status: 200),
                 Row(who: "ivanova", method: .post, chat: "kraeved10A", suffix: "/members", body: add(s.p1), status: 200),
                 Row(who: "ivanova", method: .post, chat: "staff", suffix: "/members", body: add(s.s9), status: 403),
                 Row(who: "petrov", method: .post, chat: "kraeved10A", suffix: "/members", body: add(s.s3), status: 200),
                 Row(who: "petrov", method: .post, chat: "kraeved10A", suffix: "/members", body: add(s.s9), status: 403),
                 Row(who: "petrov", method: .post, chat: "class10A", suffix: "/members", body: add(s.s3), status: 403),
-                Row(who: "p2", method: .post, chat: "parents10A", suffix: "/members", body: add(s.p1), status: 200),
+                // A parent who administers a chat moderates it; she does not add people.
+                Row(who: "p2", method: .post, chat: "parents10A", suffix: "/members", body: add(s.p1), status: 403),
                 Row(who: "p2", method: .post, chat: "class10A", suffix: "/members", body: add(s.p1), status: 403),
                 Row(who: "s1", method: .post, chat: "class10A", suffix: "/members", body: add(s.s3), status: 403),
                 Row(who: "admin", method: .post, chat: "custom", suffix: "/members", body: nobody, status: 400),

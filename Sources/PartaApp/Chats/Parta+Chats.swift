@@ -119,7 +119,8 @@ extension Parta {
         let teaching = try await store.assignments(of: id, teachers: Set(context.teacherIDs))
             .map { ChatActor.Teaching(classID: $0.classID, subjectID: $0.subjectID) }
         context.actor = ChatActor(
-            isAdministrator: roles.isSystem || roles.isAdministrator(of: id), homeroomClasses: Set(homeroom), teaching: Set(teaching))
+            isAdministrator: roles.isSystem || roles.isAdministrator(of: id),
+            isStaff: roles.roles(in: id).contains { $0.isStaff }, homeroomClasses: Set(homeroom), teaching: Set(teaching))
         return context
     }
 
@@ -319,8 +320,8 @@ extension Parta {
 
     // MARK: Members
 
-    /// The picker: the organization's active people matching the query, each marked if already a
-    /// member. A subject teacher sees only the students they teach.
+    /// The picker: the active people the caller may add (`ChatPermissions.additionLimit`) matching
+    /// the query, each marked if already a member. Only administrators browse the whole school.
     public func chatCandidates(
         _ caller: Caller, organization: OrganizationID, id: ChatID, query: PickerQuery, page: PageRequest
     ) async throws -> Page<(person: RosterPerson, isMember: Bool)> {
@@ -332,21 +333,27 @@ extension Parta {
         }
     }
 
-    /// The picker's query; a subject teacher's is narrowed to the students they teach.
+    /// The picker's query, narrowed to the people the caller may add.
     func pickerFilter(_ query: PickerQuery, limit: AdditionLimit, context: ChatContext, in store: Store) async throws -> PickerFilter {
-        let taught = limit == .studentsTaught ? try await studentsTaught(context, in: store).sorted() : nil
-        return PickerFilter(
+        PickerFilter(
             roleGroup: query.roleGroup, gender: query.gender, classID: query.classID,
             surname: SearchText.words(query.surname ?? "").first, words: SearchText.words(query.text ?? ""),
-            ids: taught, date: today(of: context.organization))
+            ids: try await addablePersons(limit, context: context, in: store)?.sorted(), date: today(of: context.organization))
     }
 
-    /// The students who take the caller's subjects today (`MembershipPlanner.studentsTaught`).
-    func studentsTaught(_ context: ChatContext, in store: Store) async throws -> Set<RosterPersonID> {
-        let classes = Set(context.actor.teaching.map(\.classID))
-        guard !classes.isEmpty else { return [] }
+    /// Whom the caller may add under `limit` today (`ChatPermissions.addablePersons`); `nil`: anyone.
+    func addablePersons(_ limit: AdditionLimit, context: ChatContext, in store: Store) async throws -> Set<RosterPersonID>? {
+        let classes: Set<ClassID>
+        switch limit {
+        case .anyone: return nil
+        case .studentsTaught: classes = Set(context.actor.teaching.map(\.classID))
+        case .classCommunity(let c): classes = [c]
+        case .related: classes = context.actor.homeroomClasses.union(context.actor.teaching.map(\.classID))
+        }
         let roster = try await chatRoster(context.organization, classes: classes, staffRoom: false, in: store)
-        return MembershipPlanner.studentsTaught(by: Set(context.teacherIDs), roster)
+        let staff = limit == .studentsTaught ? [] : Set(try await store.staffIDs(of: context.organization.id))
+        let mine = Set(context.persons.filter(\.role.isStaff).map(\.id))
+        return ChatPermissions.addablePersons(limit, teachers: mine, staff: staff, roster: roster)
     }
 
     /// Adds people by hand: chosen ones, or all the picker matches, in one operation.
@@ -386,9 +393,8 @@ extension Parta {
                     "unknown_person", "Not an active person of this organization: \(unknown.map(\.description).joined(separator: ", ")).",
                     details: ["person_ids": .string(unknown.map(\.description).joined(separator: ","))])
             }
-            if limit == .studentsTaught {
-                let taught = try await studentsTaught(context, in: store)
-                try ChatPermissions.checkAdditions(limit, ids.map { (id: $0, name: found[$0]!.name.short, taught: taught.contains($0)) })
+            if let addable = try await addablePersons(limit, context: context, in: store) {
+                try ChatPermissions.checkAdditions(limit, ids.map { (id: $0, name: found[$0]!.name.short, addable: addable.contains($0)) })
             }
             return ids
         }

@@ -26,11 +26,14 @@ public struct ChatActor: Sendable, Equatable {
 
     /// The organization's administrator (or the server's own command line).
     public var isAdministrator: Bool
+    /// A teacher or employee of the organization (students and parents are not).
+    public var isStaff: Bool
     public var homeroomClasses: Set<ClassID>
     public var teaching: Set<Teaching>
 
-    public init(isAdministrator: Bool = false, homeroomClasses: Set<ClassID> = [], teaching: Set<Teaching> = []) {
+    public init(isAdministrator: Bool = false, isStaff: Bool = false, homeroomClasses: Set<ClassID> = [], teaching: Set<Teaching> = []) {
         self.isAdministrator = isAdministrator
+        self.isStaff = isStaff || !homeroomClasses.isEmpty || !teaching.isEmpty
         self.homeroomClasses = homeroomClasses
         self.teaching = teaching
     }
@@ -52,11 +55,17 @@ public struct ChatTarget: Sendable, Equatable {
     }
 }
 
-/// Whom an actor may add to a chat.
+/// Whom an actor may add to a chat (and so whom the member picker shows them).
 public enum AdditionLimit: Sendable, Equatable {
+    /// The organization's administrators: anyone of the organization.
     case anyone
     /// Only students who take one of the actor's subjects (a subject teacher managing a subject chat).
     case studentsTaught
+    /// A homeroom teacher in a chat of their class: the class's students, their parents, and staff.
+    case classCommunity(ClassID)
+    /// Another member of staff who administers a chat: staff, the students they teach or lead, and
+    /// those students' parents.
+    case related
 }
 
 /// The permission table of SPEC §5, one function, table-tested.
@@ -68,6 +77,8 @@ public enum ChatPermissions {
         }
         if leadsClass(actor, chat) || teachesSubject(actor, chat) { return .allowed }
         switch action {
+        case .addMembers where chat.actorIsChatAdmin && !actor.isStaff:
+            return .denied("Students and parents who administer a chat moderate it and remove members; staff add people.")
         case .addMembers, .removeMembers, .changeAdmins:
             return chat.actorIsChatAdmin
                 ? .allowed
@@ -91,21 +102,52 @@ public enum ChatPermissions {
             : .denied("Chats are managed by the organization's administrators, homeroom and subject teachers, and chat admins.")
     }
 
-    /// Whom `actor` may add once `decide` allowed `addMembers`: in the subject chat of what they
-    /// teach, a subject teacher who is not the class's homeroom teacher adds only students they
-    /// teach — also as that chat's admin, which the roster makes them.
+    /// Whom `actor` may add once `decide` allowed `addMembers`: the organization's administrators
+    /// anyone; a homeroom teacher, in a chat of their class, its students, their parents and
+    /// staff; in the subject chat of what they teach, a subject teacher who is not the class's
+    /// homeroom teacher only students they teach (also as that chat's admin, which the roster makes
+    /// them); any other member of staff administering a chat staff, the students they teach or lead
+    /// and those students' parents.
     public static func additionLimit(_ actor: ChatActor, _ chat: ChatTarget) -> AdditionLimit {
-        if actor.isAdministrator || leadsClass(actor, chat) { return .anyone }
-        return teachesSubject(actor, chat) ? .studentsTaught : .anyone
+        if actor.isAdministrator { return .anyone }
+        if leadsClass(actor, chat), let c = chat.classID { return .classCommunity(c) }
+        return teachesSubject(actor, chat) ? .studentsTaught : .related
+    }
+
+    /// The people `limit` lets an actor add, from a roster of the classes it concerns (the chat's
+    /// class; the classes the actor teaches or leads); `nil` for anyone. `teachers` are the
+    /// actor's own staff persons, `staff` the organization's active staff.
+    public static func addablePersons(
+        _ limit: AdditionLimit, teachers: Set<RosterPersonID>, staff: Set<RosterPersonID>, roster: ChatRoster
+    ) -> Set<RosterPersonID>? {
+        func withParents(_ students: Set<RosterPersonID>) -> Set<RosterPersonID> {
+            var result = students.union(staff)
+            for g in roster.guardianships where students.contains(g.student) && roster.isActive(g.parent) { result.insert(g.parent) }
+            return result
+        }
+        switch limit {
+        case .anyone: return nil
+        case .studentsTaught: return MembershipPlanner.studentsTaught(by: teachers, roster)
+        case .classCommunity(let c): return withParents(MembershipPlanner.studentsByClass(roster)[c] ?? [])
+        case .related: return withParents(MembershipPlanner.studentsTaughtOrLed(by: teachers, roster))
+        }
     }
 
     /// Refuses additions outside the limit, naming the first person refused.
     public static func checkAdditions(
-        _ limit: AdditionLimit, _ candidates: [(id: RosterPersonID, name: String, taught: Bool)]
+        _ limit: AdditionLimit, _ candidates: [(id: RosterPersonID, name: String, addable: Bool)]
     ) throws(PartaError) {
-        guard limit == .studentsTaught, let refused = candidates.first(where: { !$0.taught }) else { return }
-        throw PartaError.forbidden(
-            "A subject teacher adds only students who take their subjects; \(refused.name) does not.")
+        guard let refused = candidates.first(where: { !$0.addable }) else { return }
+        switch limit {
+        case .anyone: return
+        case .studentsTaught:
+            throw PartaError.forbidden("A subject teacher adds only students who take their subjects; \(refused.name) does not.")
+        case .classCommunity:
+            throw PartaError.forbidden("A homeroom teacher adds the class's students, their parents and staff; \(refused.name) is none of them.")
+        case .related:
+            throw PartaError.forbidden(
+                "Staff add colleagues, the students they teach or lead and those students' parents; \(refused.name) is none of them.")
+        }
     }
 
     /// The kinds of chat a homeroom teacher manages in their own class.
