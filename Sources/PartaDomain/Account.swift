@@ -71,7 +71,8 @@ public struct SessionPolicy: Sendable, Equatable {
 
     /// A device name as the client sent it, trimmed to one short line; a default when empty.
     public static func cleanDeviceName(_ raw: String?, userAgent: String) -> String {
-        let name = String((raw ?? "").trimmingWhitespace().filter { !$0.isNewline }.prefix(80))
+        let visible = String((raw ?? "").unicodeScalars.filter { !TextRules.isForbiddenControl($0, multiline: false) && !TextRules.isBidiControl($0) })
+        let name = String(visible.trimmingWhitespace().prefix(80))
         if !name.isEmpty { return name }
         return Self.describe(userAgent: userAgent)
     }

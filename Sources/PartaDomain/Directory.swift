@@ -98,16 +98,12 @@ public struct OrganizationProfile: Hashable, Sendable, Codable {
             ("contact_phone", p.contactPhone), ("email", p.email), ("website", p.website),
         ]
         for (field, value) in values {
-            let limit = Self.limits[field]!
-            guard value.count <= limit else {
-                throw PartaError.invalid(
-                    "invalid_profile", "The \(field.replacingUnderscores()) is longer than \(limit) characters.",
-                    details: ["field": .string(field)])
-            }
-            guard !value.contains(where: { $0.isNewline || $0 == "\u{0}" }) else {
-                throw PartaError.invalid(
-                    "invalid_profile", "The \(field.replacingUnderscores()) must be a single line.",
-                    details: ["field": .string(field)])
+            // One line each, bounded; the names people see without direction tricks.
+            if field == "full_name" || field == "short_name" {
+                _ = try TextRules.checkName(value, field: field, maxCharacters: Self.limits[field]!, code: "invalid_profile")
+            } else {
+                _ = try TextRules.checkText(
+                    value, field: field, maxCharacters: Self.limits[field]!, multiline: false, tooLong: "invalid_profile", invalid: "invalid_profile")
             }
         }
         if !p.email.isEmpty && !Self.looksLikeEmail(p.email) {

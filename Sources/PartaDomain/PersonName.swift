@@ -56,12 +56,9 @@ public struct PersonName: Hashable, Sendable, Codable {
             throw PartaError.invalid("invalid_name", "Both the surname and the given name are required.")
         }
         for (field, value) in [("surname", surname), ("given_name", givenName), ("patronymic", patronymic)] {
-            guard value.count <= Self.maxPartLength else {
-                throw PartaError.invalid(
-                    "invalid_name", "The \(field.replacingUnderscores()) is longer than \(Self.maxPartLength) characters.",
-                    details: ["field": .string(field)])
-            }
-            guard value.allSatisfy(Self.isNameCharacter) else {
+            // Bounded in characters and bytes, no control or direction-reversing characters, a visible letter.
+            _ = try TextRules.checkName(value, field: field, maxCharacters: Self.maxPartLength, code: "invalid_name")
+            guard value.unicodeScalars.allSatisfy(Self.isNameScalar) else {
                 throw PartaError.invalid(
                     "invalid_name",
                     "The \(field.replacingUnderscores()) may contain only letters, spaces, hyphens and apostrophes.",
@@ -71,8 +68,14 @@ public struct PersonName: Hashable, Sendable, Codable {
         self.init(surname: surname, givenName: givenName, patronymic: patronymic)
     }
 
-    static func isNameCharacter(_ c: Character) -> Bool {
-        c.isLetter || c == " " || c == "-" || c == "'" || c == "’" || c == "."
+    /// Letters (with their accents), spaces, hyphens, apostrophes and dots — nothing invisible.
+    static func isNameScalar(_ s: Unicode.Scalar) -> Bool {
+        switch s.properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark: return true
+        default: break
+        }
+        if s.properties.isAlphabetic { return !TextRules.isInvisible(s) }
+        return s == " " || s == "-" || s == "'" || s == "’" || s == "."
     }
 }
 

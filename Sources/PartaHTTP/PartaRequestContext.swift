@@ -70,14 +70,35 @@ extension Request {
     /// field at fault otherwise (the mapping reads the `DecodingError`).
     func decodeJSON<T: Decodable>(_ type: T.Type, context: PartaRequestContext) async throws -> T {
         let buffer = try await body.collect(upTo: context.maxUploadSize)
-        return try context.requestDecoder.decode(type, from: Data(buffer.readableBytesView))
+        return try context.requestDecoder.decode(type, from: try Self.checkedJSON(buffer))
     }
 
     /// Like `decodeJSON(_:context:)`, but an empty body means `empty` (actions whose fields are all optional).
     func decodeJSON<T: Decodable>(_ type: T.Type, context: PartaRequestContext, emptyAs empty: T) async throws -> T {
         let buffer = try await body.collect(upTo: context.maxUploadSize)
         guard buffer.readableBytes > 0 else { return empty }
-        return try context.requestDecoder.decode(type, from: Data(buffer.readableBytesView))
+        return try context.requestDecoder.decode(type, from: try Self.checkedJSON(buffer))
+    }
+
+    /// The body's bytes, refused with 400 `invalid_text` when any string in it holds a NUL
+    /// (`\u0000`): no field anywhere stores one (SQLite would cut the text there, PostgreSQL
+    /// refuses it). The other control characters are each field's rule (`TextRules`).
+    static func checkedJSON(_ buffer: ByteBuffer) throws(PartaError) -> Data {
+        let data = Data(buffer.readableBytesView)
+        let escape = Data("\\u0000".utf8)
+        var from = data.startIndex
+        while let found = data.range(of: escape, in: from..<data.endIndex) {
+            // An escape, unless its backslash is itself escaped (`\\u0000` is the text "\u0000").
+            var backslashes = 0
+            var index = found.lowerBound
+            while index > data.startIndex, data[data.index(before: index)] == UInt8(ascii: "\\") {
+                backslashes += 1
+                index = data.index(before: index)
+            }
+            if backslashes % 2 == 0 { throw PartaError.invalid("invalid_text", "Text may not hold the NUL character (\\u0000).") }
+            from = found.upperBound
+        }
+        return data
     }
 
     /// An optional integer query parameter; 400 when present but not a number.
@@ -105,8 +126,11 @@ extension Request {
         }
     }
 
+    /// A query parameter, percent-decoded, without control characters (a `%00` in a search goes nowhere).
     func queryString(_ name: String) -> String? {
-        uri.queryParameters[name[...]].flatMap { String($0).removingPercentEncoding }
+        uri.queryParameters[name[...]].flatMap { String($0).removingPercentEncoding }.map { value in
+            String(value.unicodeScalars.filter { !TextRules.isForbiddenControl($0, multiline: false) })
+        }
     }
 
     /// An optional id query parameter; 400 when present but not an id.

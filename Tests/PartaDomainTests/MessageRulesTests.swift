@@ -78,9 +78,16 @@ struct MessageRulesTests {
         for blank in ["", "   ", "\n\t "] {
             #expect(throws: PartaError.self) { try MessageRules.checkText(blank) }
         }
-        // 4,000 emoji of several scalars each are 4,000 characters.
-        let family = String(repeating: "👨‍👩‍👧", count: 4000)
-        #expect(try MessageRules.checkText(family).count == 4000)
+        // 4,000 emoji are 4,000 characters; so are 4,000 flags of two scalars each (8 bytes).
+        #expect(try MessageRules.checkText(String(repeating: "😀", count: 4000)).count == 4000)
+        #expect(try MessageRules.checkText(String(repeating: "🇷🇺", count: 4000)).count == 4000)
+        // Bounded by bytes too: one "character" of 300,000 combining marks, or 4,000 families of 18 bytes each, is too large.
+        for heavy in ["e" + String(repeating: "\u{301}", count: 300_000), String(repeating: "👨‍👩‍👧", count: 4000)] {
+            #expect(throws: PartaError.invalid("text_too_long", "The text is too large: \(heavy.utf8.count) bytes for at most 4000 characters.", details: ["field": .string("text"), "max": .int(4000)])) {
+                try MessageRules.checkText(heavy)
+            }
+        }
+        #expect(try MessageRules.checkText(String(repeating: "👨‍👩‍👧", count: 1500)).count == 1500)
         #expect(try MessageRules.checkText(String(repeating: "ё", count: 4000)).count == 4000)
         do {
             _ = try MessageRules.checkText(String(repeating: "ё", count: 4001))

@@ -16,7 +16,7 @@ import WSCore
 struct LiveTests {
     static func config() -> ServerConfig {
         var config = ServerConfig.forTests()
-        config.live.authTimeoutSeconds = 0.5
+        config.live.authTimeoutSeconds = 2
         config.live.sessionCheckSeconds = 0.2
         return config
     }

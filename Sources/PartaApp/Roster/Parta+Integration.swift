@@ -26,9 +26,10 @@ extension Parta {
     /// Creates an API key for the organization's school information system.
     public func createAPIKey(_ caller: Caller, organization: OrganizationID, name rawName: String) async throws -> IssuedAPIKey {
         let name = rawName.trimmingWhitespace()
-        guard !name.isEmpty, name.count <= 100, !name.contains(where: \.isNewline) else {
+        guard !name.isEmpty else {
             throw PartaError.invalid("invalid_name", "Name the key (one line, at most 100 characters), e.g. «Электронный журнал».")
         }
+        _ = try TextRules.checkName(name, field: "name", maxCharacters: 100, code: "invalid_name")
         let key = Self.apiKeyPrefix + Secrets.newToken()
         return try await database.write { store in
             try await rosterOrganization(organization, in: store)

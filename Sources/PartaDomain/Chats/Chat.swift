@@ -188,10 +188,8 @@ public struct Chat: Hashable, Sendable {
     /// A chat name as people may type it: one line, 1–120 characters.
     public static func checkName(_ raw: String) throws(PartaError) -> String {
         let name = raw.trimmingWhitespace()
-        guard !name.isEmpty, name.count <= 120, !name.contains(where: { $0.isNewline || $0 == "\u{0}" }) else {
-            throw PartaError.invalid("invalid_chat_name", "A chat name is one line of 1 to 120 characters.")
-        }
-        return name
+        guard !name.isEmpty else { throw PartaError.invalid("invalid_chat_name", "A chat name is one line of 1 to 120 characters.") }
+        return try TextRules.checkName(name, field: "name", maxCharacters: 120, code: "invalid_chat_name")
     }
 }
 

@@ -109,11 +109,8 @@ public enum InviteRules {
             }
             maxUses = n
         }
-        let note = (note ?? "").trimmingWhitespace()
-        guard note.count <= maximumNoteLength else {
-            throw PartaError.invalid(
-                "invalid_note", "The note is longer than \(maximumNoteLength) characters.", details: ["field": .string("note")])
-        }
+        let note = try TextRules.checkText(
+            (note ?? "").trimmingWhitespace(), field: "note", maxCharacters: maximumNoteLength, multiline: true, tooLong: "invalid_note")
         return InviteTerms(role: role, classID: classID, expiresAt: expiresAt, maxUses: maxUses, note: note)
     }
 

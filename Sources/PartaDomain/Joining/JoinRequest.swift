@@ -112,12 +112,9 @@ public enum JoinRules {
             break
         }
         try RosterPerson.checkBirthDate(application.birthDate, today: today)
-        checked.message = application.message.trimmingWhitespace()
-        guard checked.message.count <= maximumMessageLength else {
-            throw PartaError.invalid(
-                "invalid_message", "The message to the administrator is longer than \(maximumMessageLength) characters.",
-                details: ["field": .string("message")])
-        }
+        checked.message = try TextRules.checkText(
+            application.message.trimmingWhitespace(), field: "message", maxCharacters: maximumMessageLength, multiline: true,
+            tooLong: "invalid_message")
         return checked
     }
 
@@ -149,12 +146,8 @@ public enum JoinRules {
 
     /// A rejection's reason, trimmed, within its limit.
     public static func checkReason(_ reason: String?) throws(PartaError) -> String {
-        let reason = (reason ?? "").trimmingWhitespace()
-        guard reason.count <= maximumReasonLength else {
-            throw PartaError.invalid(
-                "invalid_reason", "The reason is longer than \(maximumReasonLength) characters.", details: ["field": .string("reason")])
-        }
-        return reason
+        try TextRules.checkText(
+            (reason ?? "").trimmingWhitespace(), field: "reason", maxCharacters: maximumReasonLength, multiline: true, tooLong: "invalid_reason")
     }
 }
 

@@ -56,7 +56,9 @@ public enum AttachmentRules {
     /// without control characters, at most 200 characters; `file` when nothing is left.
     public static func cleanName(_ raw: String?) -> String {
         var name = (raw ?? "").split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
-        name = String(name.unicodeScalars.filter { !CharacterSet.controlCharacters.contains($0) && $0 != "\"" })
+        name = String(name.unicodeScalars.filter {
+            !CharacterSet.controlCharacters.contains($0) && !TextRules.isBidiControl($0) && $0 != "\""
+        })
         name = name.trimmingCharacters(in: .whitespaces)
         if name.count > maxNameLength {
             let ext = name.split(separator: ".").last.map { ".\($0)" } ?? ""

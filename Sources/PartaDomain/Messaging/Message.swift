@@ -88,18 +88,17 @@ public enum MessageRules {
     /// Client ids: 1–64 letters, digits, `-` and `_` (a UUID fits).
     public static let maxClientIDLength = 64
 
-    /// The text as it will be stored: surrounding blank lines and spaces trimmed; not empty, not
-    /// longer than `maxTextLength`.
+    /// The text as it will be stored: surrounding blank lines and spaces trimmed; not empty; at
+    /// most `maxTextLength` characters and `maxTextBytes` bytes (`text_too_long`); line breaks and
+    /// tabs but no other control character (`invalid_text`) — `TextRules.checkText`.
     public static func checkText(_ raw: String, allowEmpty: Bool = false) throws(PartaError) -> String {
         let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty || allowEmpty else { throw PartaError.invalid("text_required", "The message is empty.") }
-        guard text.count <= maxTextLength else {
-            throw PartaError.invalid(
-                "text_too_long", "A message holds at most \(maxTextLength) characters; this one has \(text.count).",
-                details: ["max": .int(maxTextLength)])
-        }
-        return text
+        return try TextRules.checkText(text, field: "text", maxCharacters: maxTextLength, bytesPerCharacter: 8, multiline: true)
     }
+
+    /// The most bytes a message's text takes: eight a character (emoji with skin tones and flags fit).
+    public static let maxTextBytes = maxTextLength * 8
 
     public static func checkClientID(_ raw: String) throws(PartaError) -> String {
         let allowed = raw.unicodeScalars.allSatisfy { ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || $0 == "-" || $0 == "_" }

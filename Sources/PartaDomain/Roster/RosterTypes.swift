@@ -133,10 +133,8 @@ public struct Subject: Hashable, Sendable, Codable {
 
     public static func checkName(_ raw: String) throws(PartaError) -> String {
         let name = raw.trimmingWhitespace()
-        guard !name.isEmpty, name.count <= 100, !name.contains(where: \.isNewline) else {
-            throw PartaError.invalid("invalid_subject", "A subject name is one line of at most 100 characters.")
-        }
-        return name
+        guard !name.isEmpty else { throw PartaError.invalid("invalid_subject", "A subject name is one line of at most 100 characters.") }
+        return try TextRules.checkName(name, field: "subject", maxCharacters: 100, code: "invalid_subject")
     }
 }
 
@@ -235,10 +233,8 @@ public struct RosterPerson: Hashable, Sendable, Codable {
         guard let raw else { return nil }
         let id = raw.trimmingWhitespace()
         guard !id.isEmpty else { return nil }
-        guard id.count <= 100, !id.contains(where: { $0.isNewline || $0 == "\u{0}" }) else {
-            throw PartaError.invalid("invalid_external_id", "An external id is one line of at most 100 characters.")
-        }
-        return id
+        return try TextRules.checkText(
+            id, field: "external_id", maxCharacters: 100, multiline: false, tooLong: "invalid_external_id", invalid: "invalid_external_id")
     }
 }
 
@@ -279,10 +275,7 @@ public struct TeachingAssignment: Hashable, Sendable, Codable {
 
     public static func checkGroup(_ raw: String?) throws(PartaError) -> String {
         let group = (raw ?? "").trimmingWhitespace()
-        guard group.count <= 60, !group.contains(where: \.isNewline) else {
-            throw PartaError.invalid("invalid_group", "A group name is one line of at most 60 characters, like Англ.яз/1.")
-        }
-        return group
+        return try TextRules.checkName(group, field: "group", maxCharacters: 60, code: "invalid_group")
     }
 }
 
