@@ -3,6 +3,7 @@
 artifacts in `.build/artifacts/browser/` (or `$PARTA_ARTIFACTS`)."""
 import os
 import re
+import sqlite3
 import uuid
 
 import pytest
@@ -615,3 +616,154 @@ def test_a_homeroom_teacher_manages_only_the_chats_of_their_class(school, browse
     teacher.open(f"/#/org/1/chats/{other['id']}")
     teacher.wait_text("У вас нет прав на это действие.", "[role=alert]")
     assert_clean(teacher)
+
+
+def chat_item(browser, chat_id):
+    """The chat list's entry for one chat (or None while it is not shown)."""
+    return next(iter(browser.all(f'.chat-item[data-chat-id="{chat_id}"]')), None)
+
+
+def test_removing_a_member_in_the_console_ends_their_chats_at_once(school, browsers):
+    """SPEC §9, leaving ends access: the administrator removes a teacher from the organization in
+    the console — one role first, then all, each after a confirmation that says what happens — and
+    the teacher's open messenger loses every chat without reloading."""
+    setup = sign_in(school.url, ADMIN)
+    _, teacher_api = link_teacher(school.url, setup, "Виноградова Галина", "+79990002211")
+    teacher_id = teacher_api.me()["account"]["id"]
+    assert setup.call("PUT", f"/api/v1/organizations/1/administrators/{teacher_id}").status_code == 200
+
+    teacher = browsers(school.url, name="teacher")
+    teacher.open("/")
+    teacher.sign_in("+79990002211")
+    teacher.click("Чаты")
+    staff_room = teacher.wait(lambda: next((e for e in teacher.all(".chat-item") if "Учительская" in e.text), None), message="staff room")
+    staff_room.click()
+    teacher.find("textarea[name=text]")
+
+    admin = browsers(school.url, name="admin")
+    admin.open("/")
+    admin.sign_in(ADMIN)
+    admin.open("/#/org/1/members")
+    row = lambda: next((r for r in admin.all("tbody tr") if "Виноградова Галина" in r.text), None)
+    admin.wait(lambda: (r := row()) and "Администратор" in r.text and "Учитель" in r.text or None, message="teacher and administrator")
+
+    # Two roles: the administrator chooses to take only one; the teacher keeps her chats.
+    admin.click_in_row("tbody tr", "Виноградова Галина", "button.danger")
+    dialog = admin.find("dialog")
+    assert "Исключить из организации: Виноградова Галина" in dialog.text
+    assert "потеряет чаты школы" in dialog.text and "привязать снова" in dialog.text, dialog.text
+    assert admin.labelled("Все роли — исключить из организации").is_selected()
+    admin.labelled("Только роль «Администратор»").click()
+    admin.shot("9-admin-remove-member-dialog")
+    admin.click("Исключить из организации", "dialog button")
+    admin.wait_text("Роль «Администратор» снята", "#status")
+    admin.wait(lambda: (r := row()) and "Администратор" not in r.text and "Учитель" in r.text or None, message="only the teacher role left")
+    assert [e.text for e in teacher.all(".chat-item")], "one role taken: the teacher's chats stay"
+
+    # One role left: no choice, the confirmation still says what happens; she leaves the school.
+    admin.click_in_row("tbody tr", "Виноградова Галина", "button.danger")
+    dialog = admin.find("dialog")
+    assert "привязать снова" in dialog.text and not dialog.find_elements("css selector", "input[type=radio]")
+    admin.click("Исключить из организации", "dialog button")
+    admin.wait_text("Исключено из организации: Виноградова Галина", "#status")
+    admin.wait(lambda: row() is None and admin.all("tbody tr") or None, message="teacher gone from the members")
+
+    # The teacher's open page: the chat she was reading goes, and the list empties, live.
+    teacher.wait_text("Чат больше недоступен.", "#status")
+    teacher.wait_text("У вас пока нет чатов", ".chats")
+    assert not teacher.all(".chat-item")
+    teacher.shot("9-teacher-removed")
+    assert setup.call("GET", "/api/v1/organizations/1/members", params={"q": "Виноградова"}).json()["items"] == []
+    assert_clean(admin, teacher)
+
+
+def test_a_direct_chat_whose_other_side_left_is_read_only_until_opened_again(school, browsers):
+    """A direct chat closes when the other side stops standing (deactivated in the roster): the
+    remaining side keeps reading it, marked closed, without a composer; once the teacher is active
+    again, "write directly" reopens it and the composer is back."""
+    setup = sign_in(school.url, ADMIN)
+    person, teacher_api = link_teacher(school.url, setup, "Виноградова Галина", "+79990005566")
+    teacher_id = teacher_api.me()["account"]["id"]
+    direct = setup.call("POST", "/api/v1/organizations/1/direct-chats", json={"account_id": teacher_id}).json()
+    assert not direct["closed"]
+    sent = teacher_api.call("POST", f"/api/v1/chats/{direct['id']}/messages", json={"client_id": str(uuid.uuid4()), "text": "Я на больничном до пятницы"})
+    assert sent.status_code == 201, sent.text
+
+    admin = browsers(school.url, name="admin")
+    admin.open("/")
+    admin.sign_in(ADMIN)
+    admin.open(f"/#/chats/{direct['id']}")
+    admin.wait_text("Я на больничном до пятницы", ".msg .text")
+    admin.find("textarea[name=text]")
+
+    # The school sets the teacher inactive: the open chat closes on the page, live.
+    assert setup.call("PATCH", f"/api/v1/organizations/1/persons/{person['id']}", json={"active": False}).status_code == 200
+    admin.wait_text("Чат закрыт: собеседник больше не состоит в школе", ".composer.closed")
+    assert "Переписку можно читать." in admin.find(".composer.closed").text
+    assert not admin.all("textarea[name=text]") and not admin.all("form.composer")
+    admin.wait_text("закрыт", ".chat-header .badge.closed")
+    # Marked in the list, in sight however long the name (it gives way with an ellipsis).
+    admin.wait(lambda: (item := chat_item(admin, direct["id"])) and any(b.is_displayed() for b in item.find_elements("css selector", ".badge.closed")) or None,
+               message="closed in the list")
+    assert "Виноградова Галина" in chat_item(admin, direct["id"]).text, "the closed chat keeps the roster's name"
+    assert [e.text for e in admin.all(".msg .text")] == ["Я на больничном до пятницы"]
+    admin.shot("10-admin-closed-direct-chat")
+    refused = setup.call("POST", f"/api/v1/chats/{direct['id']}/messages", json={"client_id": str(uuid.uuid4()), "text": "Вы здесь?"})
+    assert refused.status_code == 403, refused.text
+
+    # Active again: the chat stays closed until someone opens it; "write directly" does.
+    assert setup.call("PATCH", f"/api/v1/organizations/1/persons/{person['id']}", json={"active": True}).status_code == 200
+    staff = next(c for c in setup.call("GET", "/api/v1/me/chats").json()["items"] if c["name"] == "Учительская")
+    admin.open(f"/#/chats/{staff['id']}")
+    admin.find("textarea[name=text]")
+    admin.click("О чате")
+    admin.click_in_row("dialog .members li", "Виноградова Галина", "button")
+    admin.wait(lambda: f"#/chats/{direct['id']}" in admin.driver.current_url or None, message="the direct chat opened")
+    admin.type("textarea[name=text]", "Выздоравливайте!")
+    admin.press_enter("textarea[name=text]")
+    admin.wait_text("Выздоравливайте!", ".msg.mine .text")
+    assert not admin.all(".badge.closed") and not admin.all(".composer.closed")
+    history = teacher_api.call("GET", f"/api/v1/chats/{direct['id']}/messages").json()["items"]
+    assert [m["text"] for m in sorted(history, key=lambda m: m["seq"])] == ["Я на больничном до пятницы", "Выздоравливайте!"]
+    assert_clean(admin)
+
+
+def test_a_name_the_school_has_not_confirmed_is_marked(school, browsers):
+    """Names others see come from the roster (SPEC §9); where the server has only what the account
+    calls itself, it says `name_confirmed: false` and the page marks the name. A direct chat opened
+    by an older version keeps no names of its sides: once the teacher unlinks herself, the
+    administrator's closed chat with her bears her self-chosen name, marked."""
+    setup = sign_in(school.url, ADMIN)
+    person, teacher_api = link_teacher(school.url, setup, "Виноградова Галина", "+79990006677")
+    assert teacher_api.call("PATCH", "/api/v1/me", json={"surname": "Самозванова", "given_name": "Ирина"}).status_code == 200
+    teacher_id = teacher_api.me()["account"]["id"]
+    direct = setup.call("POST", "/api/v1/organizations/1/direct-chats", json={"account_id": teacher_id}).json()
+    assert direct["name"].startswith("Виноградова Галина") and direct["name_confirmed"]
+    teacher_api.call("POST", f"/api/v1/chats/{direct['id']}/messages", json={"client_id": str(uuid.uuid4()), "text": "Добрый вечер"})
+    # No API writes a direct chat without its sides' names (versions before schema 8 did): set
+    # the row as an older version left it, as the server's own test of this case does.
+    with sqlite3.connect(school.cwd / "parta-data" / "parta.sqlite", timeout=10) as db:
+        db.execute("UPDATE direct_chats SET low_name = NULL, high_name = NULL WHERE chat_id = ?", (direct["id"],))
+    db.close()
+    assert teacher_api.call("DELETE", f"/api/v1/me/links/{person['id']}").status_code == 204
+    entry = next(c for c in setup.call("GET", "/api/v1/me/chats").json()["items"] if c["id"] == direct["id"])
+    assert (entry["name"], entry["name_confirmed"], entry["closed"]) == ("Самозванова Ирина", False, True), entry
+
+    admin = browsers(school.url, name="admin")
+    admin.open("/")
+    admin.sign_in(ADMIN)
+    admin.click("Чаты")
+    item = admin.wait(lambda: chat_item(admin, direct["id"]), message="the direct chat in the list")
+    marked = item.find_element("css selector", ".chat-name .person-name.unconfirmed")
+    assert marked.text.startswith("Самозванова Ирина")
+    assert marked.get_attribute("title") == "Имя указал сам пользователь, школа его не подтвердила"
+    assert marked.get_attribute("textContent") == "Самозванова Ирина (имя не подтверждено)"
+    mark = admin.driver.execute_script("return getComputedStyle(arguments[0], '::after').content", marked)
+    assert "?" in mark, mark
+    # Only that name is marked: chats named by the school, and the roster's names, are not.
+    assert len(admin.all(".person-name.unconfirmed")) == 1
+    item.click()
+    admin.wait_text("Самозванова Ирина", ".chat-header h2 .person-name.unconfirmed")
+    admin.wait_text("Переписку можно читать.", ".composer.closed")
+    admin.shot("11-admin-unconfirmed-name")
+    assert_clean(admin)

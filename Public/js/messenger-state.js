@@ -1,5 +1,6 @@
-// What the messenger knows: my chats (from the live connection's `ready`, then its events),
-// the loaded part of each chat's history, and the names of the members who wrote in it.
+// What the messenger knows: my chats (from the live connection's `ready`, then its events; a
+// `closed` chat is kept to be read, not written in), the loaded part of each chat's history, and
+// the members who wrote in it (their names, confirmed by the school or not).
 // Views subscribe to "changed" and re-render what they show.
 import { get, post } from "./api.js";
 
@@ -9,7 +10,7 @@ export class Messenger extends EventTarget {
     this.live = live;
     this.chats = new Map();     // id → chat entry (as in `ready`)
     this.histories = new Map(); // id → {messages: Map<id, message>, oldestLoaded: bool, loaded: bool}
-    this.names = new Map();     // chat id → Map<account id, full name>
+    this.names = new Map();     // chat id → Map<account id, member ({full_name, name_confirmed, …})>
     this.sending = new Map();   // client_id → {chat_id, text, reply_to, attachments}
     this.askedNames = new Set(); // "chat:sender" pairs whose names were re-read once
     this.readTimers = new Map(); // chat id → the pending send of its read marker
@@ -94,6 +95,10 @@ export class Messenger extends EventTarget {
       case "settings_changed":
         chat.settings = event.settings;
         break;
+      case "chat_closed":
+      case "chat_reopened":
+        chat.closed = event.kind === "chat_closed";
+        break;
       case "members_changed":
         this.names.delete(event.chat_id);
         if (this.openChat === event.chat_id) this.loadNames(event.chat_id);
@@ -153,7 +158,19 @@ export class Messenger extends EventTarget {
     return names;
   }
 
-  nameOf(chatId, accountId) { return this.names.get(chatId)?.get(accountId)?.full_name; }
+  /** A member of a chat by account ({full_name, name_confirmed, …}), once the names are loaded. */
+  memberOf(chatId, accountId) { return this.names.get(chatId)?.get(accountId); }
+
+  /**
+   * A chat the server just handed over (opening a direct chat): a new one is added, a known one
+   * takes its state — opening a closed direct chat again reopens it where the rules allow.
+   */
+  adopt(chat) {
+    const known = this.chats.get(chat.id);
+    if (known) Object.assign(known, { name: chat.name, name_confirmed: chat.name_confirmed, closed: chat.closed });
+    else this.chats.set(chat.id, { ...chat, cursor: chat.last_seq });
+    this.changed("list");
+  }
 
   /** Sends over the live connection; the message appears when its event arrives. */
   async send(chatId, text, { replyTo, attachments = [] } = {}) {

@@ -1,5 +1,6 @@
-// Small pieces several screens share: a pager, a table, a copy button, a QR image, the status
-// line (notify) and dialogs. They know the page, not the app: no view, no shell, no API.
+// Small pieces several screens share: a pager, a table, a copy button, a QR image, people's
+// names, the status line (notify) and dialogs. They know the page, not the app: no view, no
+// shell, no API.
 import { h, select } from "./dom.js";
 import { t } from "./i18n.js";
 
@@ -40,6 +41,23 @@ export function qrImage(base64, alt) {
   return h("img", { class: "qr", src: `data:image/png;base64,${base64}`, alt, width: 220, height: 220 });
 }
 
+/**
+ * A person's name as the server gives it. A name the school has not confirmed (`name_confirmed`
+ * false: what the account calls itself, not the roster's or an administrator's) carries a visible
+ * «?» (style.css draws it) and says so to screen readers and on hover; a confirmed one is the
+ * name alone. The node's textContent reads well where only text fits (a live announcement).
+ */
+export function personName(name, confirmed) {
+  if (confirmed !== false) return h("span", { class: "person-name" }, name);
+  return h("span", { class: "person-name unconfirmed", title: t("person.unconfirmed_hint") }, h("span", { class: "person-text" }, name),
+    h("span", { class: "visually-hidden" }, ` (${t("person.unconfirmed")})`));
+}
+
+/** Names separated by commas, each with its mark; `key` is the field that holds the name. */
+export function personNames(people, key = "full_name") {
+  return people.flatMap((p, i) => [i ? ", " : null, personName(p[key], p.name_confirmed)]);
+}
+
 /** A read-only text box that selects itself on focus (links, ids, keys). */
 export function readonlyText(value, label) {
   const input = h("input", { type: "text", readonly: true, value, "aria-label": label, class: "mono" });
@@ -75,11 +93,14 @@ export function infoDialog(title, content) {
   return dialog;
 }
 
-/** Asks before something that cannot be undone; resolves true when confirmed. */
-export function confirmDialog(question, action) {
+/**
+ * Asks before something that cannot be undone; resolves true when confirmed. `details` (nodes:
+ * what will happen, a choice to make) sit between the question and the buttons.
+ */
+export function confirmDialog(question, action, details) {
   return new Promise((resolve) => {
     const dialog = h("dialog", { class: "dialog", role: "alertdialog", "aria-labelledby": "cfm-title" },
-      h("p", { id: "cfm-title" }, question),
+      h("p", { id: "cfm-title" }, question), details,
       h("form", { method: "dialog", class: "row end" },
         h("button", { type: "submit", value: "cancel", autofocus: true }, t("common.cancel")),
         h("button", { type: "submit", value: "ok", class: "danger" }, action)));

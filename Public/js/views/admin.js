@@ -1,10 +1,11 @@
 // The administrator's console: profile and the active-organization checklist, invites (QR,
-// copy, revoke), the join-request queue (accept with matching, reject with reason), members,
-// the roster (classes, people, movement orders), imports with a dry run, API keys, the audit log.
+// copy, revoke), the join-request queue (accept with matching, reject with reason), members
+// (administrator rights, removing someone from the organization), the roster (classes, people,
+// movement orders), imports with a dry run, API keys, the audit log.
 import { h, field, replace, select, debounce, errorLine } from "../dom.js";
 import { t, has, dateTime, date } from "../i18n.js";
 import { api, get, post, patch, del, errorText, sendFile } from "../api.js";
-import { pager, table, copyButton, qrImage, readonlyText, notify, confirmDialog } from "../widgets.js";
+import { pager, table, copyButton, qrImage, readonlyText, notify, confirmDialog, personName } from "../widgets.js";
 import { consoleTabs, consoleHeader, classesOf } from "../parts.js";
 
 export async function adminView(app, orgId, tab) {
@@ -20,6 +21,12 @@ export async function adminView(app, orgId, tab) {
   const render = { profile, invites, requests, members, roster, imports, keys, audit }[tab];
   await render(app, org, content);
   return { node, title: `${t(`admin.${tab}`)} — ${org.short_name}` };
+}
+
+/** A labelled radio button of the group `group` (a request's person, a member's roles). */
+function radioOption(group, value, label, checked) {
+  const input = h("input", { type: "radio", name: group, value, id: `${group}-${value || "all"}`, checked });
+  return h("div", { class: "check" }, input, h("label", { for: input.id }, label));
 }
 
 // ——— profile ———
@@ -144,16 +151,12 @@ async function requests(app, org, content) {
     const d = await get(`/organizations/${org.id}/join-requests/${id}`);
     const r = d.request;
     const name = `match-${id}`, childName = `child-${id}`;
-    const option = (group, value, label, checked) => {
-      const input = h("input", { type: "radio", name: group, value, id: `${group}-${value}`, checked });
-      return h("div", { class: "check" }, input, h("label", { for: input.id }, label));
-    };
     const matchLabel = (mt) => `${mt.person.full_name}${mt.class_name ? `, ${mt.class_name}` : ""}${mt.person.birth_date ? `, ${date(mt.person.birth_date)}` : ""}${mt.children.length ? ` (${mt.children.join(", ")})` : ""}${mt.person.linked ? ` — ${t("requests.already_linked")}` : ""}`;
     const matches = h("fieldset", {}, h("legend", {}, t("requests.person")),
-      d.matches.map((mt, i) => option(name, mt.person.id, matchLabel(mt), i === 0 && mt.score > 0)),
-      option(name, "new", t("requests.new_person"), !d.matches.length));
+      d.matches.map((mt, i) => radioOption(name, mt.person.id, matchLabel(mt), i === 0 && mt.score > 0)),
+      radioOption(name, "new", t("requests.new_person"), !d.matches.length));
     const children = r.role === "parent" && d.child_matches.length ? h("fieldset", {}, h("legend", {}, t("requests.child")),
-      d.child_matches.map((mt, i) => option(childName, mt.person.id, matchLabel(mt), i === 0))) : null;
+      d.child_matches.map((mt, i) => radioOption(childName, mt.person.id, matchLabel(mt), i === 0))) : null;
     const reason = h("textarea", { name: "reason", maxlength: 500, rows: 2 });
     const error = errorLine();
     const chosen = (group) => detail.querySelector(`input[name="${group}"]:checked`)?.value;
@@ -187,26 +190,46 @@ async function members(app, org, content) {
   const role = select([["", t("common.all")], ...["administrator", "teacher", "employee", "student", "parent"].map((r) => [r, t(`role.${r}`)])], "", { "aria-label": t("members.role") });
   const q = h("input", { type: "search", "aria-label": t("members.search"), placeholder: t("members.search") });
   const listBox = h("div");
+  const error = errorLine();
   let page = 1, perPage = 20;
   async function loadList() {
     const list = await get(`/organizations/${org.id}/members`, { role: role.value, q: q.value, page, per_page: perPage });
     replace(listBox, table([t("members.name"), t("members.roles"), t("members.verified"), ""],
       list.items.map((mb) => {
         const isAdmin = mb.roles.includes("administrator");
-        return [mb.full_name, mb.roles.map((r) => t(`role.${r}`)).join(", "), mb.verified ? "✓" : "",
-          mb.account_id === app.me.account.id ? "" : h("button", { type: "button", onclick: async () => {
+        return [personName(mb.full_name, mb.name_confirmed), mb.roles.map((r) => t(`role.${r}`)).join(", "), mb.verified ? "✓" : "",
+          mb.account_id === app.me.account.id ? "" : h("div", { class: "row" }, h("button", { type: "button", onclick: async () => {
+            error.textContent = "";
             try {
               if (isAdmin) await del(`/organizations/${org.id}/administrators/${mb.account_id}`);
               else await api("PUT", `/organizations/${org.id}/administrators/${mb.account_id}`);
               notify(t("common.saved")); loadList();
-            } catch (e) { notify(errorText(e), "error"); }
-          } }, isAdmin ? t("members.revoke_admin") : t("members.grant_admin"))];
+            } catch (e) { error.textContent = errorText(e); }
+          } }, isAdmin ? t("members.revoke_admin") : t("members.grant_admin")),
+          h("button", { type: "button", class: "danger", onclick: () => removeMember(mb) }, t("members.remove")))];
       })), pager(list, (p, n) => { page = p; perPage = n; loadList(); }));
+  }
+  // Removing: every role (they leave the organization) or, for someone with several, just one.
+  // The dialog says what happens at once; the server's refusal (the last administrator) is shown.
+  async function removeMember(mb) {
+    const choice = `remove-${mb.account_id}`;
+    const roles = mb.roles.length > 1 ? h("fieldset", {}, h("legend", {}, t("members.remove_which")),
+      radioOption(choice, "", t("members.remove_all_roles"), true),
+      mb.roles.map((r) => radioOption(choice, r, t("members.remove_one_role", { role: t(`role.${r}`) })))) : null;
+    const explained = h("div", {}, h("p", {}, t("members.remove_explain")), roles ? h("p", { class: "muted" }, t("members.remove_role_explain")) : null, roles);
+    if (!(await confirmDialog(t("members.remove_confirm", { name: mb.full_name }), t("members.remove"), explained))) return;
+    const only = explained.querySelector(`input[name="${choice}"]:checked`)?.value || "";
+    error.textContent = "";
+    try {
+      await api("DELETE", `/organizations/${org.id}/members/${mb.account_id}`, { query: { role: only } });
+      notify(only ? t("members.role_removed", { name: mb.full_name, role: t(`role.${only}`) }) : t("members.removed", { name: mb.full_name }));
+    } catch (e) { error.textContent = errorText(e); }
+    await loadList().catch((e) => { error.textContent = errorText(e); });
   }
   role.addEventListener("change", () => { page = 1; loadList(); });
   q.addEventListener("input", debounce(() => { page = 1; loadList(); }));
   await loadList();
-  replace(content, h("div", { class: "row" }, role, q), listBox);
+  replace(content, h("div", { class: "row" }, role, q), error, listBox);
 }
 
 // ——— roster ———

@@ -4,6 +4,7 @@ import { h, field, replace, debounce, errorLine } from "../dom.js";
 import { t, dateTime } from "../i18n.js";
 import { get, post, errorText } from "../api.js";
 import { applyForm } from "../parts.js";
+import { personNames } from "../widgets.js";
 
 export async function homeView(app) {
   // Fresh each time: a request may have been decided since.
@@ -13,7 +14,7 @@ export async function homeView(app) {
     h("p", { class: "muted" }, `${o.municipality.name}, ${o.region.name}`),
     h("p", {}, o.roles.map((r) => h("span", { class: "badge" }, t(`role.${r}`))),
       o.verified ? h("span", { class: "badge verified", title: t("home.verified_hint") }, t("home.verified")) : null),
-    h("p", {}, t("home.administrators"), ": ", o.administrators.map((a) => a.short_name).join(", ") || "—"),
+    h("p", {}, t("home.administrators"), ": ", o.administrators.length ? personNames(o.administrators, "short_name") : "—"),
     h("p", {}, t("home.teachers", { count: o.teacher_count })),
     o.roles.includes("administrator") ? h("p", {}, h("a", { href: `#/org/${o.id}` }, t("home.open_console"))) : null));
 

@@ -4,7 +4,7 @@
 import { h, field, replace, select, debounce, errorLine } from "../dom.js";
 import { t } from "../i18n.js";
 import { get, post, patch, del, errorText } from "../api.js";
-import { pager, table, latestOnly, notify, confirmDialog } from "../widgets.js";
+import { pager, table, latestOnly, notify, confirmDialog, personName, personNames } from "../widgets.js";
 import { consoleHeader, classesOf } from "../parts.js";
 
 const chatTypes = ["staff_room", "class", "parents", "subject", "custom"];
@@ -45,7 +45,7 @@ async function chatList(app, org, content) {
         ["№", t("manage.name"), t("manage.type"), t("manage.members"), t("manage.year"), t("manage.class"), t("manage.admins"), ""],
         list.items.map((c) => [String(c.number), h("a", { href: `#/org/${org.id}/chats/${c.id}` }, c.name), t(`chat_type.${c.type}`),
           c.pending_count ? `${c.member_count} (+${c.pending_count})` : String(c.member_count), c.school_year || "—", c.class_name || "—",
-          c.admins.map((a) => a.full_name).join(", ") || "—",
+          c.admins.length ? personNames(c.admins) : "—",
           app.messenger.chats.has(c.id) ? h("a", { href: `#/chats/${c.id}` }, t("manage.go_to_chat")) : h("span", { class: "muted" }, t("manage.not_member"))]),
         t("manage.list")),
       pager(list, (p, n) => { state.page = p; state.perPage = n; load(); }));
@@ -140,7 +140,7 @@ async function editChat(app, org, chatId, content) {
             try { await post(`/organizations/${org.id}/chats/${chatId}/admins`, { ...key, admin: e.target.checked }); notify(e.target.checked ? t("manage.now_admin", { name: mb.full_name }) : t("manage.no_longer_admin", { name: mb.full_name })); loadMembers(); }
             catch (err) { e.target.checked = !e.target.checked; error.textContent = errorText(err); }
           } }), t("manage.admin")) : (mb.admin ? "✓" : "");
-        return [mb.full_name, mb.role ? t(`role.${mb.role}`) : "—",
+        return [personName(mb.full_name, mb.name_confirmed), mb.role ? t(`role.${mb.role}`) : "—",
           [mb.from_roster ? t("manage.from_roster") : null, mb.added_by_hand ? t("manage.by_hand") : null, mb.pending ? t("info.pending") : null].filter(Boolean).join(", "),
           adminCell,
           can("remove_members") ? h("button", { type: "button", onclick: async () => {

@@ -1,12 +1,15 @@
 // The messenger: my chats (last message, unread badge) and one chat (history, replies, edits,
 // deletions, attachments with upload progress, read state, info). One column on a phone, two
-// on a wide screen. Everything people wrote is set with textContent.
+// on a wide screen. Everything people wrote is set with textContent. A closed chat is read
+// without a composer; names the school has not confirmed carry their mark (personName).
 import { h, replace, debounce, icon, errorLine } from "../dom.js";
 import { t, time, date, shortWhen, fileSize } from "../i18n.js";
 import { get, patch, post, upload, blobURL, errorText } from "../api.js";
-import { notify, infoDialog, confirmDialog } from "../widgets.js";
+import { notify, infoDialog, confirmDialog, personName, personNames } from "../widgets.js";
 
 const imageURLs = new Map(); // attachment id → promise of an object URL (fetched with the token once)
+/** The mark of a closed chat (kept to be read) in the list and in its header. */
+const closedLabel = () => h("span", { class: "badge closed" }, t("chats.closed"));
 
 export function messengerView(app, chatId) {
   const m = app.messenger;
@@ -28,15 +31,21 @@ export function messengerView(app, chatId) {
       const preview = !last ? t("chats.no_messages")
         : last.deleted_at ? t("msg.deleted")
         : last.text || (last.attachments?.length ? t("msg.files", { names: last.attachments.map((a) => a.name).join(", ") }) : "");
-      const sender = last && c.type !== "direct" ? (last.sender_id === m.myAccountId ? t("chats.you") : m.nameOf(c.id, last.sender_id)) : null;
+      const sender = last && c.type !== "direct" ? (last.sender_id === m.myAccountId ? t("chats.you") : memberName(c.id, last.sender_id, null)) : null;
       return h("li", {}, h("a", {
         href: `#/chats/${c.id}`, class: "chat-item", "aria-current": c.id === chatId ? "true" : false, dataset: { chatId: c.id },
       },
-        h("span", { class: "chat-name" }, c.name),
+        h("span", { class: "chat-name" }, personName(c.name, c.name_confirmed), c.closed ? closedLabel() : null),
         h("span", { class: "chat-when" }, last ? shortWhen(last.created_at, app.zoneOf(c.organization_id)) : ""),
-        h("span", { class: "chat-preview" }, sender ? `${sender}: ` : "", preview),
+        h("span", { class: "chat-preview" }, sender ? [sender, ": "] : "", preview),
         c.unread > 0 ? h("span", { class: "unread", "aria-label": t("chats.unread", { count: c.unread }) }, String(c.unread)) : null));
     }));
+  }
+
+  /** A member's name with its mark; `fallback` while the names are not loaded (or they left). */
+  function memberName(id, accountId, fallback = t("msg.someone")) {
+    const member = m.memberOf(id, accountId);
+    return member ? personName(member.full_name, member.name_confirmed) : fallback;
   }
 
   // The open chat.
@@ -48,6 +57,8 @@ export function messengerView(app, chatId) {
   root.append(announcer);
   const scroller = h("div", { class: "scroller" }, log);
   let replyTo = null, editing = null, firstUnreadSeq = null, loadingOlder = false, composerEl = null, composerKey = "", announcedId = null;
+  let shownHeader = ""; // what the header and composer show: re-drawn when an event changes it
+  const headerShape = (c) => (c ? `${c.name}:${c.name_confirmed}:${c.closed}` : "");
   const attachments = []; // {file, progress, ref, error}
 
   function renderChat() {
@@ -61,10 +72,11 @@ export function messengerView(app, chatId) {
     const zone = app.zoneOf(chat.organization_id);
     const header = h("header", { class: "chat-header" },
       h("a", { href: "#/chats", class: "back", "aria-label": t("chats.back") }, "‹"),
-      h("h2", {}, chat.name),
+      h("h2", {}, personName(chat.name, chat.name_confirmed), chat.closed ? closedLabel() : null),
       h("button", { type: "button", class: "info", onclick: () => openInfo(app, chat) }, t("chats.info")));
+    shownHeader = headerShape(chat);
     // The composer survives re-renders (a reconnect, a rename) so that a draft is never lost.
-    const key = `${chat.id}:${chat.settings.announcements_only}:${chat.is_admin}`;
+    const key = `${chat.id}:${chat.settings.announcements_only}:${chat.is_admin}:${chat.closed}`;
     if (composerKey !== key) { composerEl = composer(zone); composerKey = key; }
     replace(chatPane, header, scroller, composerEl);
     renderMessages();
@@ -101,13 +113,14 @@ export function messengerView(app, chatId) {
     // Each action closes the menu it sits in, then acts.
     const action = (label, fn) => h("button", { type: "button", onclick: (e) => { e.target.closest("details").open = false; fn(message); } }, label);
     if (!deleted) {
-      actions.push(action(t("msg.reply"), startReply));
-      if (mine) actions.push(action(t("msg.edit"), startEdit));
-      if (mine || chat.is_admin) actions.push(action(t("msg.delete"), confirmDelete));
+      // A closed chat is only read: nothing in it changes any more but who read what.
+      if (!chat.closed) actions.push(action(t("msg.reply"), startReply));
+      if (mine && !chat.closed) actions.push(action(t("msg.edit"), startEdit));
+      if ((mine || chat.is_admin) && !chat.closed) actions.push(action(t("msg.delete"), confirmDelete));
       if (mine && chat.settings.read_receipts) actions.push(action(t("msg.readers"), showReaders));
     }
     return h("li", { class: `msg${mine ? " mine" : ""}${deleted ? " deleted" : ""}`, dataset: { id: message.id, seq: message.seq } },
-      !mine && chat.type !== "direct" ? h("span", { class: "sender" }, m.nameOf(chatId, message.sender_id) || t("msg.someone")) : null,
+      !mine && chat.type !== "direct" ? h("span", { class: "sender" }, memberName(chatId, message.sender_id)) : null,
       message.reply_to ? h("blockquote", { class: "quote" }, quoted ? (quoted.deleted_at ? t("msg.deleted") : quoted.text || t("msg.file")) : t("msg.earlier")) : null,
       deleted ? h("p", { class: "text" }, t("msg.deleted")) : h("p", { class: "text" }, message.text),
       deleted ? null : (message.attachments || []).map((a) => attachmentView(a)),
@@ -140,6 +153,7 @@ export function messengerView(app, chatId) {
   }
 
   function composer(zone) {
+    if (chat.closed) return h("p", { class: "composer readonly closed", role: "status" }, t("chats.closed_notice"));
     if (chat.settings.announcements_only && !chat.is_admin) {
       return h("p", { class: "composer readonly" }, t("chats.announcements_only"));
     }
@@ -227,7 +241,7 @@ export function messengerView(app, chatId) {
     try {
       const readers = await get(`/chats/${chatId}/messages/${message.id}/readers`);
       await m.loadNames(chatId);
-      const names = readers.account_ids.map((id) => m.nameOf(chatId, id) || t("msg.someone"));
+      const names = readers.account_ids.map((id) => memberName(chatId, id));
       infoDialog(t("msg.readers"), names.length ? h("ul", {}, names.map((n) => h("li", {}, n))) : h("p", {}, t("msg.no_readers")));
     } catch (e) { notify(errorText(e), "error"); }
   }
@@ -247,12 +261,13 @@ export function messengerView(app, chatId) {
     if (!chatId) return;
     if (what === "list" && !chat && m.chats.get(chatId)) { openChat(); return; }
     if (changed === chatId || what === "list") {
-      if (what === "list" || what === "event" && m.chats.get(chatId)?.name !== chat?.name) renderChat(); else renderMessages();
+      if (what === "list" || what === "event" && headerShape(m.chats.get(chatId)) !== shownHeader) renderChat(); else renderMessages();
       if (what === "event") {
         const last = m.chats.get(chatId)?.last_message;
         if (last && last.sender_id !== m.myAccountId && last.id !== announcedId && changed === chatId) {
           announcedId = last.id;
-          announcer.textContent = t("msg.announce", { name: m.nameOf(chatId, last.sender_id) || t("msg.someone"), text: last.text || t("msg.file") });
+          const name = memberName(chatId, last.sender_id);
+          announcer.textContent = t("msg.announce", { name: name.textContent ?? name, text: last.text || t("msg.file") });
         }
         markReadIfVisible();
       }
@@ -299,7 +314,7 @@ export function messengerView(app, chatId) {
 async function openInfo(app, chat) {
   const m = app.messenger;
   const body = h("div", { class: "info-body" });
-  const dialog = infoDialog(chat.name, body);
+  const dialog = infoDialog(personName(chat.name, chat.name_confirmed), body);
   const error = errorLine();
   let members = [];
   try { members = await m.members(chat.id); } catch (e) { error.textContent = errorText(e); }
@@ -315,16 +330,16 @@ async function openInfo(app, chat) {
     })) : null;
   replace(body, error,
     h("p", {}, t(`chat_type.${chat.type}`), " · ", t("info.members", { count: members.filter((x) => !x.pending).length })),
-    chat.type !== "direct" ? h("p", {}, t("info.admins"), ": ", admins.map((a) => a.full_name).join(", ") || "—") : null,
+    chat.type !== "direct" ? h("p", {}, t("info.admins"), ": ", admins.length ? personNames(admins) : "—") : null,
     settings,
     chat.type !== "direct" ? h("ul", { class: "members" }, members.map((x) => h("li", {},
-      h("span", {}, x.full_name), x.role ? h("span", { class: "muted" }, ` · ${t(`role.${x.role}`)}`) : null,
+      personName(x.full_name, x.name_confirmed), x.role ? h("span", { class: "muted" }, ` · ${t(`role.${x.role}`)}`) : null,
       x.admin ? h("span", { class: "badge" }, t("info.admin")) : null,
       x.pending ? h("span", { class: "badge muted" }, t("info.pending")) : null,
       x.account_id && x.account_id !== m.myAccountId ? h("button", { type: "button", class: "link", onclick: async () => {
         try {
           const direct = await post(`/organizations/${chat.organization_id}/direct-chats`, { account_id: x.account_id });
-          if (!m.chats.has(direct.id)) m.chats.set(direct.id, { ...direct, cursor: direct.last_seq });
+          m.adopt(direct);
           dialog.close();
           app.go(`#/chats/${direct.id}`);
         } catch (e) { error.textContent = errorText(e); }
