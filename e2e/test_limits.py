@@ -55,7 +55,8 @@ def zeros_zip(size, name="users.csv", declare=None):
 @pytest.fixture
 def school(workdir, servers):
     run_cli(["demo", "--students", "30"], cwd=workdir, check=True)
-    env = clean_env(PARTA_CODE_RESEND_INTERVAL=0, PARTA_CODE_ADDRESS_HOURLY_LIMIT=1000)
+    # The slow-reader case fills a chat with 1,200 messages first: faster than a person may send.
+    env = clean_env(PARTA_CODE_RESEND_INTERVAL=0, PARTA_CODE_ADDRESS_HOURLY_LIMIT=1000, PARTA_LIMIT_MESSAGES="off")
     return servers(workdir, ["--demo"], env=env).wait_ready()
 
 

@@ -154,6 +154,8 @@ struct SignIn: AsyncParsableCommand {
         config.databaseURL = databaseURL
         config.app.signIn.perAddressPerHour = 1_000_000
         config.app.signIn.perAddressPerDay = 1_000_000
+        config.app.limits = .unlimitedRates
+        config.app.limits.liveConnections = 1_000_000
         let database = try await PartaServer.openDatabase(config, logger: logger)
         let sms = BenchSMS(policy: config.app.signIn)
         let parta = Parta(database: database, sms: sms, config: config.app, logger: logger)

@@ -5,16 +5,22 @@ import PartaStore
 public import ServiceLifecycle
 
 /// Background housekeeping under the server's lifecycle: deletes sign-in codes past every
-/// rate-limit window and sessions past their idle lifetime, and lets dated roster changes (an
-/// enrollment from a later day, the end of a school year) reach the chats on their day.
+/// rate-limit window and sessions past their idle lifetime, uploads no message carries a day
+/// after they came (and their files), and lets dated roster changes (an enrollment from a later
+/// day, a withdrawal, the end of a school year) reach the links and the chats on their day.
 public struct Maintenance: Service, CustomStringConvertible {
     public var description: String { "Maintenance" }
 
     let parta: Parta
     let interval: Duration
+    /// Where attached files live; `nil` leaves files alone (the rows still go).
+    let files: AttachmentFiles?
+    /// Uploads kept for sending before housekeeping removes them.
+    static let unsentUploadLifetime: TimeInterval = 86_400
 
-    public init(parta: Parta, interval: Duration = .seconds(3600)) {
+    public init(parta: Parta, files: AttachmentFiles? = nil, interval: Duration = .seconds(3600)) {
         self.parta = parta
+        self.files = files
         self.interval = interval
     }
 
@@ -38,16 +44,25 @@ public struct Maintenance: Service, CustomStringConvertible {
     }
 
     /// One pass; returns what was deleted.
-    public func runOnce() async throws -> (codes: Int, sessions: Int) {
+    @discardableResult
+    public func runOnce() async throws -> (codes: Int, sessions: Int, files: Int) {
         let now = parta.clock.now()
         let codeCutoff = now.addingTimeInterval(-2 * 86_400)
         let sessionCutoff = now.addingTimeInterval(-parta.config.sessions.idleLifetime)
-        let result = try await parta.database.write { store in
-            (try await store.deleteSignInCodes(before: codeCutoff), try await store.deleteIdleSessions(before: sessionCutoff))
+        let uploadCutoff = now.addingTimeInterval(-Self.unsentUploadLifetime)
+        let (codes, sessions, orphaned) = try await parta.database.write { store in
+            (try await store.deleteSignInCodes(before: codeCutoff), try await store.deleteIdleSessions(before: sessionCutoff),
+             try await store.deleteUnsentAttachments(before: uploadCutoff))
         }
-        if result.0 > 0 || result.1 > 0 {
-            parta.logger.info("maintenance.done", metadata: ["parta.codes_deleted": "\(result.0)", "parta.sessions_deleted": "\(result.1)"])
+        // After the rows: a file goes only when no upload refers to its content any more.
+        let removedFiles = files?.removeUnreferenced(orphaned, grace: 3_600, now: Date()) ?? 0
+        if codes > 0 || sessions > 0 || !orphaned.isEmpty || removedFiles > 0 {
+            parta.logger.info("maintenance.done", metadata: [
+                "parta.codes_deleted": "\(codes)", "parta.sessions_deleted": "\(sessions)",
+                "parta.uploads_forgotten": "\(orphaned.count)", "parta.files_deleted": "\(removedFiles)",
+            ])
         }
+        let result = (codes: codes, sessions: sessions, files: removedFiles)
         for organization in try await parta.database.read({ try await $0.organizationsWithRoster() }) {
             do {
                 let report = try await parta.syncDatedChats(organization: organization)

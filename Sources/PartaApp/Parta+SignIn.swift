@@ -28,6 +28,7 @@ extension Parta {
     /// Sends a one-time code to `phoneInput` unless a rate limit holds (429 with the wait).
     public func requestSignInCode(phone phoneInput: String, clientAddress: String) async throws -> CodeRequestReceipt {
         let phone = try PhoneNumber(parsing: phoneInput)
+        try config.phoneCountries.check(phone)
         let policy = config.signIn
         let now = clock.now()
         let code = Secrets.digits(policy.codeLength)

@@ -8,11 +8,20 @@ public struct AppConfig: Sendable, Equatable {
     public var sessions: SessionPolicy
     /// What a roster import may unpack.
     public var imports: ImportLimits
+    /// Rate limits per account and API key, the upload quota and the live-connection cap.
+    public var limits: RateLimits
+    /// The country calling codes sign-in codes are sent to.
+    public var phoneCountries: PhoneCountries
 
-    public init(signIn: SignInPolicy = .init(), sessions: SessionPolicy = .init(), imports: ImportLimits = .init()) {
+    public init(
+        signIn: SignInPolicy = .init(), sessions: SessionPolicy = .init(), imports: ImportLimits = .init(),
+        limits: RateLimits = .init(), phoneCountries: PhoneCountries = .init()
+    ) {
         self.signIn = signIn
         self.sessions = sessions
         self.imports = imports
+        self.limits = limits
+        self.phoneCountries = phoneCountries
     }
 }
 
@@ -29,6 +38,8 @@ public struct Parta: Sendable, CustomStringConvertible {
     public let logger: Logger
     /// The development inbox behind `/dev/codes`, when the server runs in demo mode.
     public let devInbox: DevInbox?
+    /// This process's rate limits (`config.limits`).
+    public let limiter: RateLimiter
 
     public init(
         database: Database, clock: any WallClock = SystemClock(), sms: any SMSSender, config: AppConfig = .init(),
@@ -40,6 +51,12 @@ public struct Parta: Sendable, CustomStringConvertible {
         self.config = config
         self.logger = logger
         self.devInbox = devInbox
+        self.limiter = RateLimiter()
+    }
+
+    /// Spends one action of `kind` for `subject` (an account or an API key), or throws 429.
+    func admit(_ kind: RateKind, _ subject: Int64) throws(PartaError) {
+        try limiter.admit(kind, subject: subject, limits: config.limits, now: clock.now())
     }
 
     /// The caller's platform roles and organization roles, read in `store`.

@@ -40,7 +40,7 @@ public enum PartaServer {
             database: database, sms: makeSMSSender(config, inbox: inbox, logger: logger), config: config.app,
             logger: logger, devInbox: inbox)
         var app = buildApplication(parta: parta, config: config, metrics: metrics, logger: logger)
-        app.addServices(database, Maintenance(parta: parta))
+        app.addServices(database, Maintenance(parta: parta, files: AttachmentFiles(dataDirectory: config.dataDirectory)))
         let autoMigrate = config.autoMigrate
         app.beforeServerStarts {
             if autoMigrate {

@@ -23,9 +23,10 @@ struct AttachmentRoutes {
     /// POST /api/v1/attachments?name=… — the file as the body, its type in `Content-Type`.
     @Sendable func upload(_ request: Request, context: PartaRequestContext) async throws -> EditedResponse<AttachmentDTO> {
         let principal = try context.principal()
-        if let declared = request.headers[.contentLength].flatMap(Int64.init), declared > maxBytes {
-            throw UploadMeter.tooLarge(maxBytes)
-        }
+        let declared = request.headers[.contentLength].flatMap(Int64.init)
+        if let declared, declared > maxBytes { throw UploadMeter.tooLarge(maxBytes) }
+        // Members only, within the rate and the daily quota — before a byte of the body is read.
+        try await parta.admitUpload(principal, declaredSize: declared)
         let meter = UploadMeter(limit: maxBytes)
         let temporary = try files.temporaryFile()
         do {

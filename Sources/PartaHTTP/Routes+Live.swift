@@ -26,6 +26,7 @@ struct LiveRoutes {
         static let unauthorized = WebSocketErrorCode.unknown(4001)
         static let authTimeout = WebSocketErrorCode.unknown(4002)
         static let tooSlow = WebSocketErrorCode.unknown(4008)
+        static let tooManyConnections = WebSocketErrorCode.unknown(4029)
     }
 
     func register(on router: Router<PartaRequestContext>) {
@@ -93,7 +94,18 @@ struct LiveRoutes {
         for (key, value) in auth.cursors ?? [:] {
             if let chat = ChatID(string: key) { cursors[chat] = value }
         }
-        let connection = try await hub.connect(principal)
+        let connection: LiveConnection
+        do {
+            connection = try await hub.connect(principal)
+        } catch LiveEnd.tooManyConnections {
+            let limit = parta.config.limits.liveConnections
+            try await outbound.writeTextMessage(Self.failure(nil, PartaError(
+                .tooManyRequests(retryAfterSeconds: 30), code: "too_many_connections",
+                message: "This account has \(limit) live connections open already; close one (another tab or device) first.",
+                details: ["limit": .int(limit)])))
+            try await outbound.close(Close.tooManyConnections, reason: "too_many_connections")
+            return
+        }
         defer { hub.disconnect(connection) }
         let check = config.sessionCheckSeconds
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -118,6 +130,8 @@ struct LiveRoutes {
                         try await outbound.close(Close.unauthorized, reason: "session_ended")
                     case .serverStopping:
                         try await outbound.close(.goingAway, reason: "server_stopping")
+                    case .tooManyConnections:
+                        try await outbound.close(Close.tooManyConnections, reason: "too_many_connections")
                     }
                 }
             }

@@ -131,6 +131,23 @@ public struct ServerConfig: Sendable {
         }
         c.maxAttachmentBytes = Int64(try p.int("PARTA_MAX_ATTACHMENT_BYTES", in: 1024...(4 << 30)) ?? Int(c.maxAttachmentBytes))
         c.metricsToken = p.string("PARTA_METRICS_TOKEN")
+        for kind in RateKind.allCases {
+            let name = "PARTA_LIMIT_" + kind.rawValue.uppercased()
+            guard let raw = p.string(name) else { continue }
+            guard let rules = RateRule.parseList(raw) else {
+                throw Problem(description: "\(name) must be a list such as 30/min,600/h (units s, min, h, d), or off; not «\(raw)».")
+            }
+            c.app.limits.rules[kind] = rules
+        }
+        c.app.limits.liveConnections = try p.int("PARTA_LIMIT_LIVE_CONNECTIONS", in: 1...1_000) ?? c.app.limits.liveConnections
+        if let quota = try p.int("PARTA_UPLOAD_QUOTA_BYTES", in: 1 << 20...(1 << 40)) { c.app.limits.uploadBytesPerDay = Int64(quota) }
+        if let codes = p.string("PARTA_SMS_COUNTRY_CODES") {
+            let list = codes.split(separator: ",").map { String($0.trimmingCharacters(in: .whitespaces).drop { $0 == "+" }) }
+            guard !list.isEmpty, list.allSatisfy({ code in !code.isEmpty && code.count <= 4 && code.allSatisfy { $0.isASCII && $0.isNumber } }) else {
+                throw Problem(description: "PARTA_SMS_COUNTRY_CODES must be country calling codes such as 7 or 7,375; not «\(codes)».")
+            }
+            c.app.phoneCountries = PhoneCountries(codes: list)
+        }
         c.live.pingSeconds = try p.double("PARTA_WS_PING_SECONDS", in: 1...600) ?? c.live.pingSeconds
         c.live.sessionCheckSeconds = try p.double("PARTA_WS_SESSION_CHECK_SECONDS", in: 1...3600) ?? c.live.sessionCheckSeconds
         c.live.queueLimit = try p.int("PARTA_WS_QUEUE_LIMIT", in: 16...1_000_000) ?? c.live.queueLimit

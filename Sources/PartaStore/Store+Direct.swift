@@ -79,6 +79,38 @@ extension Store {
         return try Self.attachment(from: row)
     }
 
+    /// What an account uploaded since `date`: when and how many bytes (its daily quota).
+    public func uploads(by account: AccountID, since date: Date) async throws -> [(at: Date, size: Int64)] {
+        try await sql.raw("""
+            SELECT created_at, size FROM attachments WHERE uploaded_by = \(bind: account.rawValue) AND created_at > \(bind: date.millis)
+            ORDER BY created_at
+            """).all().map { (try $0.date("created_at"), try $0.int64("size")) }
+    }
+
+    /// Forgets uploads created before `date` that no message carries (never sent, or their message
+    /// was deleted); returns the contents (SHA-256) no upload refers to any more.
+    public func deleteUnsentAttachments(before date: Date) async throws -> [String] {
+        let rows = try await sql.raw("""
+            SELECT a.id, a.sha256 FROM attachments a
+            WHERE a.created_at < \(bind: date.millis)
+              AND NOT EXISTS (SELECT 1 FROM message_attachments x WHERE x.attachment_id = a.id)
+            """).all()
+        guard !rows.isEmpty else { return [] }
+        let ids: [AttachmentID] = try rows.map { try $0.id("id") }
+        let contents = Set(try rows.map { try $0.string("sha256") })
+        for chunk in ids.chunked(400) {
+            try await sql.raw("DELETE FROM attachments WHERE id IN \(Self.ids(chunk))").run()
+        }
+        var orphaned: [String] = []
+        for chunk in Array(contents).sorted().chunked(400) {
+            let kept = Set(try await sql.raw("""
+                SELECT DISTINCT sha256 FROM attachments WHERE sha256 IN \(SQLGroupExpression(chunk.map { SQLBind($0) }))
+                """).all().map { try $0.string("sha256") })
+            orphaned += chunk.filter { !kept.contains($0) }
+        }
+        return orphaned
+    }
+
     public func attachments(_ ids: [AttachmentID]) async throws -> [AttachmentID: Attachment] {
         var result: [AttachmentID: Attachment] = [:]
         for chunk in ids.chunked(400) {

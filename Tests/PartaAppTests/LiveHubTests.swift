@@ -25,7 +25,7 @@ struct LiveHubTests {
 
     @Test("a connection that does not read is cut off as too slow; one that reads gets every event once, in order", arguments: TestEngine.all)
     func slowConsumer(engine: TestEngine) async throws {
-        try await TestWorld.with(engine) { world in
+        try await TestWorld.with(engine, config: AppConfig(limits: .unlimitedRates)) { world in
             let s = try await world.chatSchool()
             let teacher = s.principals["ivanova"]!
             let chat = try #require(try await world.parta.myChats(teacher).first { $0.entry.chat.name == "10А - Ученики" }?.entry.chat.id)

@@ -175,7 +175,8 @@ struct LiveTests {
 
     @Test("resume: reconnecting with the cursor replays exactly what was missed, then live", arguments: TestEngine.all)
     func resume(engine: TestEngine) async throws {
-        try await withApp(engine, config: Self.config(), framework: .live) { world, client in
+        // Sends in bulk: without the per-account sending limit (RateLimitTests covers it).
+        try await withApp(engine, config: Self.config(), app: AppConfig(limits: .unlimitedRates), framework: .live) { world, client in
             let port = try #require(client.port)
             let s = try await world.chatSchool()
             let classChat = try await Self.chat(world, s.principals["ivanova"]!, "10А - Ученики")
@@ -273,7 +274,8 @@ struct LiveTests {
 
     @Test("catch-up: a member removed while reading slowly gets nothing later, and chat_removed ahead of the rest", arguments: TestEngine.all)
     func removedDuringCatchUp(engine: TestEngine) async throws {
-        try await withApp(engine, config: Self.config(), framework: .live) { world, client in
+        // Sends in bulk: without the per-account sending limit (RateLimitTests covers it).
+        try await withApp(engine, config: Self.config(), app: AppConfig(limits: .unlimitedRates), framework: .live) { world, client in
             let port = try #require(client.port)
             let s = try await world.chatSchool()
             let p = world.parta

@@ -171,6 +171,7 @@ export default {
   "error.last_administrator": "The last administrator cannot be removed.", "error.invalid_role": "Choose a role.", "error.invalid_expiry": "Between 1 and 90 days.",
   "error.link_code_expired": "The link code has expired. Ask the school for a new one.", "error.link_code_used": "This link code has been used.",
   "error.import_in_progress": "Another import of this school is running; wait for it to finish.", "error.archive_too_large": "The archive is too large: a OneRoster export holds about ten small files.", "error.invalid_zip": "This is not a zip of OneRoster files, or the archive is damaged.",
+  "error.too_many_connections": "Too many tabs and devices are open with this sign-in. Close one of them.", "error.upload_quota_exceeded": "You have uploaded as much as a day allows. Try again later.", "error.phone_country_not_allowed": "Sign-in codes are sent to Russian numbers (+7) only.", "error.invalid_text": "The text holds characters that are not allowed.", "error.text_too_long": "The message is too long.",
   "error.already_linked": "This person is already linked to an account.",
   "audit_action.organization.registered": "Organization registered",
   "audit_action.organization.profile_updated": "Profile changed",

@@ -187,6 +187,7 @@ export default {
   "error.last_administrator": "Нельзя снять последнего администратора.", "error.invalid_role": "Выберите роль.", "error.invalid_expiry": "Срок — от 1 до 90 дней.",
   "error.link_code_expired": "Код привязки устарел. Попросите новый в школе.", "error.link_code_used": "Этот код привязки уже использован.",
   "error.import_in_progress": "Сейчас идёт другой импорт этой школы — дождитесь его окончания.", "error.archive_too_large": "Архив слишком большой: в выгрузке OneRoster около десяти небольших файлов.", "error.invalid_zip": "Это не zip-архив с файлами OneRoster, или архив повреждён.",
+  "error.too_many_connections": "Слишком много открытых вкладок и устройств с этим входом. Закройте одну из них.", "error.upload_quota_exceeded": "Вы уже загрузили максимум файлов за сутки. Попробуйте позже.", "error.phone_country_not_allowed": "Коды для входа отправляются только на российские номера (+7).", "error.invalid_text": "В тексте есть недопустимые символы.", "error.text_too_long": "Слишком длинное сообщение.",
   "error.already_linked": "Этот человек уже привязан к аккаунту.",
   "audit_action.organization.registered": "Организация зарегистрирована",
   "audit_action.organization.profile_updated": "Профиль изменён",

@@ -48,6 +48,7 @@ extension Parta {
         let view = try await database.write { store in
             try await rosterOrganization(id, in: store)
             try await authorize(caller, .manageInvites(id), in: store)
+            if let account = caller.accountID { try admit(.invites, account.rawValue) }
             if let classID, try await store.schoolClass(classID, in: id) == nil { throw PartaError.notFound("The class") }
             let invite = try await store.insertInvite(
                 organization: id, terms: terms, tokenHash: Secrets.hashToken(token), createdBy: caller.accountID, now: now)

@@ -98,6 +98,7 @@ extension Parta {
         let view = try await database.write { store in
             let org = try await rosterOrganization(id, in: store)
             guard let account = try await store.account(principal.account.id) else { throw PartaError.unauthorized }
+            try admit(.joinRequests, account.id.rawValue)
             let invite = try await input.inviteToken.asyncMap { try await usableInvite($0, organization: id, in: store) }
             let application = try JoinRules.check(
                 try Self.application(from: input, invite: invite, accountName: account.name), today: today(of: org))

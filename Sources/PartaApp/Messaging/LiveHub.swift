@@ -25,6 +25,8 @@ public enum LiveEnd: Error, Sendable, Equatable {
     case sessionEnded
     /// The server is shutting down.
     case serverStopping
+    /// The account already holds as many live connections as it may (`RateLimits.liveConnections`).
+    case tooManyConnections
 }
 
 /// A frame of one chat event, encoded once and shared by every recipient.
@@ -227,6 +229,10 @@ public final class LiveHub: Service, Sendable {
 
     private func register(_ connection: LiveConnection, _ state: inout State) async throws {
         let account = connection.account
+        guard (state.byAccount[account]?.count ?? 0) < parta.config.limits.liveConnections else {
+            connection.end(.tooManyConnections)
+            throw LiveEnd.tooManyConnections
+        }
         let tracked = Set(state.chats.keys)
         let (chats, audiences) = try await parta.database.read { store in
             let chats = try await store.memberChats(of: account)

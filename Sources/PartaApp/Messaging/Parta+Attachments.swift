@@ -26,12 +26,14 @@ public struct AttachmentFiles: Sendable {
         return tmp.appendingPathComponent(UUID().uuidString)
     }
 
-    /// Moves a complete upload to its content's place (or drops it when that content is there).
+    /// Moves a complete upload to its content's place (or drops it when that content is there,
+    /// marking the file as just used so housekeeping leaves it alone).
     public func keep(_ temporary: URL, sha256: String) throws {
         let target = path(of: sha256)
         let manager = FileManager.default
         if manager.fileExists(atPath: target.path) {
             try? manager.removeItem(at: temporary)
+            try? manager.setAttributes([.modificationDate: Date()], ofItemAtPath: target.path)
             return
         }
         try manager.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -41,6 +43,29 @@ public struct AttachmentFiles: Sendable {
             // Another upload of the same content won the race.
             try? manager.removeItem(at: temporary)
         }
+    }
+}
+
+extension AttachmentFiles {
+    /// Removes the files of contents no upload refers to any more — unless touched within
+    /// `grace` (an upload of the same content may be on its way to registering) — and uploads
+    /// left half-written in `tmp/` for longer than a day. Returns how many files went.
+    public func removeUnreferenced(_ contents: [String], grace: TimeInterval, now: Date) -> Int {
+        let manager = FileManager.default
+        var removed = 0
+        for sha256 in contents where sha256.count == 64 && sha256.allSatisfy(\.isHexDigit) {
+            let path = path(of: sha256).path
+            let touched = (try? manager.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? nil
+            guard let touched, now.timeIntervalSince(touched) > grace else { continue }
+            if (try? manager.removeItem(atPath: path)) != nil { removed += 1 }
+        }
+        let tmp = root.appendingPathComponent("tmp")
+        for name in (try? manager.contentsOfDirectory(atPath: tmp.path)) ?? [] {
+            let path = tmp.appendingPathComponent(name).path
+            let touched = (try? manager.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? nil
+            if let touched, now.timeIntervalSince(touched) > 86_400, (try? manager.removeItem(atPath: path)) != nil { removed += 1 }
+        }
+        return removed
     }
 }
 
@@ -87,14 +112,36 @@ public final class UploadMeter: Sendable {
 /// Attachments (SPEC §6): uploaded by a member, sent with a message, downloaded by the members of
 /// a chat where it was sent.
 extension Parta {
-    /// Records a complete upload of `account` (the file is already in place).
+    /// Whether `principal` may upload now, checked before the body is read: only members of an
+    /// organization upload (403), within the upload rate (429) and the daily quota, counting the
+    /// declared size when there is one (429 `upload_quota_exceeded`, 413 for a file larger than it).
+    public func admitUpload(_ principal: Principal, declaredSize: Int64?) async throws {
+        let me = principal.account.id
+        let now = clock.now()
+        let quota = config.limits.uploadBytesPerDay
+        try await database.read { store in
+            guard try await !store.roleGrants(of: me).isEmpty else {
+                throw PartaError.forbidden("Only members of a school upload files.")
+            }
+            let recent = try await store.uploads(by: me, since: now.addingTimeInterval(-86_400))
+            try AttachmentRules.checkQuota(adding: declaredSize ?? 1, recent: recent, quota: quota, now: now)
+        }
+        try admit(.uploads, me.rawValue)
+    }
+
+    /// Records a complete upload of `account` (the file is already in place), if it still fits the
+    /// daily quota with its real size.
     public func registerAttachment(
         _ principal: Principal, sha256: String, size: Int64, contentType: String?, name: String?
     ) async throws -> Attachment {
         try AttachmentRules.checkSize(size)
         let now = clock.now()
+        let quota = config.limits.uploadBytesPerDay
         return try await database.write { store in
-            try await store.insertAttachment(
+            try await store.lock("uploads:\(principal.account.id)")
+            let recent = try await store.uploads(by: principal.account.id, since: now.addingTimeInterval(-86_400))
+            try AttachmentRules.checkQuota(adding: size, recent: recent, quota: quota, now: now)
+            return try await store.insertAttachment(
                 sha256: sha256, size: size, contentType: AttachmentRules.cleanContentType(contentType), name: AttachmentRules.cleanName(name),
                 uploadedBy: principal.account.id, now: now)
         }

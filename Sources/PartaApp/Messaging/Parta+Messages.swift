@@ -47,6 +47,7 @@ extension Parta {
                 return SentMessage(message: sent, duplicate: true)
             }
             try MessageRules.decide(.post, actor: actor, chat: seat.settings, closed: seat.closed).check()
+            try admit(.messages, me.rawValue)
             if let replyTo, try await store.message(replyTo, in: chat) == nil {
                 throw PartaError.invalid("invalid_reply", "The message replied to is not in this chat.")
             }
@@ -64,9 +65,10 @@ extension Parta {
         }
     }
 
-    /// Edits one's own message; the edit is a new event naming the message.
+    /// Edits one's own message; the edit is a new event naming the message (and counts as sending).
     public func editMessage(_ principal: Principal, chat: ChatID, message id: MessageID, text rawText: String) async throws -> (Message, Int64) {
         let text = try MessageRules.checkText(rawText)
+        try admit(.messages, principal.account.id.rawValue)
         return try await changeMessage(principal, chat: chat, message: id, action: .edit) { store, message, now in
             try await store.editMessage(message.id, text: text, now: now)
         }

@@ -103,6 +103,32 @@ public enum AttachmentRules {
         return unique
     }
 
+    /// Whether `size` more bytes fit an account's daily upload quota, given what it uploaded in the
+    /// last 24 hours (`recent`: when and how much): 429 `upload_quota_exceeded` with the wait until
+    /// enough of it is a day old; 413 when the file alone is larger than the quota.
+    public static func checkQuota(adding size: Int64, recent: [(at: Date, size: Int64)], quota: Int64, now: Date) throws(PartaError) {
+        guard size <= quota else {
+            throw PartaError(
+                .payloadTooLarge, code: "file_too_large", message: "A file may be at most \(quota >> 20) MB a day.",
+                details: ["max_bytes": .int(Int(quota))])
+        }
+        let day: TimeInterval = 86_400
+        var window = recent.filter { now.timeIntervalSince($0.at) < day }.sorted { $0.at < $1.at }
+        var used = window.reduce(0) { $0 + $1.size }
+        guard used + size > quota else { return }
+        var wait: TimeInterval = 0
+        while used + size > quota, let oldest = window.first {
+            used -= oldest.size
+            wait = oldest.at.addingTimeInterval(day).timeIntervalSince(now)
+            window.removeFirst()
+        }
+        let seconds = max(1, Int(wait.rounded(.up)))
+        throw PartaError(
+            .tooManyRequests(retryAfterSeconds: seconds), code: "upload_quota_exceeded",
+            message: "You uploaded \(quota >> 20) MB in the last 24 hours, the most a day; try again in \(seconds / 3600) h \(seconds % 3600 / 60) min.",
+            details: ["quota_bytes": .int(Int(quota)), "retry_after": .int(seconds)])
+    }
+
     /// Who may download an attachment: the one who uploaded it, and members of a chat where a
     /// message that still stands carries it.
     public static func mayDownload(uploader: AccountID, account: AccountID, memberOfAChatWithIt: Bool) -> Decision {
