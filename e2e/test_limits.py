@@ -170,3 +170,29 @@ def test_a_slow_reader_removed_mid_catch_up_gets_nothing_more(school, capsys):
     assert len([e for e in events if e["kind"] == "message"]) < 1200
     bench(capsys, "slow_reader_peak_rss_mb", peak, "mb")
     assert peak - before < GROWTH_BOUND_MB, f"peak {peak:.0f} MB, {peak - before:.0f} MB over {before:.0f} MB"
+
+
+def test_data_files_are_owner_only(workdir, servers):
+    """The data directory holds minors' personal data: whatever the shell's umask, everything the
+    server and the command line write there is readable by their user only."""
+    import os
+    import stat
+    old = os.umask(0o022)
+    try:
+        run_cli(["demo"], cwd=workdir, check=True)
+        server = servers(workdir, ["--demo"], env=clean_env(PARTA_CODE_RESEND_INTERVAL=0)).wait_ready()
+        admin = sign_in(server.url, ADMIN)
+        uploaded = admin.call("POST", "/api/v1/attachments?name=plan.txt", data="План урока".encode(), headers={"Content-Type": "text/plain"})
+        assert uploaded.status_code == 201, uploaded.text
+        assert server.stop() == 0
+    finally:
+        os.umask(old)
+    data = workdir / "parta-data"
+    seen = []
+    for root, dirs, files in os.walk(data):
+        for name in [root] + [os.path.join(root, f) for f in files]:
+            mode = stat.S_IMODE(os.stat(name).st_mode)
+            seen.append(name)
+            assert mode & 0o077 == 0, f"{name} is {oct(mode)}"
+    assert any(name.endswith("parta.sqlite") for name in seen)
+    assert any("/attachments/" in name for name in seen)

@@ -4,7 +4,7 @@ import PartaStore
 
 extension Parta {
     /// The audit log, newest first: one organization's (its administrators and operators) or the
-    /// whole platform's (operators).
+    /// whole platform's (operators). Client addresses only for operators (`viewClientAddresses`).
     public func auditLog(
         _ caller: Caller, organization: OrganizationID?, action: AuditAction?, page: PageRequest
     ) async throws -> Page<AuditEntry> {
@@ -15,7 +15,11 @@ extension Parta {
             } else {
                 try await authorize(caller, .readPlatformAuditLog, in: store)
             }
-            return try await store.auditLog(organization: organization, action: action, page: page)
+            var entries = try await store.auditLog(organization: organization, action: action, page: page)
+            if try await !authorize(caller, .viewClientAddresses, orDeny: store) {
+                for index in entries.items.indices { entries.items[index].clientAddress = "" }
+            }
+            return entries
         }
     }
 }

@@ -84,6 +84,11 @@ public struct Parta: Sendable, CustomStringConvertible {
         return roles
     }
 
+    /// Whether `action` is allowed to the caller (no error: the answer shapes what it sees).
+    func authorize(_ caller: Caller, _ action: DirectoryAction, orDeny store: Store) async throws -> Bool {
+        DirectoryPermissions.decide(try await actorRoles(caller, in: store), action).isAllowed
+    }
+
     /// Appends one audit entry in the caller's transaction.
     func audit(
         _ store: Store, _ caller: Caller, _ action: AuditAction, organization: OrganizationID?,

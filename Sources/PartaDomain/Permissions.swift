@@ -44,6 +44,9 @@ public enum DirectoryAction: Sendable, Equatable {
     case managePlatformRoles
     /// See people's phone numbers (only operators and the person themself).
     case viewPhoneNumbers
+    /// See the network addresses people acted from, in the audit log (only operators: a school's
+    /// administrators see who did what, not where its parents and students were).
+    case viewClientAddresses
     /// Find an organization by the community id its administrator reads out to support.
     case findByCommunityID
     /// Put a person into an organization without an invite or a request (fixtures, the command line).
@@ -107,6 +110,8 @@ public enum DirectoryPermissions {
             return isOperator ? .allowed : .denied("Only platform operators manage operators and officers.")
         case .viewPhoneNumbers:
             return isOperator ? .allowed : .denied("Phone numbers are visible only to their owner and to operators.")
+        case .viewClientAddresses:
+            return isOperator ? .allowed : .denied("Network addresses in the audit log are visible only to operators.")
         case .findByCommunityID:
             return isOperator ? .allowed : .denied("Only operators look organizations up by community id.")
         case .attachMemberDirectly:

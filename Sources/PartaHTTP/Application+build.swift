@@ -104,7 +104,7 @@ public enum PartaServer {
         MeRoutes(parta: parta).register(on: api)
         DirectoryRoutes(parta: parta).register(on: api)
         PlatformRoutes(parta: parta).register(on: api)
-        let links = LinkBuilder(publicURL: config.publicURL)
+        let links = LinkBuilder(publicURL: config.publicURL, trustHost: config.demo)
         RosterRoutes(parta: parta, links: links).register(on: api)
         LinkingRoutes(parta: parta).register(on: api)
         JoiningRoutes(parta: parta, links: links).register(on: api)
@@ -113,8 +113,10 @@ public enum PartaServer {
         IntegrationRoutes(parta: parta, links: links).register(on: api)
         ImportRoutes(parta: parta, maxBytes: config.maxImportBytes, spool: BodySpool(dataDirectory: config.dataDirectory, folder: "imports"))
             .register(on: api)
-        AttachmentRoutes(parta: parta, files: AttachmentFiles(dataDirectory: config.dataDirectory), maxBytes: config.maxAttachmentBytes)
-            .register(on: api)
+        AttachmentRoutes(
+            parta: parta, files: AttachmentFiles(dataDirectory: config.dataDirectory), maxBytes: config.maxAttachmentBytes,
+            cacheSeconds: config.attachmentCacheSeconds
+        ).register(on: api)
         return router
     }
 }

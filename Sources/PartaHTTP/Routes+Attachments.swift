@@ -13,6 +13,9 @@ struct AttachmentRoutes {
     let parta: Parta
     let files: AttachmentFiles
     let maxBytes: Int64
+    /// How long a browser may keep a downloaded file; 0 (the default): not at all — school
+    /// computers are shared, and the next pupil must not find the last one's files in the cache.
+    var cacheSeconds = 0
     let fileIO = FileIO()
 
     func register(on api: RouterGroup<PartaRequestContext>) {
@@ -68,7 +71,7 @@ struct AttachmentRoutes {
         headers[.contentType] = attachment.contentType
         headers[.contentDisposition] = Self.disposition(attachment)
         headers[.contentSecurityPolicy] = "default-src 'none'; sandbox"
-        headers[.cacheControl] = "private, max-age=86400"
+        headers[.cacheControl] = cacheSeconds > 0 ? "private, max-age=\(cacheSeconds)" : "private, no-store"
         return Response(status: .ok, headers: headers, body: body)
     }
 

@@ -1,6 +1,7 @@
-import Logging
 import Foundation
+import HTTPTypes
 import Hummingbird
+import Logging
 import NIOCore
 import PartaApp
 import PartaDomain
@@ -17,6 +18,15 @@ struct DevRoutes {
         router.get("dev/codes.json", use: json)
     }
 
+    /// The codes are for the person at this machine: a client connected straight from loopback,
+    /// with no sign of a proxy in between (a demo behind nginx would otherwise show everyone's
+    /// codes to the internet). Anyone else finds nothing here.
+    static func checkLocal(_ request: Request, context: PartaRequestContext) throws(PartaError) {
+        let loopback = context.peerAddress.map { $0 == "127.0.0.1" || $0 == "::1" || $0.hasPrefix("127.") || $0 == "::ffff:127.0.0.1" } ?? false
+        let proxied = [HTTPField.Name.xForwardedFor, .forwarded, .xRealIP].contains { request.headers[$0] != nil }
+        guard loopback, !proxied else { throw PartaError.notFound("This page") }
+    }
+
     struct Message: ResponseCodable {
         var at: Date
         var phone: String
@@ -30,11 +40,13 @@ struct DevRoutes {
 
     /// GET /dev/codes.json — recent development SMS, newest first (demo mode).
     @Sendable func json(_ request: Request, context: PartaRequestContext) async throws -> ListDTO<Message> {
-        ListDTO(items: messages())
+        try Self.checkLocal(request, context: context)
+        return ListDTO(items: messages())
     }
 
     /// GET /dev/codes — the same as a page that refreshes itself (demo mode).
     @Sendable func page(_ request: Request, context: PartaRequestContext) async throws -> Response {
+        try Self.checkLocal(request, context: context)
         let formatter = DateFormatter()
         formatter.dateFormat = "dd.MM.yyyy HH:mm:ss"
         formatter.timeZone = timeZone

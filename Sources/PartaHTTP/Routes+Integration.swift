@@ -165,7 +165,8 @@ struct IntegrationRoutes {
     /// POST /api/v1/integration/persons/{external_id}/link-codes — for the school system to show the person.
     @Sendable func createLinkCode(_ request: Request, context: PartaRequestContext) async throws -> EditedResponse<LinkCodeDTO> {
         let (caller, organization) = try await caller(request, context)
+        let base = try links.base(for: request)
         let issued = try await parta.createLinkCode(caller, organization: organization, personExternalID: try externalID(context))
-        return EditedResponse(status: .created, response: try links.dto(issued, request: request))
+        return EditedResponse(status: .created, response: try links.dto(issued, base: base))
     }
 }

@@ -64,6 +64,7 @@ struct JoiningRoutes {
     /// POST /api/v1/organizations/{id}/invites — a new invite; its link and QR code are shown only now.
     @Sendable func createInvite(_ request: Request, context: PartaRequestContext) async throws -> EditedResponse<IssuedInviteDTO> {
         let caller = try context.caller()
+        let base = try links.base(for: request)
         let body = try await request.decodeJSON(NewInvite.self, context: context)
         if body.expiresAt != nil, body.expiresInDays != nil {
             throw PartaError.invalid("invalid_expiry", "Give either expires_at or expires_in_days, not both.")
@@ -77,7 +78,7 @@ struct JoiningRoutes {
         let issued = try await parta.createInvite(
             caller, organization: try organization(context), role: body.role, classID: body.classId, expiresAt: expiresAt,
             useLimit: limit, note: body.note)
-        let url = issued.url(base: links.base(for: request))
+        let url = issued.url(base: base)
         let qr = try LinkBuilder.qr(url)
         return EditedResponse(status: .created, response: IssuedInviteDTO(
             invite: InviteDTO(issued.view), token: issued.token, url: url, qrSvg: qr.svg, qrPngBase64: qr.pngBase64))

@@ -105,7 +105,8 @@ struct PlatformRoutes {
         var organizationId: OrganizationID?
         var targetType: String
         var targetId: String
-        var clientAddress: String
+        /// Where the actor acted from: operators only.
+        var clientAddress: String?
         var details: [String: String]
 
         init(_ e: AuditEntry) {
@@ -117,7 +118,7 @@ struct PlatformRoutes {
             organizationId = e.organizationID
             targetType = e.targetType
             targetId = e.targetID
-            clientAddress = e.clientAddress
+            clientAddress = e.clientAddress.isEmpty ? nil : e.clientAddress
             details = e.details
         }
     }

@@ -315,10 +315,11 @@ struct RosterRoutes {
 
     /// POST /api/v1/organizations/{id}/persons/{person_id}/link-codes — a one-time code (24 hours) with its QR code.
     @Sendable func createLinkCode(_ request: Request, context: PartaRequestContext) async throws -> EditedResponse<LinkCodeDTO> {
+        let base = try links.base(for: request)
         let issued = try await parta.createLinkCode(
             try context.caller(), organization: try organization(context),
             person: try context.id("person_id", RosterPersonID.self, what: "The person"))
-        return EditedResponse(status: .created, response: try links.dto(issued, request: request))
+        return EditedResponse(status: .created, response: try links.dto(issued, base: base))
     }
 
     // MARK: Teaching assignments
@@ -447,15 +448,27 @@ extension KeyedDecodingContainer {
 }
 
 /// Builds absolute links (for QR codes) from `PARTA_PUBLIC_URL`, or from the request's Host.
+/// The address links and QR codes point at: `PARTA_PUBLIC_URL`. Only in demo mode does it fall
+/// back to the request's `Host`, which anyone can set — a link built from it could send a parent
+/// to someone else's site — so otherwise a server without its public address makes no links
+/// (503 `public_url_not_set`), checked before anything is created.
 struct LinkBuilder: Sendable {
     let publicURL: String?
+    /// Demo mode: trust the request's host.
+    let trustHost: Bool
 
-    func base(for request: Request) -> String {
-        publicURL ?? "http://" + (request.head.authority ?? "127.0.0.1")
+    func base(for request: Request) throws(PartaError) -> String {
+        if let publicURL { return publicURL }
+        guard trustHost else {
+            throw PartaError(
+                .unavailable(retryAfterSeconds: nil), code: "public_url_not_set",
+                message: "The server does not know the address people reach it at, so it makes no links: set PARTA_PUBLIC_URL.")
+        }
+        return "http://" + (request.head.authority ?? "127.0.0.1")
     }
 
-    func dto(_ issued: IssuedLinkCode, request: Request) throws -> LinkCodeDTO {
-        let url = issued.url(base: base(for: request))
+    func dto(_ issued: IssuedLinkCode, base: String) throws -> LinkCodeDTO {
+        let url = issued.url(base: base)
         let qr = try Self.qr(url)
         return LinkCodeDTO(
             code: issued.code, url: url, expiresAt: issued.expiresAt, person: RosterPersonDTO(issued.person),

@@ -37,6 +37,8 @@ public struct ServerConfig: Sendable {
     public var maxImportBytes = 100 << 20
     /// The largest file a person may attach to a message.
     public var maxAttachmentBytes: Int64 = 50 << 20
+    /// How long browsers may cache a downloaded attachment; 0: `no-store` (shared computers).
+    public var attachmentCacheSeconds = 0
     /// The address people reach the server at (`https://school.example.ru`), for links in QR codes;
     /// the request's host when unset.
     public var publicURL: String?
@@ -130,6 +132,7 @@ public struct ServerConfig: Sendable {
             c.app.imports.maxUnpackedBytes = Int64(unpacked)
         }
         c.maxAttachmentBytes = Int64(try p.int("PARTA_MAX_ATTACHMENT_BYTES", in: 1024...(4 << 30)) ?? Int(c.maxAttachmentBytes))
+        c.attachmentCacheSeconds = try p.int("PARTA_ATTACHMENT_CACHE_SECONDS", in: 0...(30 * 86_400)) ?? c.attachmentCacheSeconds
         c.metricsToken = p.string("PARTA_METRICS_TOKEN")
         for kind in RateKind.allCases {
             let name = "PARTA_LIMIT_" + kind.rawValue.uppercased()

@@ -18,6 +18,7 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        ownerOnlyFiles()
         let students = self.students
         let seeded = try await withParta(database) { parta in
             let seeded = try await DemoSchool.seed(parta, caller: commandLineCaller())

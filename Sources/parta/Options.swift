@@ -50,10 +50,17 @@ func commandLineCaller() -> Caller {
     return .system("cli:\(user)@\(ProcessInfo.processInfo.hostName)")
 }
 
+/// Whatever the command writes — the SQLite files, attachments, uploads in progress — is readable
+/// by its own user only (personal data of minors), whatever the shell's umask.
+func ownerOnlyFiles() {
+    umask(0o077)
+}
+
 /// Opens the database, migrates it, runs `body` with a `Parta` whose SMS sender logs, then closes.
 func withParta<T: Sendable>(
     _ options: DatabaseOptions, logLevel: Logger.Level = .warning, _ body: (Parta) async throws -> T
 ) async throws -> T {
+    ownerOnlyFiles()
     let config = try options.serverConfig()
     LogSetup.bootstrap(level: logLevel, format: config.logFormat)
     let logger = Logger(label: "parta")

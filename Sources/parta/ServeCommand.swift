@@ -67,6 +67,7 @@ struct ServeCommand: AsyncParsableCommand {
     var logLevel: String?
 
     func run() async throws {
+        ownerOnlyFiles()
         var config = try database.serverConfig()
         if let host { config.host = host }
         if let port {
@@ -120,6 +121,7 @@ struct MigrateCommand: AsyncParsableCommand {
     var status = false
 
     func run() async throws {
+        ownerOnlyFiles()
         let config = try database.serverConfig()
         LogSetup.bootstrap(level: .warning, format: config.logFormat)
         let logger = Logger(label: "parta")

@@ -26,7 +26,7 @@ struct DirectoryPermissionsTests {
     }
 
     enum Act: String, CaseIterable, Sendable {
-        case register, changeAdmins, editProfile, viewPrivate, readAudit, readPlatformAudit, managePlatform, viewPhones, byCommunityID
+        case register, changeAdmins, editProfile, viewPrivate, readAudit, readPlatformAudit, managePlatform, viewPhones, viewAddresses, byCommunityID
         case attachDirectly, manageRoster, readRoster, apiKeys
         case invites, joinQueue, members, grantAdmin, revokeAdmin, removeMember
 
@@ -40,6 +40,7 @@ struct DirectoryPermissionsTests {
             case .readPlatformAudit: .readPlatformAuditLog
             case .managePlatform: .managePlatformRoles
             case .viewPhones: .viewPhoneNumbers
+            case .viewAddresses: .viewClientAddresses
             case .byCommunityID: .findByCommunityID
             case .attachDirectly: .attachMemberDirectly(school)
             case .manageRoster: .manageRoster(school)
@@ -65,6 +66,7 @@ struct DirectoryPermissionsTests {
         .readPlatformAudit: [.operator, .system],
         .managePlatform: [.operator, .system],
         .viewPhones: [.operator, .system],
+        .viewAddresses: [.operator, .system],
         .invites: [.administrator, .system],
         .joinQueue: [.administrator, .system],
         .members: [.administrator, .operator, .system],

@@ -162,8 +162,14 @@ struct ServiceRoutesTests {
             let sender = LogSMSSender(logger: TestDatabase.logger, inbox: inbox, clock: world.clock)
             let parta = Parta(database: world.database, clock: world.clock, sms: sender, logger: TestDatabase.logger, devInbox: inbox)
             let app = PartaServer.buildApplication(parta: parta, config: .forTests(demo: true), logger: TestDatabase.logger)
-            try await app.test(.router) { client in
+            try await app.test(.live) { client in
                 #expect(try await client.call(.post, "/api/v1/auth/code", json: ["phone": "8 900 000-00-10"]).status == .accepted)
+                // Only for someone at this machine: behind a proxy (or a forged header) there is nothing here.
+                for header in ["X-Forwarded-For", "Forwarded", "X-Real-IP"] {
+                    let proxied = try await client.call(.get, "/dev/codes.json", headers: [.init(header)!: "203.0.113.9"])
+                    #expect(proxied.status == .notFound && !proxied.text.contains("+79000000010"), "\(header)")
+                    #expect(try await client.call(.get, "/dev/codes", headers: [.init(header)!: "for=203.0.113.9"]).status == .notFound)
+                }
                 let json = try await client.call(.get, "/dev/codes.json")
                 let item = try #require(json.items.first)
                 #expect(item["phone"] as? String == "+79000000010")

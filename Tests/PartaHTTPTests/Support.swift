@@ -17,6 +17,8 @@ extension ServerConfig {
         var config = ServerConfig()
         config.port = 0
         config.demo = demo
+        // Links in invites and link codes are built from the public address (demo mode trusts the Host).
+        config.publicURL = demo ? nil : "https://school.example.ru"
         config.assetsDirectory = repositoryRoot.path
         // Attached files go to a directory of this test's own, removed after it.
         config.dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("parta-test-\(UUID().uuidString)").path

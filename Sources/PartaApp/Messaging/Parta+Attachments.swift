@@ -22,7 +22,7 @@ public struct AttachmentFiles: Sendable {
     /// A new file to write an upload into.
     public func temporaryFile() throws -> URL {
         let tmp = root.appendingPathComponent("tmp")
-        try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         return tmp.appendingPathComponent(UUID().uuidString)
     }
 
@@ -36,7 +36,7 @@ public struct AttachmentFiles: Sendable {
             try? manager.setAttributes([.modificationDate: Date()], ofItemAtPath: target.path)
             return
         }
-        try manager.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try manager.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         do {
             try manager.moveItem(at: temporary, to: target)
         } catch where manager.fileExists(atPath: target.path) {
