@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 extension Duration {
     /// Milliseconds with microsecond precision, for logs, reports and benchmarks.

@@ -85,12 +85,12 @@ struct ChatStoreTests {
                 return (org, chats)
             }
             let (a, b, c) = (chats[0], chats[1], chats[2])
-            try await database.write { store in
+            _ = try await database.write { store in
                 try await store.appendChatEvents(
                     [(a, "x", "a1"), (b, "x", "b1"), (a, "x", "a2"), (c, "x", "c1"), (a, "x", "a3"), (c, "x", "c2")],
                     organization: org, now: now)
             }
-            try await database.write { store in
+            _ = try await database.write { store in
                 try await store.appendChatEvents([(c, "x", "c3"), (a, "x", "a4")], organization: org, now: now)
             }
             let events = try await database.read { store in

@@ -1,6 +1,6 @@
-public import Foundation
+import Foundation
 public import PartaDomain
-public import PartaStore
+import PartaStore
 
 /// What bringing chats to the roster did (or, for a dry run, would do), per chat type.
 public struct ChatSyncReport: Sendable, Equatable {

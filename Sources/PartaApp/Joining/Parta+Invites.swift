@@ -1,7 +1,7 @@
 public import Foundation
 import Logging
 public import PartaDomain
-public import PartaStore
+import PartaStore
 
 /// An invite as the administrator's list shows it.
 public struct InviteView: Sendable, Equatable {

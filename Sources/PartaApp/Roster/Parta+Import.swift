@@ -2,7 +2,7 @@ public import Foundation
 import Logging
 import NIOPosix
 public import PartaDomain
-public import PartaStore
+import PartaStore
 
 /// One file of a CSV import.
 public struct ImportFile: Sendable {

@@ -1,7 +1,7 @@
 public import Foundation
 import Logging
 public import PartaDomain
-public import PartaStore
+import PartaStore
 
 /// A link code as issued: the code is shown once (as a URL and a QR code) and stored only hashed.
 public struct IssuedLinkCode: Sendable, Equatable {

@@ -1,7 +1,7 @@
-public import Foundation
+import Foundation
 import Logging
 public import PartaDomain
-public import PartaStore
+import PartaStore
 
 /// The roster's structure: school years, subjects and classes. People, assignments and orders are
 /// in their own files. Every change is authorized (`manageRoster`), audited, and produces roster
@@ -10,6 +10,7 @@ extension Parta {
     // MARK: Shared steps
 
     /// The organization, or 404.
+    @discardableResult
     func rosterOrganization(_ id: OrganizationID, in store: Store) async throws -> Organization {
         guard let organization = try await store.organization(id) else { throw PartaError.notFound("The organization") }
         return organization

@@ -1,7 +1,7 @@
-public import Foundation
+import Foundation
 import Logging
-public import PartaDomain
-public import PartaStore
+import PartaDomain
+import PartaStore
 
 /// Leaving ends access (SPEC §9): a roster person who stops standing — deactivated, deleted,
 /// withdrawn without re-enrollment, a parent whose children all left — is suspended, so the

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 public import PartaDomain
-public import PartaStore
+import PartaStore
 
 /// What a teaching assignment is made of.
 public struct AssignmentInput: Sendable, Equatable {

@@ -1,4 +1,4 @@
-public import PartaDomain
+import PartaDomain
 
 /// A realistic school for demos, tests and benchmarks, as a OneRoster 1.1 bulk export: Russian
 /// names, classes 1–11 of about 22 with letters, families with one to three children (and one or

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// What happens in a chat, in its sequence (`chat_events`). The kind and the JSON payload are
 /// derived from one value, so a kind never travels with another kind's payload; the messenger's
