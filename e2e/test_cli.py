@@ -66,3 +66,38 @@ def test_demo_is_idempotent_and_signs_in(workdir, servers):
     assert me["organizations"][0]["roles"] == ["administrator"]
     assert me["organizations"][0]["teacher_count"] == 3
     assert server.stop() == 0
+
+
+def test_remove_member_from_the_command_line(workdir, servers):
+    """`parta org remove-member`: a demo teacher loses the teacher role (and the staff room) at once."""
+    from parta_client import sign_in
+    run_cli(["demo"], workdir, check=True)
+    server = servers(workdir, ["--demo"], env=clean_env(PARTA_CODE_RESEND_INTERVAL=0)).wait_ready()
+    teacher = sign_in(server.url, "+79000000011")
+    admin = sign_in(server.url, "+79000000010")
+    staff = teacher.call("GET", "/api/v1/me/chats").json()["items"]
+    assert [c["name"] for c in staff] == ["Учительская"]
+    live = teacher.live()
+    try:
+        removed = run_cli(["org", "remove-member", "--org", "1", "--phone", "+7 900 000-00-11", "--role", "teacher"], workdir, check=True)
+        assert removed.stdout.strip() == "removed"
+        # The command line is another process: its change reaches the server's open connections with
+        # the chat's next event, ahead of it — the removed teacher gets chat_removed, never the message.
+        sent = admin.call("POST", f"/api/v1/chats/{staff[0]['id']}/messages", json={"client_id": "after-cli", "text": "Без Иванова"})
+        assert sent.status_code == 201, sent.text
+        frame = live.next(lambda f: f["type"] in ("chat_removed", "event") and f.get("chat_id") == staff[0]["id"])
+        assert frame["type"] == "chat_removed"
+        live.send({"type": "ping", "req": "end"})
+        rest = []
+        while True:
+            f = live.next(lambda f: True)
+            if f["type"] == "pong":
+                break
+            rest.append(f)
+        assert not any(f.get("type") == "event" for f in rest)
+    finally:
+        live.close()
+    assert teacher.call("GET", "/api/v1/me/chats").json()["items"] == []
+    assert teacher.me()["organizations"] == []
+    again = run_cli(["org", "remove-member", "--org", "1", "--phone", "+7 900 000-00-11"], workdir)
+    assert again.returncode == 2 and "not found" in again.stderr

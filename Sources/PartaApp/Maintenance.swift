@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Logging
 import PartaDomain
 import PartaStore
@@ -15,27 +15,33 @@ public struct Maintenance: Service, CustomStringConvertible {
     let interval: Duration
     /// Where attached files live; `nil` leaves files alone (the rows still go).
     let files: AttachmentFiles?
+    /// Folders of uploads being received (imports): what a crash left there for a day goes.
+    let spoolFolders: [URL]
     /// Uploads kept for sending before housekeeping removes them.
     static let unsentUploadLifetime: TimeInterval = 86_400
 
-    public init(parta: Parta, files: AttachmentFiles? = nil, interval: Duration = .seconds(3600)) {
+    public init(parta: Parta, files: AttachmentFiles? = nil, spoolFolders: [URL] = [], interval: Duration = .seconds(3600)) {
         self.parta = parta
         self.files = files
+        self.spoolFolders = spoolFolders
         self.interval = interval
     }
 
     /// Waits one interval (so the first pass never races the start-up migration), then works
-    /// every interval until the server shuts down.
+    /// every interval until the server shuts down; every 24th pass also looks for files on disk
+    /// that no upload refers to (left by a crash between writing and recording).
     public func run() async throws {
         await cancelWhenGracefulShutdown {
+            var passes = 0
             while !Task.isCancelled {
                 do {
                     try await Task.sleep(for: interval)
                 } catch {
                     return
                 }
+                passes += 1
                 do {
-                    _ = try await runOnce()
+                    _ = try await runOnce(sweepFiles: passes % 24 == 1)
                 } catch {
                     parta.logger.warning("maintenance.failed", metadata: ["error": "\(error)"])
                 }
@@ -45,7 +51,7 @@ public struct Maintenance: Service, CustomStringConvertible {
 
     /// One pass; returns what was deleted.
     @discardableResult
-    public func runOnce() async throws -> (codes: Int, sessions: Int, files: Int) {
+    public func runOnce(sweepFiles: Bool = false) async throws -> (codes: Int, sessions: Int, files: Int) {
         let now = parta.clock.now()
         let codeCutoff = now.addingTimeInterval(-2 * 86_400)
         let sessionCutoff = now.addingTimeInterval(-parta.config.sessions.idleLifetime)
@@ -54,8 +60,24 @@ public struct Maintenance: Service, CustomStringConvertible {
             (try await store.deleteSignInCodes(before: codeCutoff), try await store.deleteIdleSessions(before: sessionCutoff),
              try await store.deleteUnsentAttachments(before: uploadCutoff))
         }
-        // After the rows: a file goes only when no upload refers to its content any more.
-        let removedFiles = files?.removeUnreferenced(orphaned, grace: 3_600, now: Date()) ?? 0
+        // After the rows: a file goes only when no upload refers to its content any more — asked
+        // again right before, so an upload of the same content recorded meanwhile keeps it.
+        var removedFiles = 0
+        if let files {
+            var candidates = orphaned
+            if sweepFiles { candidates += files.untouchedContents(grace: 3_600, now: Date()) }
+            let kept = try await parta.database.read { store in try await store.referencedContents(candidates) }
+            removedFiles = files.remove(candidates.filter { !kept.contains($0) }, grace: 3_600, now: Date())
+        }
+        for folder in spoolFolders {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] {
+                let path = folder.appendingPathComponent(name).path
+                let touched = (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate]) as? Date
+                if let touched, Date().timeIntervalSince(touched) > 86_400, (try? FileManager.default.removeItem(atPath: path)) != nil {
+                    removedFiles += 1
+                }
+            }
+        }
         if codes > 0 || sessions > 0 || !orphaned.isEmpty || removedFiles > 0 {
             parta.logger.info("maintenance.done", metadata: [
                 "parta.codes_deleted": "\(codes)", "parta.sessions_deleted": "\(sessions)",

@@ -189,12 +189,17 @@ extension Parta {
         try await database.write { store in
             try await authorize(caller, .removeMember(id), in: store)
             guard let organization = try await store.organization(id) else { throw PartaError.notFound("The organization") }
+            // The administrators' lock before the roster's, as every path that changes administrators takes them.
+            try await store.lock("organization.admins:\(id)")
             try await lockRoster(id, in: store)
             let held = Set(try await store.roleGrants(of: account).filter { $0.organizationID == id }.map(\.role))
-            let roles = role.map { Set([$0]) } ?? held
-            guard !held.isEmpty, roles.isSubset(of: held) else { throw PartaError.notFound("That member") }
+            let suspended = try await store.persons(suspendedFrom: account, in: id)
+            // Removed from the organization: roles held, and those a suspended person would give back.
+            let roles = role.map { Set([$0]) } ?? held.union(suspended.map(\.role.organizationRole))
+            guard !roles.isEmpty, roles.isSubset(of: held.union(suspended.map(\.role.organizationRole))) else {
+                throw PartaError.notFound("That member")
+            }
             if roles.contains(.administrator) {
-                try await store.lock("organization.admins:\(id)")
                 try LastHolderRule.checkAdministratorRemoval(account, administrators: try await store.holders(of: .administrator, in: [id]).map(\.accountID))
                 try await store.revokeRole(.administrator, from: account, in: id)
             }
@@ -205,7 +210,7 @@ extension Parta {
                 events.append(.unlinked(person.id, account))
             }
             // A suspended person of the role must not bring the account back when it stands again.
-            for person in try await store.persons(suspendedFrom: account, in: id) where roles.contains(person.role.organizationRole) {
+            for person in suspended where roles.contains(person.role.organizationRole) {
                 try await store.setSuspendedAccount(nil, for: person.id, now: now)
             }
             for role in roles where role != .administrator { try await store.revokeRole(role, from: account, in: id) }

@@ -40,6 +40,8 @@ public struct Parta: Sendable, CustomStringConvertible {
     public let devInbox: DevInbox?
     /// This process's rate limits (`config.limits`).
     public let limiter: RateLimiter
+    /// Imports this process runs at once (each holds a file and its plan in memory).
+    let importGate: CountingGate
 
     public init(
         database: Database, clock: any WallClock = SystemClock(), sms: any SMSSender, config: AppConfig = .init(),
@@ -52,11 +54,18 @@ public struct Parta: Sendable, CustomStringConvertible {
         self.logger = logger
         self.devInbox = devInbox
         self.limiter = RateLimiter()
+        self.importGate = CountingGate(capacity: 2)
     }
 
-    /// Spends one action of `kind` for `subject` (an account or an API key), or throws 429.
+    /// Spends one action of `kind` for `subject` (an account or an API key), or throws 429. Call it
+    /// once the action is known to be valid (a mistake does not cost an action).
     func admit(_ kind: RateKind, _ subject: Int64) throws(PartaError) {
         try limiter.admit(kind, subject: subject, limits: config.limits, now: clock.now())
+    }
+
+    /// Throws 429 when `subject` has no `kind` action left, spending nothing: before a transaction.
+    func checkRate(_ kind: RateKind, _ subject: Int64) throws(PartaError) {
+        try limiter.check(kind, subject: subject, limits: config.limits, now: clock.now())
     }
 
     /// The caller's platform roles and organization roles, read in `store`.

@@ -22,6 +22,16 @@ public final class RateLimiter: Sendable {
 
     public init() {}
 
+    /// Throws 429 when `subject` has no `kind` action left now, without spending one: a flood is
+    /// turned away before it takes the database's writer; the action is spent once it is valid.
+    public func check(_ kind: RateKind, subject: Int64, limits: RateLimits, now: Date) throws(PartaError) {
+        guard let rules = limits.rules[kind], !rules.isEmpty else { return }
+        let wait = state.withLock { state in
+            zip(state.buckets[Key(kind: kind, subject: subject)] ?? [], rules).map { $0.wait($1, now: now) }.max() ?? 0
+        }
+        if wait > 0 { throw RateLimits.refusal(kind, wait: wait) }
+    }
+
     /// Spends one action of `kind` for `subject` under `limits`, or throws 429 with how long to wait.
     public func admit(_ kind: RateKind, subject: Int64, limits: RateLimits, now: Date) throws(PartaError) {
         guard let rules = limits.rules[kind], !rules.isEmpty else { return }
@@ -44,4 +54,26 @@ public final class RateLimiter: Sendable {
 
     /// Buckets held (for tests: idle ones are forgotten).
     var count: Int { state.withLock { $0.buckets.count } }
+}
+
+/// At most `capacity` holders at a time; a caller over it is turned away, not queued.
+final class CountingGate: Sendable {
+    private let held = Mutex(0)
+    let capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = capacity
+    }
+
+    func enter() -> Bool {
+        held.withLock { held in
+            guard held < capacity else { return false }
+            held += 1
+            return true
+        }
+    }
+
+    func leave() {
+        held.withLock { $0 -= 1 }
+    }
 }

@@ -5,7 +5,7 @@ public struct PersonRef: Sendable, Equatable {
     public var accountID: AccountID
     public var name: PersonName
     /// From the roster or given with the role; `false` for the account's own name.
-    public var confirmed: Bool = true
+    public var confirmed: Bool
 }
 
 /// A platform role with the name of the place it covers.

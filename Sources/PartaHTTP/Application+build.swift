@@ -34,13 +34,19 @@ public enum PartaServer {
     public static func buildApplication(
         _ config: ServerConfig, metrics: HTTPMetrics = HTTPMetrics(), logger: Logger
     ) async throws -> some ApplicationProtocol {
+        // Personal data of minors: the data directory is its user's alone (also one an older version made).
+        if FileManager.default.fileExists(atPath: config.dataDirectory) {
+            try? FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: config.dataDirectory)
+        }
         let database = try await openDatabase(config, logger: logger)
         let inbox = config.demo ? DevInbox() : nil
         let parta = Parta(
             database: database, sms: makeSMSSender(config, inbox: inbox, logger: logger), config: config.app,
             logger: logger, devInbox: inbox)
         var app = buildApplication(parta: parta, config: config, metrics: metrics, logger: logger)
-        app.addServices(database, Maintenance(parta: parta, files: AttachmentFiles(dataDirectory: config.dataDirectory)))
+        app.addServices(database, Maintenance(
+            parta: parta, files: AttachmentFiles(dataDirectory: config.dataDirectory),
+            spoolFolders: [BodySpool(dataDirectory: config.dataDirectory, folder: "imports").directory]))
         let autoMigrate = config.autoMigrate
         app.beforeServerStarts {
             if autoMigrate {

@@ -43,15 +43,23 @@ struct AttachmentRoutes {
             throw error
         }
         let (sha256, size) = meter.finish()
+        // Recorded first (the quota is checked again with the real size), then moved in place: a
+        // refused upload leaves no file behind, and a kept file always has its row.
+        let attachment: Attachment
         do {
-            try AttachmentRules.checkSize(size)
+            attachment = try await parta.registerAttachment(
+                principal, sha256: sha256, size: size, contentType: request.headers[.contentType], name: request.queryString("name"))
         } catch {
             try? FileManager.default.removeItem(at: temporary)
             throw error
         }
-        try files.keep(temporary, sha256: sha256)
-        let attachment = try await parta.registerAttachment(
-            principal, sha256: sha256, size: size, contentType: request.headers[.contentType], name: request.queryString("name"))
+        do {
+            try files.keep(temporary, sha256: sha256)
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            try? await parta.forgetAttachment(attachment.id)
+            throw error
+        }
         return EditedResponse(status: .created, response: AttachmentDTO(attachment.ref))
     }
 

@@ -50,10 +50,13 @@ public final class Database: Service, Sendable, CustomStringConvertible {
     public static func openSQLite(
         directory: String, readers: Int = 4, synchronous: String = "FULL", logger: Logger
     ) async throws -> Database {
-        // Personal data of minors: the directory is readable by the server's user only.
+        // Personal data of minors: the directory is readable by the server's user only — also one
+        // an earlier version created open to others (what is inside is out of reach then too).
         if !FileManager.default.fileExists(atPath: directory) {
             try FileManager.default.createDirectory(
                 atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } else {
+            try? FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: directory)
         }
         let path = URL(fileURLWithPath: directory).appendingPathComponent("parta.sqlite").path
         let backend = try await SQLiteBackend.open(path: path, readers: readers, synchronous: synchronous, logger: logger)

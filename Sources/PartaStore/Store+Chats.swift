@@ -20,7 +20,7 @@ public struct ChatMemberName: Sendable, Equatable {
     public var role: RosterRole?
     public var accountID: AccountID?
     /// From the roster or given with a role; `false` for an account's own name (`OrganizationName`).
-    public var confirmed: Bool = true
+    public var confirmed: Bool
 }
 
 /// Which chats a list shows: filters, and (for someone who is not the administrator) only the
@@ -348,7 +348,7 @@ extension Store {
         var result: [ChatMemberRef: ChatMemberName] = [:]
         let persons = try await self.persons(refs.compactMap(\.personID), in: organization)
         for (id, person) in persons {
-            result[.person(id)] = ChatMemberName(member: .person(id), name: person.name, role: person.role, accountID: person.accountID)
+            result[.person(id)] = ChatMemberName(member: .person(id), name: person.name, role: person.role, accountID: person.accountID, confirmed: true)
         }
         for (id, named) in try await names(of: refs.compactMap(\.accountID), in: organization) {
             result[.account(id)] = ChatMemberName(member: .account(id), name: named.name, role: nil, accountID: id, confirmed: named.confirmed)

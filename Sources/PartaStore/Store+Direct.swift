@@ -71,8 +71,9 @@ extension Store {
 
     public func insertAttachment(sha256: String, size: Int64, contentType: String, name: String, uploadedBy: AccountID, now: Date) async throws -> Attachment {
         let row = try await sql.raw("""
-            INSERT INTO attachments (sha256, size, content_type, name, uploaded_by, created_at)
-            VALUES (\(bind: sha256), \(bind: size), \(bind: contentType), \(bind: name), \(bind: uploadedBy.rawValue), \(bind: now.millis))
+            INSERT INTO attachments (sha256, size, content_type, name, uploaded_by, created_at, orphaned_at)
+            VALUES (\(bind: sha256), \(bind: size), \(bind: contentType), \(bind: name), \(bind: uploadedBy.rawValue), \(bind: now.millis),
+                \(bind: now.millis))
             RETURNING \(unsafeRaw: Self.attachmentColumns)
             """).first()
         guard let row else { throw StoreError.missingRow("the new attachment") }
@@ -87,28 +88,41 @@ extension Store {
             """).all().map { (try $0.date("created_at"), try $0.int64("size")) }
     }
 
-    /// Forgets uploads created before `date` that no message carries (never sent, or their message
-    /// was deleted); returns the contents (SHA-256) no upload refers to any more.
-    public func deleteUnsentAttachments(before date: Date) async throws -> [String] {
-        let rows = try await sql.raw("""
-            SELECT a.id, a.sha256 FROM attachments a
-            WHERE a.created_at < \(bind: date.millis)
-              AND NOT EXISTS (SELECT 1 FROM message_attachments x WHERE x.attachment_id = a.id)
-            """).all()
-        guard !rows.isEmpty else { return [] }
-        let ids: [AttachmentID] = try rows.map { try $0.id("id") }
-        let contents = Set(try rows.map { try $0.string("sha256") })
+    /// Forgets up to `limit` uploads no message has carried since before `date` (never sent, or
+    /// their messages deleted); returns the contents (SHA-256) no upload refers to any more. The
+    /// condition is checked again as each row is deleted: an upload sent meanwhile stays.
+    public func deleteUnsentAttachments(before date: Date, limit: Int = 1_000) async throws -> [String] {
+        let ids: [AttachmentID] = try await sql.raw("""
+            SELECT id FROM attachments WHERE orphaned_at < \(bind: date.millis) ORDER BY orphaned_at LIMIT \(bind: limit)
+            """).all().map { try $0.id("id") }
+        var contents = Set<String>()
         for chunk in ids.chunked(400) {
-            try await sql.raw("DELETE FROM attachments WHERE id IN \(Self.ids(chunk))").run()
+            let rows = try await sql.raw("""
+                DELETE FROM attachments WHERE id IN \(Self.ids(chunk)) AND orphaned_at < \(bind: date.millis)
+                  AND NOT EXISTS (SELECT 1 FROM message_attachments x WHERE x.attachment_id = attachments.id)
+                RETURNING sha256
+                """).all()
+            for row in rows { contents.insert(try row.string("sha256")) }
         }
-        var orphaned: [String] = []
-        for chunk in Array(contents).sorted().chunked(400) {
-            let kept = Set(try await sql.raw("""
+        let kept = try await referencedContents(Array(contents))
+        return contents.subtracting(kept).sorted()
+    }
+
+    /// Which of these contents (SHA-256) some upload still refers to.
+    public func referencedContents(_ contents: [String]) async throws -> Set<String> {
+        var kept = Set<String>()
+        for chunk in contents.sorted().chunked(400) {
+            let rows = try await sql.raw("""
                 SELECT DISTINCT sha256 FROM attachments WHERE sha256 IN \(SQLGroupExpression(chunk.map { SQLBind($0) }))
-                """).all().map { try $0.string("sha256") })
-            orphaned += chunk.filter { !kept.contains($0) }
+                """).all()
+            for row in rows { kept.insert(try row.string("sha256")) }
         }
-        return orphaned
+        return kept
+    }
+
+    /// Forgets an upload whose file could not be kept.
+    public func deleteAttachment(_ id: AttachmentID) async throws {
+        try await sql.raw("DELETE FROM attachments WHERE id = \(bind: id.rawValue)").run()
     }
 
     public func attachments(_ ids: [AttachmentID]) async throws -> [AttachmentID: Attachment] {

@@ -17,6 +17,14 @@ extension Store {
         return !rows.isEmpty
     }
 
+    /// Moves the deadline of the slot taken with `token`.
+    public func extendImportRun(_ organization: OrganizationID, token: String, until date: Date) async throws {
+        try await sql.raw("""
+            UPDATE import_runs SET expires_at = \(bind: date.millis)
+            WHERE organization_id = \(bind: organization.rawValue) AND token = \(bind: token)
+            """).run()
+    }
+
     /// Frees the slot taken with `token`.
     public func endImportRun(_ organization: OrganizationID, token: String) async throws {
         try await sql.raw("""

@@ -79,6 +79,8 @@ extension Store {
                     SQLQueryString("(\(bind: message.id.rawValue), \(bind: $0.id.rawValue), \(bind: chat.rawValue))")
                 }))
                 """).run()
+            // Carried by a message now: housekeeping leaves them alone.
+            try await sql.raw("UPDATE attachments SET orphaned_at = NULL WHERE id IN \(Self.ids(attachments.map(\.id)))").run()
         }
         return message
     }
@@ -142,8 +144,15 @@ extension Store {
             UPDATE messages SET text = '', attachments = '[]', deleted_at = \(bind: now.millis), deleted_by = \(bind: account.rawValue)
             WHERE id = \(bind: id.rawValue)
             """).run()
-        // Its files are no longer reachable through it.
-        try await sql.raw("DELETE FROM message_attachments WHERE message_id = \(bind: id.rawValue)").run()
+        // Its files are no longer reachable through it; those no other message carries are orphans from now.
+        let files: [AttachmentID] = try await sql.raw("""
+            DELETE FROM message_attachments WHERE message_id = \(bind: id.rawValue) RETURNING attachment_id
+            """).all().map { try $0.id("attachment_id") }
+        guard !files.isEmpty else { return }
+        try await sql.raw("""
+            UPDATE attachments SET orphaned_at = \(bind: now.millis) WHERE id IN \(Self.ids(files))
+              AND NOT EXISTS (SELECT 1 FROM message_attachments x WHERE x.attachment_id = attachments.id)
+            """).run()
     }
 
     public func setChatSettings(_ chat: ChatID, _ settings: ChatSettings, now: Date) async throws {

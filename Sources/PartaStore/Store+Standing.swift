@@ -9,11 +9,20 @@ public struct PersonLink: Sendable, Equatable {
     public var suspendedAccount: AccountID?
 }
 
-/// A direct chat of an account, with the other side.
+/// A direct chat between two accounts: as `directChats(of:)` answers, `peer` is the other side
+/// than the account asked about; `other`, when set, is the first side.
 public struct DirectChatRef: Sendable, Equatable {
     public var chat: ChatID
     public var peer: AccountID
     public var closed: Bool
+    public var other: AccountID
+
+    public init(chat: ChatID, peer: AccountID, closed: Bool, other: AccountID) {
+        self.chat = chat
+        self.peer = peer
+        self.closed = closed
+        self.other = other
+    }
 }
 
 extension Store {
@@ -102,8 +111,53 @@ extension Store {
             let low: AccountID = try row.id("account_low")
             return DirectChatRef(
                 chat: try row.id("chat_id"), peer: low == account ? try row.id("account_high") : low,
-                closed: try row.optionalInt64("closed_at") != nil)
+                closed: try row.optionalInt64("closed_at") != nil, other: account)
         }
+    }
+
+    /// Every open direct chat of an organization, with its two sides (the daily check).
+    public func openDirectChats(in organization: OrganizationID) async throws -> [DirectChatRef] {
+        try await sql.raw("""
+            SELECT d.chat_id, d.account_low, d.account_high FROM direct_chats d
+            JOIN chats c ON c.id = d.chat_id AND c.deleted_at IS NULL AND c.closed_at IS NULL
+            WHERE d.organization_id = \(bind: organization.rawValue) ORDER BY d.chat_id
+            """).all().map { row in
+            DirectChatRef(chat: try row.id("chat_id"), peer: try row.id("account_low"), closed: false, other: try row.id("account_high"))
+        }
+    }
+
+    /// Member rows of persons whose account mirror differs from the person's link (a change that
+    /// half-applied): set right, by chat, with whether the person is linked now.
+    public func repairMemberAccounts(in organization: OrganizationID) async throws -> [(chat: ChatID, person: RosterPersonID, linked: Bool)] {
+        let rows = try await sql.raw("""
+            SELECT m.chat_id, m.person_id, p.account_id FROM chat_members m
+            JOIN chats c ON c.id = m.chat_id AND c.organization_id = \(bind: organization.rawValue)
+            JOIN roster_persons p ON p.id = m.person_id
+            WHERE m.account_id <> p.account_id OR (m.account_id IS NULL) <> (p.account_id IS NULL)
+            """).all()
+        var result: [(chat: ChatID, person: RosterPersonID, linked: Bool)] = []
+        for row in rows {
+            let person: RosterPersonID = try row.id("person_id")
+            let account: AccountID? = try row.optionalID("account_id")
+            try await sql.raw("""
+                UPDATE chat_members SET account_id = \(bind: account?.rawValue)
+                WHERE chat_id = \(bind: try row.int64("chat_id")) AND person_id = \(bind: person.rawValue)
+                """).run()
+            result.append((try row.id("chat_id"), person, account != nil))
+        }
+        return result
+    }
+
+    /// Accounts with a place in the organization's chats (their own rows, or direct chats) but no
+    /// role there any more (a change that half-applied).
+    public func accountsWithoutRoles(in organization: OrganizationID) async throws -> Set<AccountID> {
+        Set(try await sql.raw("""
+            SELECT DISTINCT m.account_id FROM chat_members m
+            JOIN chats c ON c.id = m.chat_id AND c.organization_id = \(bind: organization.rawValue) AND c.deleted_at IS NULL
+            WHERE m.person_id IS NULL AND m.account_id IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM organization_roles r
+                              WHERE r.organization_id = \(bind: organization.rawValue) AND r.account_id = m.account_id)
+            """).all().map { try $0.id("account_id") })
     }
 
     /// Closes a chat (kept to be read) or, with `nil`, opens it again.

@@ -115,6 +115,22 @@ struct OneRosterImportTests {
                 let text = String(decoding: files[file]!, as: UTF8.self)
                 files[file] = Array(text.split(separator: "\n").filter { line in !prefixes.contains { line.hasPrefix($0) } }.joined(separator: "\n").utf8)
             }
+            // s-1 and their parent p-1 use the messenger; the homeroom teacher writes to the parent.
+            let all = try await p.persons(school.admin, organization: school.id, filter: PersonFilter(), page: PageRequest(page: 1, perPage: 100)).items
+            func linked(_ external: String, _ phone: String) async throws -> Principal {
+                let person = try #require(all.first { $0.externalID == external })
+                let principal = try await world.principal(try await world.signIn(phone))
+                let code = try await p.createLinkCode(school.admin, organization: school.id, person: person.id).code
+                _ = try await p.confirmLinkCode(principal, code: code, clientAddress: "x")
+                return principal
+            }
+            let student = try await linked("s-1", "+79990000301")
+            let parent = try await linked("p-1", "+79990000302")
+            let teacher = try await linked("t-ivanova", "+79990000303")
+            let direct = try await p.openDirectChat(teacher, organization: school.id, with: parent.account.id)
+            let (studentChats, parentChats) = (try await p.myChats(student), try await p.myChats(parent))
+            #expect(!studentChats.isEmpty && !parentChats.isEmpty)
+
             // s-1 left 10А (their enrollment is gone), p-1 is no longer listed, chemistry is no longer taught.
             without("enrollments.csv", ["e-3,", "e-7,", "e-8,", "e-9,", "e-10,", "e-11,"])
             without("users.csv", ["p-1,"])
@@ -130,6 +146,14 @@ struct OneRosterImportTests {
             let inactive = try await p.persons(school.admin, organization: school.id, filter: PersonFilter(active: false), page: PageRequest())
             #expect(inactive.items.compactMap(\.externalID) == ["p-1"])
             #expect(try await p.assignments(school.admin, organization: school.id).isEmpty)
+            // Withdrawn and deactivated: their accounts left the school — roles, chats, and the
+            // direct chat, which the teacher keeps to read, closed.
+            for principal in [student, parent] {
+                #expect(try await p.myChats(principal).isEmpty)
+                #expect(try await p.me(principal).organizations.isEmpty)
+            }
+            let kept = try #require(try await p.myChats(teacher).first { $0.entry.chat.id == direct.entry.chat.id })
+            #expect(kept.entry.closed)
 
             // The full file again brings everything back, and s-1's inferred withdrawal is cancelled.
             let back = try await p.importOneRoster(school.admin, organization: school.id, files: full, school: nil, dryRun: false)
@@ -137,6 +161,11 @@ struct OneRosterImportTests {
             #expect(try await world.studentsIn(school.id, "10А", on: LocalDate("2025-10-01")) == ["s-1", "s-2"])
             #expect(try await p.persons(school.admin, organization: school.id, filter: PersonFilter(active: false), page: PageRequest()).total == 0)
             #expect(try await p.assignments(school.admin, organization: school.id).count == 2)
+            // The same accounts have their places back.
+            #expect(try await p.me(student).organizations.map(\.roles) == [[.student]])
+            #expect(try await p.me(parent).organizations.map(\.roles) == [[.parent]])
+            let again = try await p.myChats(student)
+            #expect(!again.isEmpty)
             let once = try await p.importOneRoster(school.admin, organization: school.id, files: full, school: nil, dryRun: false)
             #expect(once.isEmpty, "\(once.counts)")
         }

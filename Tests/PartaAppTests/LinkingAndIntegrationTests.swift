@@ -79,6 +79,8 @@ struct LinkingTests {
             let p = world.parta
             let teacher = try await p.createPerson(a.admin, organization: a.id, PersonInput(role: .teacher, surname: "Иванова", givenName: "Мария")).person
             let parent = try await p.createPerson(b.admin, organization: b.id, PersonInput(role: .parent, surname: "Иванова", givenName: "Мария")).person
+            let son = try await p.createPerson(b.admin, organization: b.id, PersonInput(role: .student, surname: "Иванов", givenName: "Пётр")).person
+            try await p.addGuardianship(b.admin, organization: b.id, parent: parent.id, student: son.id)
             let me = try await world.principal(try await world.signIn("+79991112233"))
             _ = try await p.confirmLinkCode(me, code: try await p.createLinkCode(a.admin, organization: a.id, person: teacher.id).code, clientAddress: "x")
             _ = try await p.confirmLinkCode(me, code: try await p.createLinkCode(b.admin, organization: b.id, person: parent.id).code, clientAddress: "x")

@@ -10,6 +10,10 @@ struct PersonStandingTests {
         EnrollmentPeriod(classID: c, start: LocalDate(parsing: start)!, end: end.flatMap { LocalDate(parsing: $0) })
     }
 
+    static func child(_ periods: EnrollmentPeriod..., active: Bool = true) -> PersonStanding.Facts.Child {
+        PersonStanding.Facts.Child(active: active, periods: periods)
+    }
+
     struct Row: Sendable, CustomStringConvertible {
         var name: String
         var facts: PersonStanding.Facts
@@ -28,13 +32,16 @@ struct PersonStandingTests {
             facts: .init(role: .student, active: true, periods: [period("2026-09-01", "2026-10-10"), period("2026-10-20", nil, c9G)]), stands: true),
         Row(name: "a student not placed in a class yet", facts: .init(role: .student, active: true), stands: true),
         Row(name: "an inactive student in a class", facts: .init(role: .student, active: false, periods: [period("2026-09-01", nil)]), stands: false),
-        Row(name: "a parent without children on the roster", facts: .init(role: .parent, active: true), stands: true),
-        Row(name: "a parent of a student at school", facts: .init(role: .parent, active: true, children: [[period("2026-09-01", nil)]]), stands: true),
+        Row(name: "a parent without a child on the roster", facts: .init(role: .parent, active: true), stands: false),
+        Row(name: "a parent of a student at school", facts: .init(role: .parent, active: true, children: [child(period("2026-09-01", nil))]), stands: true),
         Row(name: "a parent of one who left and one at school",
-            facts: .init(role: .parent, active: true, children: [[period("2026-09-01", "2026-10-01")], [period("2026-09-01", nil)]]), stands: true),
+            facts: .init(role: .parent, active: true, children: [child(period("2026-09-01", "2026-10-01")), child(period("2026-09-01", nil))]), stands: true),
         Row(name: "a parent whose only child left",
-            facts: .init(role: .parent, active: true, children: [[period("2026-09-01", "2026-10-01")]]), stands: false),
-        Row(name: "an inactive parent", facts: .init(role: .parent, active: false, children: [[period("2026-09-01", nil)]]), stands: false),
+            facts: .init(role: .parent, active: true, children: [child(period("2026-09-01", "2026-10-01"))]), stands: false),
+        Row(name: "a parent whose only child was deactivated",
+            facts: .init(role: .parent, active: true, children: [child(period("2026-09-01", nil), active: false)]), stands: false),
+        Row(name: "a parent of a child not placed in a class yet", facts: .init(role: .parent, active: true, children: [child()]), stands: true),
+        Row(name: "an inactive parent", facts: .init(role: .parent, active: false, children: [child(period("2026-09-01", nil))]), stands: false),
     ]
 
     @Test("who stands: active, and at the school (a student), or with a child at the school (a parent)", arguments: table)

@@ -221,6 +221,42 @@ struct LeavingTests {
     }
 }
 
+extension LeavingTests {
+    @Test("a direct chat the roster no longer relates closes — at once for a move, by the daily check for a lesson given up", arguments: TestEngine.all)
+    func relations(engine: TestEngine) async throws {
+        try await withApp(engine) { world, client in
+            let s = try await world.chatSchool()
+            let p = world.parta
+            // Смит teaches s1 English; Петров teaches 10А Краеведение, so he may write to p2 (s2's mother).
+            let english = Self.id(try await Self.openDirect(client, s.id, with: s.principals["s1"]!.account.id, token: s.tokens["smith"]))
+            let kraeved = Self.id(try await Self.openDirect(client, s.id, with: s.principals["p2"]!.account.id, token: s.tokens["petrov"]))
+            #expect(try await Self.send(client, english, "Домашнее задание на пятницу", token: s.tokens["smith"]).status == .created)
+
+            // s1 moves to 9Г: no longer Смит's student. The chat closes at once; both still read it.
+            let today = LocalDate(world.clock.now(), timeZone: OrganizationProfile.defaultTimeZone)
+            let moved = try await client.call(
+                .post, "/api/v1/organizations/\(s.id)/orders",
+                json: ["student_id": s.s1.rawValue, "kind": "enrollment", "class_id": s.nineG.rawValue, "effective_date": today.iso],
+                token: s.tokens["admin"])
+            #expect(moved.status == .created, "\(moved.text)")
+            for token in [s.tokens["smith"], s.tokens["s1"]] {
+                let entry = try #require(try await Self.chats(client, token).first { ($0["id"] as? NSNumber)?.int64Value == english })
+                #expect(entry["closed"] as? Bool == true)
+            }
+            #expect(try await Self.send(client, english, "Ещё одно", token: s.tokens["smith"]).status == .forbidden)
+
+            // Петров gives up 10А's Краеведение: his chat with p2 is closed by the next daily check.
+            let assignment = try #require(try await p.assignments(s.admin, organization: s.id).first { $0.assignment.teacherID == s.petrov })
+            try await p.deleteAssignment(s.admin, organization: s.id, id: assignment.assignment.id)
+            let before = try #require(try await Self.chats(client, s.tokens["petrov"]).first { ($0["id"] as? NSNumber)?.int64Value == kraeved })
+            #expect(before["closed"] as? Bool == false)
+            _ = try await Maintenance(parta: p).runOnce()
+            let after = try #require(try await Self.chats(client, s.tokens["petrov"]).first { ($0["id"] as? NSNumber)?.int64Value == kraeved })
+            #expect(after["closed"] as? Bool == true)
+        }
+    }
+}
+
 @Suite("Members are roster persons")
 struct RosterMembersTests {
     @Test("a role no roster person gives, from an older version, becomes a linked person; the staff room follows", arguments: TestEngine.all)

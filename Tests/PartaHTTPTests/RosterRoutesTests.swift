@@ -122,6 +122,10 @@ struct RosterRoutesTests {
             let admin = try await client.signIn(world, "+79990000010")
             let parent = try await client.call(.post, "\(base)/persons", json: ["role": "parent", "surname": "Петрова", "given_name": "Анна"], token: admin)
             let parentID = try #require((parent["person"] as? [String: Any])?["id"] as? Int)
+            // A parent is at the school through a child.
+            let child = try await client.call(.post, "\(base)/persons", json: ["role": "student", "surname": "Петров", "given_name": "Иван"], token: admin)
+            let childID = try #require((child["person"] as? [String: Any])?["id"] as? Int)
+            #expect(try await client.call(.post, "\(base)/persons/\(parentID)/children", json: ["student_id": childID], token: admin).status == .noContent)
             let code = try await client.call(.post, "\(base)/persons/\(parentID)/link-codes", token: admin)
             #expect(code.status == .created)
             let secret = try #require(code["code"] as? String)

@@ -1,4 +1,5 @@
 # A throwaway PostgreSQL cluster on loopback, in a temporary directory, for tests and benchmarks.
+# Tests migrate a schema each, side by side, in one database: the lock table is sized for that.
 # Source this file, then `pg_start` (exports PARTA_PG_URL) and `pg_stop` (in a trap).
 # initdb refuses to run as root, so as root the cluster belongs to the `postgres` user.
 
@@ -26,7 +27,7 @@ pg_start() {
     --locale=C.UTF-8 --no-sync >"$PARTA_PG_ROOT/initdb.log" 2>&1 \
     || { cat "$PARTA_PG_ROOT/initdb.log" >&2; return 1; }
   pg_run "$bin/pg_ctl" -D "$PARTA_PG_ROOT/data" -l "$PARTA_PG_ROOT/server.log" -w -t 30 \
-    -o "-c listen_addresses=127.0.0.1 -p $PARTA_PG_PORT -k $PARTA_PG_ROOT -c fsync=off -c max_connections=300" start >/dev/null \
+    -o "-c listen_addresses=127.0.0.1 -p $PARTA_PG_PORT -k $PARTA_PG_ROOT -c fsync=off -c max_connections=300 -c max_locks_per_transaction=512" start >/dev/null \
     || { cat "$PARTA_PG_ROOT/server.log" >&2; return 1; }
   export PARTA_PG_ROOT PARTA_PG_PORT
   export PARTA_PG_URL="postgres://postgres@127.0.0.1:$PARTA_PG_PORT/postgres"

@@ -209,6 +209,20 @@ extension Parta {
         try await store.appendChatEvents(events, organization: organization, now: now)
     }
 
+    /// Once a day: whatever a change left half-applied is set right — member rows whose account
+    /// differs from their person's link, accounts with no role still in the organization's chats —
+    /// and every open direct chat is checked against the roster (a teacher who stopped teaching).
+    func repairLeaving(_ organization: Organization, in store: Store) async throws {
+        let repaired = try await store.repairMemberAccounts(in: organization.id)
+        try await store.appendChatEvents(repaired.map { row in
+            let member = ChatMemberRef.person(row.person)
+            return (row.chat, ChatEvent.membersChanged(
+                added: row.linked ? [member] : [], removed: row.linked ? [] : [member], adminsGranted: [], adminsRevoked: []))
+        }, organization: organization.id, now: clock.now())
+        try await settleAccounts(try await store.accountsWithoutRoles(in: organization.id), organization: organization, in: store)
+        try await closeLapsedDirectChats(try await store.openDirectChats(in: organization.id), leaving: [], organization: organization, in: store)
+    }
+
     /// Dated roster changes (an enrollment from next Monday, a withdrawal on Friday, the end of a
     /// school year) reach the links and the chats on their day: once per day of the organization,
     /// everyone linked or suspended is checked against the standing rule, and the classes whose
@@ -227,6 +241,7 @@ extension Parta {
             let report = scope.isEmpty
                 ? ChatSyncReport() : try await syncChats(scope, organization: organization, creation: .automatic, in: store)
             try await settleAccounts(Self.leavingAccounts(links), organization: organization, in: store)
+            try await repairLeaving(organization, in: store)
             try await store.setChatsSyncedOn(id, today)
             return report
         }

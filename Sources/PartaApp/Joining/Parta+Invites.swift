@@ -45,11 +45,12 @@ extension Parta {
         let terms = try InviteRules.terms(
             role: role, classID: classID, expiresAt: expiresAt, useLimit: useLimit, note: note, now: now)
         let token = Secrets.newToken()
+        if let account = caller.accountID { try checkRate(.invites, account.rawValue) }
         let view = try await database.write { store in
             try await rosterOrganization(id, in: store)
             try await authorize(caller, .manageInvites(id), in: store)
-            if let account = caller.accountID { try admit(.invites, account.rawValue) }
             if let classID, try await store.schoolClass(classID, in: id) == nil { throw PartaError.notFound("The class") }
+            if let account = caller.accountID { try admit(.invites, account.rawValue) }
             let invite = try await store.insertInvite(
                 organization: id, terms: terms, tokenHash: Secrets.hashToken(token), createdBy: caller.accountID, now: now)
             var details = ["role": role.rawValue, "expires_at": ISO8601DateFormatter().string(from: terms.expiresAt),
@@ -132,7 +133,7 @@ extension Parta {
 
     func inviteViews(_ invites: [Invite], organization: OrganizationID, in store: Store) async throws -> [InviteView] {
         let classes = try await classNames(of: organization, in: store)
-        let creators = try await store.accounts(Array(Set(invites.compactMap(\.createdBy))))
+        let creators = try await store.names(of: Array(Set(invites.compactMap(\.createdBy))), in: organization)
         let now = clock.now()
         return invites.map { invite in
             InviteView(

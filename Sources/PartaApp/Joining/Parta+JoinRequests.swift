@@ -95,10 +95,10 @@ extension Parta {
     ) async throws -> JoinRequestView {
         let now = clock.now()
         let caller = principal.caller(from: clientAddress)
+        try checkRate(.joinRequests, principal.account.id.rawValue)
         let view = try await database.write { store in
             let org = try await rosterOrganization(id, in: store)
             guard let account = try await store.account(principal.account.id) else { throw PartaError.unauthorized }
-            try admit(.joinRequests, account.id.rawValue)
             let invite = try await input.inviteToken.asyncMap { try await usableInvite($0, organization: id, in: store) }
             let application = try JoinRules.check(
                 try Self.application(from: input, invite: invite, accountName: account.name), today: today(of: org))
@@ -113,6 +113,8 @@ extension Parta {
                 role: application.role,
                 hasPendingRequest: try await store.hasPendingJoinRequest(organization: id, account: account.id, role: application.role),
                 holdsRole: holdsRole)
+            // A valid application: now it counts against the account's limit.
+            try admit(.joinRequests, account.id.rawValue)
             if let invite, try await !store.redeemInvite(invite.id, now: now) {
                 // Someone took the last use, or it was revoked, since it was read: name which.
                 let current = try await store.invite(invite.id, in: id) ?? invite

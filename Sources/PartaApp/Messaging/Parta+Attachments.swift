@@ -47,25 +47,39 @@ public struct AttachmentFiles: Sendable {
 }
 
 extension AttachmentFiles {
-    /// Removes the files of contents no upload refers to any more — unless touched within
-    /// `grace` (an upload of the same content may be on its way to registering) — and uploads
-    /// left half-written in `tmp/` for longer than a day. Returns how many files went.
-    public func removeUnreferenced(_ contents: [String], grace: TimeInterval, now: Date) -> Int {
+    /// The content (SHA-256) of every kept file not touched within `grace`.
+    public func untouchedContents(grace: TimeInterval, now: Date) -> [String] {
+        let manager = FileManager.default
+        var contents: [String] = []
+        for folder in (try? manager.contentsOfDirectory(atPath: root.path)) ?? [] where folder.count == 2 {
+            for name in (try? manager.contentsOfDirectory(atPath: root.appendingPathComponent(folder).path)) ?? []
+            where name.count == 64 && name.hasPrefix(folder) && name.allSatisfy(\.isHexDigit) {
+                if isUntouched(path(of: name).path, grace: grace, now: now) { contents.append(name) }
+            }
+        }
+        return contents
+    }
+
+    /// Removes the files of `contents` not touched within `grace` (an upload of the same content
+    /// may be on its way in) and half-written uploads in `tmp/` older than a day; how many went.
+    public func remove(_ contents: [String], grace: TimeInterval, now: Date) -> Int {
         let manager = FileManager.default
         var removed = 0
         for sha256 in contents where sha256.count == 64 && sha256.allSatisfy(\.isHexDigit) {
             let path = path(of: sha256).path
-            let touched = (try? manager.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? nil
-            guard let touched, now.timeIntervalSince(touched) > grace else { continue }
-            if (try? manager.removeItem(atPath: path)) != nil { removed += 1 }
+            if isUntouched(path, grace: grace, now: now), (try? manager.removeItem(atPath: path)) != nil { removed += 1 }
         }
         let tmp = root.appendingPathComponent("tmp")
         for name in (try? manager.contentsOfDirectory(atPath: tmp.path)) ?? [] {
             let path = tmp.appendingPathComponent(name).path
-            let touched = (try? manager.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? nil
-            if let touched, now.timeIntervalSince(touched) > 86_400, (try? manager.removeItem(atPath: path)) != nil { removed += 1 }
+            if isUntouched(path, grace: 86_400, now: now), (try? manager.removeItem(atPath: path)) != nil { removed += 1 }
         }
         return removed
+    }
+
+    private func isUntouched(_ path: String, grace: TimeInterval, now: Date) -> Bool {
+        guard let touched = (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate]) as? Date else { return false }
+        return now.timeIntervalSince(touched) > grace
     }
 }
 
@@ -145,6 +159,11 @@ extension Parta {
                 sha256: sha256, size: size, contentType: AttachmentRules.cleanContentType(contentType), name: AttachmentRules.cleanName(name),
                 uploadedBy: principal.account.id, now: now)
         }
+    }
+
+    /// Forgets an upload whose file could not be kept.
+    public func forgetAttachment(_ id: AttachmentID) async throws {
+        try await database.write { store in try await store.deleteAttachment(id) }
     }
 
     /// The attachment, when `principal` may download it: 404 when there is none, 403 for someone

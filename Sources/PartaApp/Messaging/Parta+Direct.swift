@@ -10,6 +10,8 @@ extension Parta {
         let me = principal.account.id
         let chat: ChatID = try await database.write { store in
             guard let org = try await store.organization(organization) else { throw PartaError.notFound("The organization") }
+            // Serialized with roster changes: a side suspended meanwhile is not let back in.
+            try await lockRoster(organization, in: store)
             let grants = (try await store.roleGrants(of: me) + (try await store.roleGrants(of: target)))
                 .filter { $0.organizationID == organization }
             guard grants.contains(where: { $0.accountID == me }) else { throw PartaError.notFound("The organization") }

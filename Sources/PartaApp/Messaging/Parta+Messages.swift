@@ -38,6 +38,15 @@ extension Parta {
         let attachmentIDs = try AttachmentRules.checkList(attachmentIDs)
         let text = try MessageRules.checkText(rawText, allowEmpty: !attachmentIDs.isEmpty)
         let me = principal.account.id
+        do {
+            try checkRate(.messages, me.rawValue)
+        } catch {
+            // Past the limit, a resend of what was stored is still answered: it sends nothing new.
+            if let sent = try await database.read({ try await $0.message(sender: me, clientID: clientID) }), sent.chatID == chat {
+                return SentMessage(message: sent, duplicate: true)
+            }
+            throw error
+        }
         return try await database.write { store in
             let (seat, actor) = try await seat(me, chat: chat, in: store)
             if let sent = try await store.message(sender: me, clientID: clientID) {
@@ -47,7 +56,6 @@ extension Parta {
                 return SentMessage(message: sent, duplicate: true)
             }
             try MessageRules.decide(.post, actor: actor, chat: seat.settings, closed: seat.closed).check()
-            try admit(.messages, me.rawValue)
             if let replyTo, try await store.message(replyTo, in: chat) == nil {
                 throw PartaError.invalid("invalid_reply", "The message replied to is not in this chat.")
             }
@@ -57,6 +65,7 @@ extension Parta {
                 guard let attachment = found[id], attachment.uploadedBy == me else { throw PartaError.notFound("The attachment") }
                 return attachment.ref
             }
+            try admit(.messages, me.rawValue)
             let now = clock.now()
             let seq = try await store.appendChatEvents([(chat, ChatEvent.message)], organization: seat.organization, now: now)[0]
             let message = try await store.insertMessage(
@@ -68,7 +77,7 @@ extension Parta {
     /// Edits one's own message; the edit is a new event naming the message (and counts as sending).
     public func editMessage(_ principal: Principal, chat: ChatID, message id: MessageID, text rawText: String) async throws -> (Message, Int64) {
         let text = try MessageRules.checkText(rawText)
-        try admit(.messages, principal.account.id.rawValue)
+        try checkRate(.messages, principal.account.id.rawValue)
         return try await changeMessage(principal, chat: chat, message: id, action: .edit) { store, message, now in
             try await store.editMessage(message.id, text: text, now: now)
         }
@@ -91,6 +100,7 @@ extension Parta {
             guard let message = try await store.message(id, in: chat) else { throw PartaError.notFound("The message") }
             if action == .delete, message.isDeleted { return (message, message.seq) }
             try MessageRules.decide(action, actor: actor, chat: seat.settings, closed: seat.closed, message: message).check()
+            if action == .edit { try admit(.messages, me.rawValue) }
             let now = clock.now()
             try await change(store, message, now)
             if action == .delete, message.senderID != me {

@@ -30,8 +30,10 @@ public struct ImportProgress: Sendable, Equatable {
 /// short transactions (a few hundred records each), so the messenger is never kept waiting long.
 extension Parta {
     static let importBatch = 400
-    /// How long an import slot stays taken when its node never frees it (it crashed).
+    /// How long an import slot stays taken when its node never frees it (it crashed); a running
+    /// import extends it every `importSlotHeartbeat`.
     static let importSlotLifetime: TimeInterval = 30 * 60
+    static let importSlotHeartbeat: Duration = .seconds(5 * 60)
 
     /// Runs `body` as the organization's one import: authorized first (before any file is read:
     /// 404 for an unknown organization, 403 for someone who may not import), then admitted only
@@ -47,6 +49,25 @@ extension Parta {
                 throw PartaError.conflict("import_in_progress", "Another import of this organization is running; try again when it has finished.")
             }
         }
+        // The server's own share: imports hold files and plans in memory, so a few at a time.
+        guard importGate.enter() else {
+            try? await database.write { store in try await store.endImportRun(organization, token: token) }
+            throw PartaError(
+                .unavailable(retryAfterSeconds: 30), code: "imports_busy",
+                message: "The server is busy with other schools' imports; try again in a minute.")
+        }
+        defer { importGate.leave() }
+        // Still running: the slot's deadline moves on, so no second import starts meanwhile.
+        let heartbeat = Task { [database, clock] in
+            while true {
+                try await Task.sleep(for: Self.importSlotHeartbeat)
+                let now = clock.now()
+                try await database.write { store in
+                    try await store.extendImportRun(organization, token: token, until: now.addingTimeInterval(Self.importSlotLifetime))
+                }
+            }
+        }
+        defer { heartbeat.cancel() }
         do {
             let result = try await body()
             try await database.write { store in try await store.endImportRun(organization, token: token) }
@@ -183,6 +204,8 @@ final class ImportWriter: Sendable {
     let touched = Mutex(ChatScope())
     /// The people whose standing the batches may have changed, checked at the end too.
     let candidates = Mutex(Set<RosterPersonID>())
+    /// Changes that may end a direct chat's relation (moves, guardianships, homerooms).
+    let relations = Mutex([RosterEvent]())
     /// Classes re-planned per transaction at the end.
     static let classesPerChatStep = 8
 
@@ -202,6 +225,14 @@ final class ImportWriter: Sendable {
             let scope = try await parta.record(events, organization: organization, in: store)
             touched.withLock { $0.formUnion(scope) }
             candidates.withLock { $0.formUnion(Parta.standingCandidates(events)) }
+            relations.withLock { list in
+                list += events.filter {
+                    switch $0 {
+                    case .enrollmentChanged, .guardianshipChanged, .homeroomChanged: true
+                    default: false
+                    }
+                }
+            }
         }
     }
 
@@ -219,15 +250,17 @@ final class ImportWriter: Sendable {
         let parta = parta
         guard let found = try await parta.database.read({ try await $0.organization(org) }) else { return }
         // People the import deactivated or withdrew for good lose their links first (and people it
-        // brought back get theirs again), so the chats below follow.
-        let leaving = Mutex(Set<AccountID>())
+        // brought back get theirs again) — their access ends in the same transaction, member rows,
+        // own rows and direct chats alike; then the roster's chats follow.
         for chunk in candidates.withLock({ $0 }).sorted().chunked(Parta.importBatch) {
             try await timed { store in
                 try await parta.lockRoster(org, in: store)
                 let events = try await parta.settleStanding(Set(chunk), organization: found, in: store)
-                let scope = try await parta.record(events, organization: org, in: store)
+                var scope = try await parta.record(events, organization: org, in: store)
+                try await parta.followLinks(scope.links, organization: org, now: parta.clock.now(), in: store)
+                try await parta.settleAccounts(Parta.leavingAccounts(events), organization: found, in: store)
+                scope.links = []
                 touched.withLock { $0.formUnion(scope) }
-                leaving.withLock { $0.formUnion(Parta.leavingAccounts(events)) }
             }
         }
         let scope = touched.withLock { $0 }
@@ -240,9 +273,12 @@ final class ImportWriter: Sendable {
             report("chats", index, steps.count)
             try await timed { store in _ = try await parta.syncChats(step, organization: found, creation: .automatic, in: store) }
         }
-        let left = leaving.withLock { $0 }
-        if !left.isEmpty {
-            try await timed { store in try await parta.settleAccounts(left, organization: found, in: store) }
+        let moves = relations.withLock { $0 }
+        if !moves.isEmpty {
+            try await timed { store in
+                try await parta.recheckDirectChats(
+                    of: try await parta.relatedAccounts(moves, organization: org, in: store), organization: found, in: store)
+            }
         }
     }
 

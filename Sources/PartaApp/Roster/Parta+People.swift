@@ -89,7 +89,9 @@ extension Parta {
             if input.role != before.role {
                 let guardianships = try await store.children(of: id).count + (try await store.parents(of: id).count)
                 let references = try await store.personReferences(id) + guardianships
-                try before.checkRoleChange(to: input.role, hasHistory: references > 0 || before.accountID != nil)
+                // A suspended person still belongs to an account: a new role would go back to it.
+                let suspended = try await store.personLinks([id], in: organization)[id]?.suspendedAccount
+                try before.checkRoleChange(to: input.role, hasHistory: references > 0 || before.accountID != nil || suspended != nil)
             }
             if let externalID, externalID != before.externalID, try await store.person(externalID: externalID, in: organization) != nil {
                 throw Self.externalIDTaken(externalID)

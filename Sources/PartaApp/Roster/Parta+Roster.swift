@@ -55,7 +55,12 @@ extension Parta {
         let all = events + (try await settleStanding(Self.standingCandidates(events), organization: found, in: store))
         let scope = try await record(all, organization: organization, in: store)
         if !scope.isEmpty { _ = try await syncChats(scope, organization: found, creation: .automatic, in: store) }
-        try await settleAccounts(Self.leavingAccounts(all), organization: found, in: store)
+        let leaving = Self.leavingAccounts(all)
+        try await settleAccounts(leaving, organization: found, in: store)
+        // A student moved, a guardianship or a homeroom changed: direct chats the roster no longer
+        // relates close at once (a teacher who stops teaching is caught by the daily check).
+        try await recheckDirectChats(
+            of: try await relatedAccounts(all, organization: organization, in: store).subtracting(leaving), organization: found, in: store)
     }
 
     /// Rewrites a student's derived enrollment periods from their orders; returns the classes whose

@@ -9,10 +9,20 @@ public enum PersonStanding {
         public var active: Bool
         /// A student's enrollment periods.
         public var periods: [EnrollmentPeriod]
-        /// A parent's children's enrollment periods, one list per child.
-        public var children: [[EnrollmentPeriod]]
+        /// A parent's children: each active or not, with their enrollment periods.
+        public var children: [Child]
 
-        public init(role: RosterRole, active: Bool, periods: [EnrollmentPeriod] = [], children: [[EnrollmentPeriod]] = []) {
+        public struct Child: Sendable, Equatable {
+            public var active: Bool
+            public var periods: [EnrollmentPeriod]
+
+            public init(active: Bool, periods: [EnrollmentPeriod]) {
+                self.active = active
+                self.periods = periods
+            }
+        }
+
+        public init(role: RosterRole, active: Bool, periods: [EnrollmentPeriod] = [], children: [Child] = []) {
             self.role = role
             self.active = active
             self.periods = periods
@@ -27,13 +37,14 @@ public enum PersonStanding {
     }
 
     /// Whether the person stands on `date`: active, and — for a student — at the school; for a
-    /// parent, with a child at the school (a parent without children on the roster yet stands).
-    /// Staff stand while active.
+    /// parent, with a child of theirs who stands (a parent is at the school through a child: one
+    /// whose children all left, were deactivated or were unlinked from them does not; the same
+    /// account comes back with a guardianship again). Staff stand while active.
     public static func stands(_ facts: Facts, on date: LocalDate) -> Bool {
         guard facts.active else { return false }
         switch facts.role {
         case .student: return isAtSchool(facts.periods, on: date)
-        case .parent: return facts.children.isEmpty || facts.children.contains { isAtSchool($0, on: date) }
+        case .parent: return facts.children.contains { $0.active && isAtSchool($0.periods, on: date) }
         case .teacher, .employee: return true
         }
     }

@@ -27,6 +27,15 @@ extension Migration {
                 patronymic = (SELECT a.patronymic FROM accounts a WHERE a.id = organization_roles.account_id)
             WHERE role = 'administrator'
             """,
+            // An upload no message carries (never sent, or its messages deleted) since when:
+            // housekeeping forgets it a day later, by this index, never scanning sent files.
+            "ALTER TABLE attachments ADD COLUMN orphaned_at \(d.bigint)",
+            """
+            UPDATE attachments SET orphaned_at = created_at
+            WHERE NOT EXISTS (SELECT 1 FROM message_attachments x WHERE x.attachment_id = attachments.id)
+            """,
+            "CREATE INDEX attachments_by_orphaned ON attachments (orphaned_at)",
+            "CREATE INDEX attachments_by_sha256 ON attachments (sha256)",
             "ALTER TABLE direct_chats ADD COLUMN low_name TEXT",
             "ALTER TABLE direct_chats ADD COLUMN high_name TEXT",
             "ALTER TABLE roster_persons ADD COLUMN suspended_account_id \(d.bigint) REFERENCES accounts(id) ON DELETE SET NULL",
