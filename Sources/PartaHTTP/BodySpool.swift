@@ -14,6 +14,10 @@ struct BodySpool: Sendable {
         directory = URL(fileURLWithPath: dataDirectory).appendingPathComponent(folder)
     }
 
+    init(directory: URL) {
+        self.directory = directory
+    }
+
     /// Writes the body to a new file and returns it; `inspect` sees every chunk on the way (and may
     /// throw to refuse the body). The caller removes the file.
     func receive(

@@ -31,16 +31,9 @@ struct AttachmentRoutes {
         // Members only, within the rate and the daily quota — before a byte of the body is read.
         try await parta.admitUpload(principal, declaredSize: declared)
         let meter = UploadMeter(limit: maxBytes)
-        let temporary = try files.temporaryFile()
-        do {
-            let body = request.body.map { buffer in
-                try meter.add(buffer)
-                return buffer
-            }
-            try await fileIO.writeFile(contents: body, path: temporary.path, context: context)
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
+        let spool = BodySpool(directory: files.temporaryDirectory)
+        let temporary = try await spool.receive(request, context: context, limit: maxBytes, tooLarge: UploadMeter.tooLarge(maxBytes)) {
+            try meter.add($0)
         }
         let (sha256, size) = meter.finish()
         // Recorded first (the quota is checked again with the real size), then moved in place: a

@@ -19,12 +19,9 @@ public struct AttachmentFiles: Sendable {
         root.appendingPathComponent(String(sha256.prefix(2))).appendingPathComponent(sha256)
     }
 
-    /// A new file to write an upload into.
-    public func temporaryFile() throws -> URL {
-        let tmp = root.appendingPathComponent("tmp")
-        try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        return tmp.appendingPathComponent(UUID().uuidString)
-    }
+    /// Where uploads are written while they arrive (`tmp/`, next to the kept files, so keeping one
+    /// is a rename).
+    public var temporaryDirectory: URL { root.appendingPathComponent("tmp") }
 
     /// Moves a complete upload to its content's place (or drops it when that content is there,
     /// marking the file as just used so housekeeping leaves it alone).
@@ -69,7 +66,7 @@ extension AttachmentFiles {
             let path = path(of: sha256).path
             if isUntouched(path, grace: grace, now: now), (try? manager.removeItem(atPath: path)) != nil { removed += 1 }
         }
-        let tmp = root.appendingPathComponent("tmp")
+        let tmp = temporaryDirectory
         for name in (try? manager.contentsOfDirectory(atPath: tmp.path)) ?? [] {
             let path = tmp.appendingPathComponent(name).path
             if isUntouched(path, grace: 86_400, now: now), (try? manager.removeItem(atPath: path)) != nil { removed += 1 }
