@@ -87,11 +87,16 @@ class Browser:
 
     def click_in_row(self, rows_css, text, inner_css):
         """Clicks `inner_css` inside the first visible row containing `text`, retrying while the
-        list re-renders (searches reload as people type)."""
+        list re-renders (searches reload as people type). A checkbox is clicked until it is
+        checked: a click that lands while its list is being replaced may not take."""
         def attempt():
             for row in self.all(rows_css):
                 if text in row.text:
                     target = row.find_element(By.CSS_SELECTOR, inner_css)
+                    if target.get_attribute("type") == "checkbox":
+                        if not target.is_selected():
+                            target.click()
+                        return target if target.is_selected() else None
                     target.click()
                     return target
             return None
