@@ -30,6 +30,11 @@ public enum AuditAction: String, Sendable, Codable, CaseIterable {
     case assignmentDeleted = "roster.assignment_deleted"
     case orderCreated = "roster.order_created"
     case orderCancelled = "roster.order_cancelled"
+    case lessonCreated = "roster.lesson_created"
+    case lessonUpdated = "roster.lesson_updated"
+    case lessonCancelled = "roster.lesson_cancelled"
+    case lessonRestored = "roster.lesson_restored"
+    case lessonDeleted = "roster.lesson_deleted"
     case rosterImported = "roster.imported"
     case apiKeyCreated = "roster.api_key_created"
     case apiKeyRevoked = "roster.api_key_revoked"
@@ -51,6 +56,9 @@ public enum AuditAction: String, Sendable, Codable, CaseIterable {
     case chatAdminGranted = "chats.admin_granted"
     case chatAdminRevoked = "chats.admin_revoked"
     case chatSettingsChanged = "chats.settings_changed"
+    case distanceLessonCreated = "lessons.distance_created"
+    case distanceLessonRenamed = "lessons.distance_renamed"
+    case distanceLessonDeleted = "lessons.distance_deleted"
     /// A chat admin deleted someone else's message (moderation).
     case messageModerated = "chats.message_moderated"
 }

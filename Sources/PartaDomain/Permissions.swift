@@ -55,6 +55,8 @@ public enum DirectoryAction: Sendable, Equatable {
     case manageRoster(OrganizationID)
     /// See the roster: people (with birth dates), classes, orders.
     case readRoster(OrganizationID)
+    /// See a class's or a teacher's timetable (the school's staff plan with it).
+    case readClassTimetable(OrganizationID)
     /// Create, list and revoke the organization's integration API keys.
     case manageAPIKeys(OrganizationID)
     /// Create, list and revoke invite links.
@@ -119,6 +121,9 @@ public enum DirectoryPermissions {
         case .manageRoster(let org), .readRoster(let org):
             return actor.isAdministrator(of: org) || actor.integrationFor == org
                 ? .allowed : .denied("Only the organization's administrators and its school information system work with its roster.")
+        case .readClassTimetable(let org):
+            return actor.isAdministrator(of: org) || actor.roles(in: org).contains(where: \.isStaff) || actor.integrationFor == org
+                ? .allowed : .denied("Only the school's staff see its classes' timetables; students and parents see their diaries.")
         case .manageAPIKeys(let org):
             return actor.isAdministrator(of: org)
                 ? .allowed : .denied("Only the organization's administrators manage its API keys.")

@@ -112,6 +112,7 @@ public enum PartaServer {
         PlatformRoutes(parta: parta).register(on: api)
         let links = LinkBuilder(publicURL: config.publicURL, trustHost: config.demo)
         RosterRoutes(parta: parta, links: links).register(on: api)
+        TimetableRoutes(parta: parta).register(on: api)
         LinkingRoutes(parta: parta).register(on: api)
         JoiningRoutes(parta: parta, links: links).register(on: api)
         ChatRoutes(parta: parta).register(on: api)

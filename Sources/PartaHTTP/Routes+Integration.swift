@@ -24,6 +24,8 @@ struct IntegrationRoutes {
         integration.put("orders/{external_id}", use: putOrder)
         integration.post("orders/{external_id}/cancel", use: cancelOrder)
         integration.post("persons/{external_id}/link-codes", use: createLinkCode)
+        integration.put("lessons/{external_id}", use: putLesson)
+        integration.post("lessons/{external_id}/cancel", use: cancelLesson)
     }
 
     /// The integration caller and its organization, or 401.
@@ -168,5 +170,42 @@ struct IntegrationRoutes {
         let base = try links.base(for: request)
         let issued = try await parta.createLinkCode(caller, organization: organization, personExternalID: try externalID(context))
         return EditedResponse(status: .created, response: try links.dto(issued, base: base))
+    }
+
+    struct LessonBody: Decodable {
+        var date: LocalDate
+        var start: String
+        var end: String
+        var `class`: String
+        var group: String?
+        var subject: String
+        var teacher: String
+        var topic: String?
+        var room: String?
+
+        // Not inlined: see `Request.pageRequest()` (typed throws in an async handler).
+        @inline(never)
+        func times() throws -> (LocalTime, LocalTime) {
+            (try LocalTime.parse(start, field: "start"), try LocalTime.parse(end, field: "end"))
+        }
+    }
+
+    /// PUT /api/v1/integration/lessons/{external_id} — class, subject and teacher by external ids;
+    /// sending a cancelled lesson again restores it.
+    @Sendable func putLesson(_ request: Request, context: PartaRequestContext) async throws -> EditedResponse<LessonDTO> {
+        let (caller, organization) = try await caller(request, context)
+        let body = try await request.decodeJSON(LessonBody.self, context: context)
+        let (start, end) = try body.times()
+        let result = try await parta.upsertLesson(
+            caller, organization: organization, externalID: try externalID(context), classExternalID: body.class, subject: body.subject,
+            teacher: body.teacher, group: body.group ?? "", date: body.date, start: start, end: end, topic: body.topic ?? "",
+            room: body.room ?? "")
+        return answer(LessonDTO(result.value, roster: true), created: result.created)
+    }
+
+    /// POST /api/v1/integration/lessons/{external_id}/cancel — cancelling again changes nothing.
+    @Sendable func cancelLesson(_ request: Request, context: PartaRequestContext) async throws -> LessonDTO {
+        let (caller, organization) = try await caller(request, context)
+        return LessonDTO(try await parta.cancelLesson(caller, organization: organization, externalID: try externalID(context)).value, roster: true)
     }
 }

@@ -161,7 +161,8 @@ extension Store {
         let orders = try await sql.raw("SELECT COUNT(*) AS n FROM movement_orders WHERE student_id = \(bind: id.rawValue)").first()!.int("n")
         let assignments = try await sql.raw("SELECT COUNT(*) AS n FROM teaching_assignments WHERE teacher_id = \(bind: id.rawValue)").first()!.int("n")
         let homerooms = try await sql.raw("SELECT COUNT(*) AS n FROM classes WHERE homeroom_teacher_id = \(bind: id.rawValue)").first()!.int("n")
-        return orders + assignments + homerooms
+        let lessons = try await sql.raw("SELECT COUNT(*) AS n FROM lessons WHERE teacher_id = \(bind: id.rawValue)").first()!.int("n")
+        return orders + assignments + homerooms + lessons
     }
 
     // MARK: Guardianships

@@ -208,7 +208,8 @@ extension Store {
     public func classReferences(_ id: ClassID) async throws -> Int {
         let orders = try await sql.raw("SELECT COUNT(*) AS n FROM movement_orders WHERE class_id = \(bind: id.rawValue)").first()!.int("n")
         let assignments = try await sql.raw("SELECT COUNT(*) AS n FROM teaching_assignments WHERE class_id = \(bind: id.rawValue)").first()!.int("n")
-        return orders + assignments
+        let lessons = try await sql.raw("SELECT COUNT(*) AS n FROM lessons WHERE class_id = \(bind: id.rawValue)").first()!.int("n")
+        return orders + assignments + lessons
     }
 
     /// The students in a class on a date, from the derived enrollment periods.

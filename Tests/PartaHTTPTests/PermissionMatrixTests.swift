@@ -117,6 +117,22 @@ struct PermissionMatrixTests {
         Row(.get, "/api/v1/organizations/{id}/orders", "401 403 403 403 403 403 403 200 403 403 401"),
         Row(.post, "/api/v1/organizations/{id}/orders", body: ["student_id": "{s3_id}", "kind": "withdrawal", "class_id": "{class_id}", "effective_date": "2026-10-01"], "401 403 403 403 403 403 403 201 403 403 401"),
         Row(.post, "/api/v1/organizations/{id}/orders/{order_id}/cancel", "401 403 403 403 403 403 403 200 403 403 401"),
+        // The timetable and distance lessons.
+        Row(.get, "/api/v1/organizations/{id}/lessons", "401 403 403 403 403 403 403 200 403 403 401"),
+        Row(.post, "/api/v1/organizations/{id}/lessons", body: ["date": "2026-09-02", "start": "10:00", "end": "10:45", "class_id": "{class_id}", "subject_id": "{subject_id}", "teacher_id": "{smith_person}"], "401 403 403 403 403 403 403 201 403 403 401"),
+        Row(.get, "/api/v1/organizations/{id}/lessons/{lesson_id}", "401 403 403 403 403 403 403 200 403 403 401"),
+        Row(.put, "/api/v1/organizations/{id}/lessons/{lesson_id}", body: ["date": "2026-09-02", "start": "10:00", "end": "10:45", "class_id": "{class_id}", "subject_id": "{subject_id}", "teacher_id": "{smith_person}"], "401 403 403 403 403 403 403 200 403 403 401"),
+        Row(.delete, "/api/v1/organizations/{id}/lessons/{lesson_id}", "401 403 403 403 403 403 403 204 403 403 401"),
+        Row(.post, "/api/v1/organizations/{id}/lessons/{lesson_id}/cancel", "401 403 403 403 403 403 403 200 403 403 401"),
+        Row(.post, "/api/v1/organizations/{id}/lessons/{lesson_id}/restore", "401 403 403 403 403 403 403 200 403 403 401"),
+        Row(.post, "/api/v1/organizations/{id}/lessons/{lesson_id}/distance-lesson", path: "/api/v1/organizations/{id}/lessons/{bare_lesson}/distance-lesson",
+            "401 404 403 404 201 404 404 403 404 404 401"),
+        Row(.get, "/api/v1/organizations/{id}/classes/{class_id}/timetable", "401 403 403 403 200 200 403 200 403 403 401"),
+        Row(.get, "/api/v1/organizations/{id}/timetable", "401 403 200 200 200 200 403 200 403 403 401"),
+        Row(.get, "/api/v1/organizations/{id}/distance-lessons/{distance_lesson_id}", "401 404 200 404 200 404 404 200 404 404 401"),
+        Row(.patch, "/api/v1/organizations/{id}/distance-lessons/{distance_lesson_id}", body: ["name": "Экскурсия"], "401 404 403 404 200 404 404 403 404 404 401"),
+        Row(.delete, "/api/v1/organizations/{id}/distance-lessons/{distance_lesson_id}", "401 404 403 404 204 404 404 404 404 404 401"),
+        Row(.post, "/api/v1/organizations/{id}/distance-lessons/{distance_lesson_id}/enter", "401 404 200 404 200 404 404 200 404 404 401"),
         Row(.get, "/api/v1/organizations/{id}/api-keys", "401 403 403 403 403 403 403 200 403 403 401"),
         Row(.post, "/api/v1/organizations/{id}/api-keys", body: ["name": "Второй журнал"], "401 403 403 403 403 403 403 201 403 403 401"),
         Row(.delete, "/api/v1/organizations/{id}/api-keys/{key_id}", "401 403 403 403 403 403 403 204 403 403 401"),
@@ -179,6 +195,11 @@ struct PermissionMatrixTests {
         Row(.put, "/api/v1/integration/orders/{external_id}", body: ["kind": "enrollment", "student": "ext-1", "class": "ext-10a", "effective_date": "2026-09-01"], "401 401 401 401 401 401 401 401 401 401 409"),
         Row(.post, "/api/v1/integration/orders/{external_id}/cancel", "401 401 401 401 401 401 401 401 401 401 404"),
         Row(.post, "/api/v1/integration/persons/{external_id}/link-codes", "401 401 401 401 401 401 401 401 401 401 201"),
+        Row(.put, "/api/v1/integration/lessons/{external_id}", path: "/api/v1/integration/lessons/ext-lesson-2",
+            body: ["date": "2026-09-02", "start": "10:00", "end": "10:45", "class": "ext-10a", "subject": "ext-kraeved", "teacher": "ext-petrov"],
+            "401 401 401 401 401 401 401 401 401 401 201"),
+        Row(.post, "/api/v1/integration/lessons/{external_id}/cancel", path: "/api/v1/integration/lessons/ext-lesson-1/cancel",
+            "401 401 401 401 401 401 401 401 401 401 200"),
     ]
 
     /// Concrete values for a world's placeholders.
@@ -253,6 +274,18 @@ struct PermissionMatrixTests {
         let code = try await p.createLinkCode(s.admin, organization: school, person: s.s3).code
         let order = try #require(try await p.orders(s.admin, organization: school, student: s.s1, page: PageRequest()).items.first)
         let assignment = try #require(try await p.assignments(s.admin, organization: school).first { $0.assignment.teacherID == s.petrov })
+        // A lesson of Петров's that runs now (the clock is Tuesday 1 September, 09:00 in Moscow),
+        // with a distance lesson; another without one.
+        _ = try await p.updateSubject(s.admin, organization: school, id: s.kraeved, name: nil, externalID: .some("ext-kraeved"))
+        let now = LocalTime(minutes: 9 * 60)!
+        func running(_ externalID: String?) async throws -> LessonID {
+            try await p.createLesson(s.admin, organization: school, LessonInput(
+                date: LocalDate("2026-09-01"), start: now, end: LocalTime(minutes: 12 * 60)!, classID: s.tenA, subject: s.kraeved,
+                teacher: s.petrov, externalID: externalID)).lesson.id
+        }
+        let lesson = try await running("ext-lesson-1")
+        let bareLesson = try await running(nil)
+        let distance = try await p.createDistanceLesson(s.callers["petrov"]!, organization: school, lesson: lesson)
         let session = try #require(try await p.sessions(s.roster.adminPrincipal).first)
         let region = try #require(try await p.regions().first)
         return World(tokens: tokens, values: [
@@ -265,7 +298,8 @@ struct PermissionMatrixTests {
             "member_account": "\(s.principals["smith"]!.account.id)", "operator_account": "\(secondOperator.account.id)",
             "officer_account": "\(officer.account.id)", "municipality": "\(municipality)", "s2_id": "\(s.s2)", "s3_id": "\(s.s3)",
             "p1_id": "\(s.p1)", "smith_person": "\(s.smith)", "nine_g": "\(s.nineG)",
-            "second_admin": "\(s.principals["smith"]!.account.id)", "parent_account": "\(s.principals["p2"]!.account.id)",
+            "second_admin": "\(s.principals["smith"]!.account.id)", "lesson_id": "\(lesson)", "bare_lesson": "\(bareLesson)",
+            "distance_lesson_id": "\(distance.distanceLesson.id)", "parent_account": "\(s.principals["p2"]!.account.id)",
         ])
     }
 

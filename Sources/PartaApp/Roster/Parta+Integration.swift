@@ -168,15 +168,8 @@ extension Parta {
         let externalID = try Self.requiredExternalID(rawExternal)
         let (existing, input) = try await database.read { store in
             try await rosterAccess(caller, organization, write: true, in: store)
-            guard let teacherID = try await resolve(teacher, organization: organization, in: store) else {
-                throw PartaError.invalid("invalid_body", "The teacher's external id is required.")
-            }
-            guard let subjectID = try await store.subject(externalID: subject, in: organization)?.id else {
-                throw PartaError.notFound("The subject with external id «\(subject)»")
-            }
-            guard let classID = try await store.schoolClass(externalID: classExternalID, in: organization)?.id else {
-                throw PartaError.notFound("The class with external id «\(classExternalID)»")
-            }
+            let (teacherID, subjectID, classID) = try await resolveTeaching(
+                teacher: teacher, subject: subject, classExternalID: classExternalID, organization: organization, in: store)
             var studentIDs: [RosterPersonID] = []
             for student in students { studentIDs.append(try await resolve(student, organization: organization, in: store)!) }
             let input = AssignmentInput(
@@ -273,5 +266,22 @@ extension Parta {
             return try await resolve(personExternalID, organization: organization, in: store)!
         }
         return try await createLinkCode(caller, organization: organization, person: id)
+    }
+
+    /// A teacher, a subject and a class named by the school system's external ids (an assignment's
+    /// or a lesson's parts).
+    func resolveTeaching(
+        teacher: String, subject: String, classExternalID: String, organization: OrganizationID, in store: Store
+    ) async throws -> (RosterPersonID, SubjectID, ClassID) {
+        guard let teacherID = try await resolve(teacher, organization: organization, in: store) else {
+            throw PartaError.invalid("invalid_body", "The teacher's external id is required.")
+        }
+        guard let subjectID = try await store.subject(externalID: subject, in: organization)?.id else {
+            throw PartaError.notFound("The subject with external id «\(subject)»")
+        }
+        guard let classID = try await store.schoolClass(externalID: classExternalID, in: organization)?.id else {
+            throw PartaError.notFound("The class with external id «\(classExternalID)»")
+        }
+        return (teacherID, subjectID, classID)
     }
 }

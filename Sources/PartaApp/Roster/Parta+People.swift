@@ -133,7 +133,7 @@ extension Parta {
             guard try await store.personReferences(id) == 0 else {
                 throw PartaError.conflict(
                     "person_in_use",
-                    "\(person.name.full) has orders, teaching assignments or a homeroom; mark them inactive instead of deleting.")
+                    "\(person.name.full) has orders, teaching assignments, lessons or a homeroom; mark them inactive instead of deleting.")
             }
             var events: [RosterEvent] = []
             if let account = person.accountID {

@@ -193,8 +193,9 @@ extension Parta {
         try await database.write { store in
             try await rosterAccess(caller, organization, write: true, in: store)
             guard let subject = try await store.subject(id, in: organization) else { throw PartaError.notFound("The subject") }
-            guard try await store.assignmentCount(subject: id) == 0 else {
-                throw PartaError.conflict("subject_in_use", "«\(subject.name)» is taught in some classes; remove those assignments first.")
+            guard try await store.assignmentCount(subject: id) == 0, try await store.lessonCount(subject: id) == 0 else {
+                throw PartaError.conflict(
+                    "subject_in_use", "«\(subject.name)» is taught in some classes or has lessons in the timetable; remove those first.")
             }
             try await store.deleteSubject(id)
             try await audit(store, caller, .subjectDeleted, organization: organization, target: ("subject", "\(id)"),
@@ -319,7 +320,7 @@ extension Parta {
             guard let found = try await store.schoolClass(id, in: organization) else { throw PartaError.notFound("The class") }
             guard try await store.classReferences(id) == 0 else {
                 throw PartaError.conflict(
-                    "class_in_use", "Class \(found.name) has orders or teaching assignments; it stays in the records.")
+                    "class_in_use", "Class \(found.name) has orders, teaching assignments or lessons; it stays in the records.")
             }
             // A class without orders or assignments goes with the chats the roster made for it.
             for chat in try await store.rosterChats(of: organization, classes: [id], staffRoom: false).live.values {

@@ -40,6 +40,7 @@ public enum Migrations {
         .v6Messages,
         .v7DirectChatsAttachments,
         .v8Safety,
+        .v9Timetable,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }

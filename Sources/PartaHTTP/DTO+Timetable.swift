@@ -1,0 +1,131 @@
+import Foundation
+import Hummingbird
+import PartaApp
+import PartaDomain
+
+/// A subject or another roster thing by id and name only (what a diary may show).
+struct NamedRefDTO: ResponseCodable {
+    var id: Int64
+    var name: String
+}
+
+/// A teacher as a lesson shows them: the roster's name, nothing else.
+struct TeacherRefDTO: ResponseCodable {
+    var id: RosterPersonID
+    var fullName: String
+    var shortName: String
+}
+
+struct DistanceLessonRefDTO: ResponseCodable {
+    var id: DistanceLessonID
+    var name: String
+
+    init(_ distance: DistanceLesson) {
+        id = distance.id
+        name = distance.name
+    }
+}
+
+/// A lesson of the timetable. `external_id` only for the roster's readers (administrators and
+/// the school system): diaries and staff timetables do not show the school system's ids.
+struct LessonDTO: ResponseCodable {
+    var id: LessonID
+    var date: LocalDate
+    var start: LocalTime
+    var end: LocalTime
+    /// The start and the end as instants (the school's wall clock in its time zone).
+    var startsAt: Date
+    var endsAt: Date
+    /// `upcoming`, `running` or `ended` at the time of the answer.
+    var state: LessonWindow.State
+    var schoolClass: ClassRefDTO
+    var group: String
+    var subject: NamedRefDTO
+    var teacher: TeacherRefDTO
+    var topic: String
+    var room: String
+    var cancelled: Bool
+    var distanceLesson: DistanceLessonRefDTO?
+    var externalId: String?
+
+    init(_ view: LessonView, roster: Bool = false) {
+        let lesson = view.lesson
+        id = lesson.id
+        date = lesson.date
+        start = lesson.start
+        end = lesson.end
+        startsAt = view.window.start
+        endsAt = view.window.end
+        state = view.state
+        schoolClass = ClassRefDTO(view.schoolClass)
+        group = lesson.group
+        subject = NamedRefDTO(id: view.subject.id.rawValue, name: view.subject.name)
+        teacher = TeacherRefDTO(id: lesson.teacherID, fullName: view.teacherName.full, shortName: view.teacherName.short)
+        topic = lesson.topic
+        room = lesson.room
+        cancelled = lesson.cancelled
+        distanceLesson = view.distanceLesson.map(DistanceLessonRefDTO.init)
+        externalId = roster ? lesson.externalID : nil
+    }
+}
+
+struct DiaryDTO: ResponseCodable {
+    var studentId: RosterPersonID
+    var studentName: String
+    var lessons: [LessonDTO]
+
+    init(_ diary: Diary) {
+        studentId = diary.student
+        studentName = diary.studentName.full
+        lessons = diary.lessons.map { LessonDTO($0) }
+    }
+}
+
+/// The caller's own week: the lessons they teach and the diaries they read.
+struct PersonalTimetableDTO: ResponseCodable {
+    var from: LocalDate
+    var to: LocalDate
+    var teaching: [LessonDTO]
+    var diaries: [DiaryDTO]
+
+    init(_ timetable: PersonalTimetable) {
+        from = timetable.span.from
+        to = timetable.span.to
+        teaching = timetable.teaching.map { LessonDTO($0) }
+        diaries = timetable.diaries.map(DiaryDTO.init)
+    }
+}
+
+/// A list of lessons with the dates it covers.
+struct LessonListDTO: ResponseCodable {
+    var from: LocalDate
+    var to: LocalDate
+    var items: [LessonDTO]
+}
+
+struct DistanceLessonDTO: ResponseCodable {
+    var id: DistanceLessonID
+    var name: String
+    var createdAt: Date
+    var lesson: LessonDTO
+
+    init(_ view: DistanceLessonView) {
+        id = view.distanceLesson.id
+        name = view.distanceLesson.name
+        createdAt = view.distanceLesson.createdAt
+        lesson = LessonDTO(view.lesson)
+    }
+}
+
+/// Admitted to a running distance lesson: as `host`, `student` or `observer`, until `ends_at`.
+struct DistanceLessonEntryDTO: ResponseCodable {
+    var role: DistanceLessonRules.Entry
+    var endsAt: Date
+    var distanceLesson: DistanceLessonDTO
+
+    init(_ entry: DistanceLessonEntry) {
+        role = entry.entry
+        endsAt = entry.view.lesson.window.end
+        distanceLesson = DistanceLessonDTO(entry.view)
+    }
+}
