@@ -12,6 +12,7 @@ import { messengerView } from "./views/messenger.js";
 import { settingsView } from "./views/settings.js";
 import { adminView } from "./views/admin.js";
 import { manageView } from "./views/manage.js";
+import { timetableView, distanceLessonView } from "./views/timetable.js";
 
 export const app = {
   me: null,
@@ -60,6 +61,7 @@ function renderHeader() {
     h("a", { class: "brand", href: signedIn ? "#/chats" : "#/signin" }, "Parta"),
     signedIn ? h("nav", { "aria-label": t("nav.label") },
       link("#/chats", t("nav.chats"), "#/chats"),
+      app.me.organizations.length ? link("#/timetable", t("nav.timetable"), "#/timetable") : null,
       link("#/", t("nav.home")),
       app.adminOrganizations().length || hasManagement() ? link(`#/org/${defaultOrg()}`, t("nav.admin"), "#/org/") : null,
       link("#/settings", t("nav.settings"), "#/settings")) : h("span"),
@@ -101,6 +103,8 @@ const routes = [
   [/^#\/link\/([\w-]+)$/, (m) => linkView(app, m[1])],
   [/^#\/chats(?:\/(\d+))?$/, (m) => messengerView(app, m[1] ? Number(m[1]) : null)],
   [/^#\/settings$/, () => settingsView(app)],
+  [/^#\/timetable(?:\/(\d+)(?:\/(\d{4}-\d{2}-\d{2}))?)?$/, (m) => timetableView(app, m[1] ? Number(m[1]) : null, m[2] || null)],
+  [/^#\/lesson\/(\d+)\/(\d+)$/, (m) => distanceLessonView(app, Number(m[1]), Number(m[2]))],
   [/^#\/org\/(\d+)\/chats(?:\/(new|init|\d+))?$/, (m) => manageView(app, Number(m[1]), m[2] || null)],
   [/^#\/org\/(\d+)(?:\/([a-z-]+))?$/, (m) => adminView(app, Number(m[1]), m[2] || "profile")],
   [/^#\/?$/, () => homeView(app)],
