@@ -72,11 +72,14 @@ struct LessonDTO: ResponseCodable {
 struct DiaryDTO: ResponseCodable {
     var studentId: RosterPersonID
     var studentName: String
+    /// The reader's own diary, whose distance lessons they enter; a child's otherwise.
+    var own: Bool
     var lessons: [LessonDTO]
 
     init(_ diary: Diary) {
         studentId = diary.student
         studentName = diary.studentName.full
+        own = diary.own
         lessons = diary.lessons.map { LessonDTO($0) }
     }
 }

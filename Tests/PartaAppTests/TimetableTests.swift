@@ -158,12 +158,12 @@ struct TimetableTests {
 
             let s1 = try await p.personalTimetable(s.callers["s1"]!, organization: s.id)
             #expect(s1.teaching.isEmpty)
-            #expect(s1.diaries.map(\.student) == [s.s1])
+            #expect(s1.diaries.map(\.student) == [s.s1] && s1.diaries[0].own)
             #expect(s1.diaries[0].lessons.map(\.lesson.id) == [ids["k2026-09-01"], ids["e2026-09-01"]])
 
             // p2's children: Борисов Дмитрий (9Г) and Борисова Вера (10А, in the English group).
             let p2 = try await p.personalTimetable(s.callers["p2"]!, organization: s.id)
-            #expect(p2.diaries.map(\.student) == [s.s9, s.s2])
+            #expect(p2.diaries.map(\.student) == [s.s9, s.s2] && p2.diaries.allSatisfy { !$0.own })
             #expect(p2.diaries[0].lessons.map(\.lesson.id) == [ids["c2026-09-01"], ids["c2026-09-03"]])
             #expect(p2.diaries[1].lessons.map(\.lesson.id) == [ids["k2026-09-01"], ids["e2026-09-01"], ids["k2026-09-03"], ids["e2026-09-03"]])
 

@@ -77,6 +77,7 @@ struct TimetableRoutesTests {
             let diaries = try #require(diary["diaries"] as? [[String: Any]])
             #expect(diaries.count == 1)
             #expect(diaries[0]["student_id"] as? Int == Int(s.s1.rawValue) && diaries[0]["student_name"] as? String == "Алексеев Артём")
+            #expect(diaries[0]["own"] as? Bool == true)
             #expect(diaries[0]["lessons"] as? [NSDictionary] == [Self.expected(id: id, s: s, cancelled: false, state: "upcoming", externalID: false)])
             #expect(!diary.text.contains("ext-"))
         }

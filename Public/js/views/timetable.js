@@ -33,7 +33,6 @@ export async function timetableView(app, organizationID, from) {
     return { node: h("div", { class: "page" }, h("h1", {}, t("timetable.title")), errorLine(errorText(e))), title: t("timetable.title") };
   }
   const go = (monday) => app.go(`#/timetable/${orgID}/${monday}`);
-  const ownDiary = org?.roles.includes("student");
 
   async function enter(distance) {
     try {
@@ -98,7 +97,7 @@ export async function timetableView(app, organizationID, from) {
     week.teaching.length || org?.roles.includes("teacher") ? h("section", { "aria-labelledby": "teaching-h" },
       h("h2", { id: "teaching-h" }, t("timetable.teaching")), days(week.teaching, { teaching: true, canEnter: true })) : null,
     week.diaries.map((diary) => h("section", { class: "diary", "data-student-id": diary.student_id },
-      h("h2", {}, t("timetable.diary", { name: diary.student_name })), days(diary.lessons, { teaching: false, canEnter: ownDiary }))),
+      h("h2", {}, t("timetable.diary", { name: diary.student_name })), days(diary.lessons, { teaching: false, canEnter: diary.own }))),
     nothing && !org?.roles.includes("teacher") ? h("p", {}, t("timetable.nothing")) : null);
   return { node, title: t("timetable.title") };
 }

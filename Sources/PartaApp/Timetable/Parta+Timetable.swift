@@ -51,6 +51,8 @@ public struct LessonView: Sendable, Equatable {
 public struct Diary: Sendable, Equatable {
     public var student: RosterPersonID
     public var studentName: PersonName
+    /// The reader's own diary (they enter its distance lessons), not a child's.
+    public var own: Bool
     public var lessons: [LessonView]
 }
 
@@ -261,9 +263,11 @@ extension Parta {
             for teacher in mine where teacher.role == .teacher {
                 teaching += try await store.lessons(of: organization, span: span, teacher: teacher.id)
             }
-            var students = mine.filter { $0.role == .student }.map(\.id)
-            for parent in mine where parent.role == .parent { students += try await store.children(of: parent.id) }
-            let diaries = try await self.diaries(Array(Set(students)), organization: org, span: span, in: store)
+            let own = Set(mine.filter { $0.role == .student }.map(\.id))
+            var students = own
+            for parent in mine where parent.role == .parent { students.formUnion(try await store.children(of: parent.id)) }
+            var diaries = try await self.diaries(Array(students), organization: org, span: span, in: store)
+            for index in diaries.indices { diaries[index].own = own.contains(diaries[index].student) }
             return PersonalTimetable(
                 span: span, teaching: try await lessonViews(teaching, organization: org, in: store), diaries: diaries)
         }
@@ -296,7 +300,7 @@ extension Parta {
                 let groupStudents: Set<RosterPersonID> = mine.contains(ClassGroup(classID: lesson.classID, group: lesson.group)) ? [student.id] : []
                 return lesson.isFor(student: student.id, classOnDate: classOnDate, groupStudents: groupStudents)
             }
-            return Diary(student: student.id, studentName: student.name, lessons: sits)
+            return Diary(student: student.id, studentName: student.name, own: false, lessons: sits)
         }
     }
 
