@@ -135,6 +135,14 @@ extension Store {
             """).all().map(Self.lesson(from:))
     }
 
+    /// The lessons that have an external id (the school system's and imports'), for an import to compare.
+    public func importedLessons(of organization: OrganizationID) async throws -> [Lesson] {
+        try await sql.raw("""
+            SELECT \(unsafeRaw: Self.lessonColumns) FROM lessons
+            WHERE organization_id = \(bind: organization.rawValue) AND external_id IS NOT NULL
+            """).all().map(Self.lesson(from:))
+    }
+
     /// Lessons by their external ids (an import's), for comparison.
     public func lessons(externalIDs: [String], in organization: OrganizationID) async throws -> [String: Lesson] {
         var found: [String: Lesson] = [:]

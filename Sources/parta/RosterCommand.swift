@@ -407,7 +407,7 @@ extension RosterCommand {
 
     struct ImportCSV: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "import-csv", abstract: "Import CSV files of people, classes, assignments and guardians (docs/roster-import.md).")
+            commandName: "import-csv", abstract: "Import CSV files of people, classes, assignments, guardians and lessons (docs/roster-import.md).")
         @OptionGroup var options: RosterOptions
         @Argument(help: "CSV files; their kind is read from the header.") var files: [String]
         @Flag(help: "Only report what would change.") var dryRun = false

@@ -228,6 +228,7 @@ struct CSVImportTests {
             #expect(report.counts["persons_created"] == 7)
             #expect(report.counts["classes_created"] == 2)
             #expect(report.counts["enrollments_created"] == 3)
+            #expect(report.counts["lessons_created"] == 3)
             let classes = try await p.classes(school.admin, organization: school.id)
             #expect(classes.map(\.schoolClass.name) == ["9Г", "10А"])
             #expect(classes.first { $0.schoolClass.name == "10А" }?.homeroomTeacher?.externalID == "T-1")
@@ -304,6 +305,93 @@ struct CSVImportTests {
             await #expect(throws: PartaError.self) {
                 try await world.parta.importCSV(school.admin, organization: school.id, files: [ImportFile(name: "x.csv", bytes: Array("a;b\n1;2\n".utf8))], dryRun: false)
             }
+        }
+    }
+
+    static let lessonsHeader = "external_id;date;start;end;class;group;subject;teacher;topic;room\n"
+
+    func lessons(_ rows: String, name: String = "lessons.csv") -> ImportFile {
+        ImportFile(name: name, bytes: Array((Self.lessonsHeader + rows).utf8))
+    }
+
+    @Test("lessons.csv: a term at a time — changed lessons updated, absent ones cancelled, sent again restored", arguments: TestEngine.all)
+    func lessonTerms(engine: TestEngine) async throws {
+        try await TestWorld.with(engine) { world in
+            world.clock.set(october1)
+            let school = try await world.rosterSchool()
+            let p = world.parta
+            _ = try await p.importCSV(school.admin, organization: school.id, files: try files(), dryRun: false)
+            func week() async throws -> [String: LessonView] {
+                let list = try await p.lessons(school.admin, organization: school.id, from: LocalDate("2025-10-06"), to: LocalDate("2025-10-12"))
+                return Dictionary(uniqueKeysWithValues: list.lessons.map { ($0.lesson.externalID!, $0) })
+            }
+            let first = try await week()
+            #expect(first.keys.sorted() == ["L-1", "L-2", "L-3"])
+            let l1 = try #require(first["L-1"])
+            #expect(l1.lesson.date == LocalDate("2025-10-06") && l1.lesson.start.text == "08:30" && l1.lesson.end.text == "09:15")
+            #expect(l1.schoolClass.name == "9Г" && l1.subject.name == "Химия" && l1.teacherName.surname == "Петров")
+            #expect(l1.lesson.topic == "Кислоты" && l1.lesson.room == "301" && l1.lesson.group.isEmpty)
+            #expect(first["L-2"]?.lesson.group == "Англ.яз/1" && first["L-2"]?.lesson.start.text == "09:25")
+
+            // The next export: L-1's topic changed, L-2 gone, L-3 as it was, L-4 new (a day later).
+            let next = lessons("""
+                L-1;06.10.2025;08:30;09:15;9Г;;Химия;T-2;Кислоты и основания;301
+                L-3;07.10.2025;08:30;09:15;9Г;;Химия;T-2;;301
+                L-4;08.10.2025;10:20;11:05;10А;;Английский язык;T-1;;
+                """)
+            let dry = try await p.importCSV(school.admin, organization: school.id, files: [next], dryRun: true)
+            #expect(dry.counts == ["lessons_updated": 1, "lessons_cancelled": 1, "lessons_created": 1])
+            #expect(try await week() == first, "a dry run writes nothing")
+            let report = try await p.importCSV(school.admin, organization: school.id, files: [next], dryRun: false)
+            #expect(report.counts == dry.counts)
+            let second = try await week()
+            #expect(second["L-1"]?.lesson.topic == "Кислоты и основания")
+            #expect(second["L-2"]?.lesson.cancelled == true && second["L-3"] == first["L-3"] && second["L-4"]?.lesson.cancelled == false)
+            #expect(try await p.importCSV(school.admin, organization: school.id, files: [next], dryRun: false).isEmpty)
+
+            // The first file again: L-2 back, L-1 as it was; L-4 lies outside its dates and stays.
+            let again = try await p.importCSV(school.admin, organization: school.id, files: [try #require(try files().first { $0.name == "lessons.csv" })], dryRun: false)
+            #expect(again.counts == ["lessons_updated": 2])
+            let third = try await week()
+            #expect(third["L-2"]?.lesson.cancelled == false && third["L-1"]?.lesson.topic == "Кислоты" && third["L-4"]?.lesson.cancelled == false)
+        }
+    }
+
+    @Test("lessons.csv: every bad row is named, and nothing is written", arguments: TestEngine.all)
+    func badLessons(engine: TestEngine) async throws {
+        try await TestWorld.with(engine) { world in
+            world.clock.set(october1)
+            let school = try await world.rosterSchool()
+            let p = world.parta
+            _ = try await p.importCSV(school.admin, organization: school.id, files: try files(), dryRun: false)
+            let before = try await p.lessons(school.admin, organization: school.id, from: LocalDate("2025-10-06"), to: LocalDate("2025-10-12"))
+            let bad = lessons("""
+                L-10;06.10.2025;08:30;09:15;11Б;;Химия;T-2;;
+                L-11;06.10.2025;08:30;09:15;9Г;;Астрономия;T-2;;
+                L-12;06.10.2025;08:30;09:15;10А;Англ.яз/7;Английский язык;T-1;;
+                L-13;06.10.2025;08:30;09:15;9Г;;Химия;S-1;;
+                L-14;01.07.2027;08:30;09:15;9Г;;Химия;T-2;;
+                L-15;06.10.2025;25:00;09:15;9Г;;Химия;T-2;;
+                L-16;06.10.2025;09:15;08:30;9Г;;Химия;T-2;;
+                L-17;31.02.2025;08:30;09:15;9Г;;Химия;T-2;;
+                L-18;06.10.2025;08:30;09:15;9Г;;Химия;;;
+                L-1;06.10.2025;08:30;09:15;9Г;;Химия;T-2;;
+                L-1;06.10.2025;08:30;09:15;9Г;;Химия;T-2;;
+                ;06.10.2025;08:30;09:15;9Г;;Химия;T-2;;
+                L-19;06.10.2025;08:30;09:15;9Г;;Химия;T-2;;\(String(repeating: "1", count: 41))
+                """)
+            do {
+                _ = try await p.importCSV(school.admin, organization: school.id, files: [bad], dryRun: false)
+                Issue.record("a bad lessons file was imported")
+            } catch let error as PartaError {
+                guard case .problems(let problems)? = error.details["problems"] else { Issue.record("no problems"); return }
+                let places = Set(problems.map { "\($0.line):\($0.column ?? "-")" })
+                #expect(places == [
+                    "2:class", "3:subject", "4:group", "5:teacher", "6:date", "7:start", "8:end", "9:date", "10:teacher", "12:external_id",
+                    "13:external_id", "14:room",
+                ], "\(problems)")
+            }
+            #expect(try await p.lessons(school.admin, organization: school.id, from: LocalDate("2025-10-06"), to: LocalDate("2025-10-12")) == before)
         }
     }
 }

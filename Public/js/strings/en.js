@@ -134,6 +134,7 @@ export default {
   "import_count.assignments_deleted": "Assignments removed", "import_count.guardianships_added": "Parent–child links added",
   "import_count.guardianships_removed": "Parent–child links removed", "import_count.enrollments_created": "Enrollments", "import_count.withdrawals_created": "Withdrawals",
   "import_count.orders_cancelled": "Orders cancelled",
+  "import_count.lessons_created": "Lessons added", "import_count.lessons_updated": "Lessons changed", "import_count.lessons_cancelled": "Lessons cancelled",
   "keys.title": "API keys", "keys.intro": "The electronic journal needs a key to send the roster to Parta.", "keys.name": "Name",
   "keys.name_example": "Electronic journal", "keys.create": "Create key", "keys.created": "Created", "keys.key": "Key",
   "keys.once": "The key is shown only now: copy it into the journal's settings.", "keys.prefix": "Key starts with", "keys.last_used": "Last used",

@@ -143,6 +143,7 @@ export default {
   "import_count.assignments_deleted": "Удалено назначений", "import_count.guardianships_added": "Связей родитель—ребёнок добавлено",
   "import_count.guardianships_removed": "Связей родитель—ребёнок удалено", "import_count.enrollments_created": "Зачислений", "import_count.withdrawals_created": "Выбытий",
   "import_count.orders_cancelled": "Отменено приказов",
+  "import_count.lessons_created": "Добавлено уроков", "import_count.lessons_updated": "Изменено уроков", "import_count.lessons_cancelled": "Отменено уроков",
   "keys.title": "Ключи API", "keys.intro": "Ключ нужен электронному журналу, чтобы передавать контингент в Parta.", "keys.name": "Название",
   "keys.name_example": "Электронный журнал", "keys.create": "Создать ключ", "keys.created": "Создан", "keys.key": "Ключ",
   "keys.once": "Ключ показывается только сейчас — скопируйте его в настройки журнала.", "keys.prefix": "Начало ключа", "keys.last_used": "Использован",

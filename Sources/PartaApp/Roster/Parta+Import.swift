@@ -90,8 +90,8 @@ extension Parta {
         return try await NIOThreadPool.singleton.runIfActive { try ImportFiles.unzip(file: file, limits: limits) }
     }
 
-    /// Imports Parta's CSV files (people, classes, assignments, guardians), creating and updating
-    /// records; nothing absent is touched.
+    /// Imports Parta's CSV files (people, classes, assignments, guardians, lessons), creating and
+    /// updating records; nothing absent is touched, but for a term's lessons (see `RosterCSV`).
     public func importCSV(
         _ caller: Caller, organization: OrganizationID, files: [ImportFile], dryRun: Bool,
         progress: (@Sendable (ImportProgress) -> Void)? = nil
@@ -108,7 +108,7 @@ extension Parta {
                 guard let kind = file.kind ?? RosterCSV.detectKind(table) else {
                     problems.append(ImportProblem(
                         file: file.name, line: 1, column: nil,
-                        problem: "Cannot tell what this file holds; its header needs the columns of people, classes, assignments or guardians."))
+                        problem: "Cannot tell what this file holds; its header needs the columns of people, classes, assignments, guardians or lessons."))
                     continue
                 }
                 tables.append((table, kind))
@@ -116,8 +116,8 @@ extension Parta {
                 problems.append(error)
             }
         }
-        // Classes first, so people and assignments find them by label.
-        let order: [RosterCSV.Kind] = [.classes, .people, .assignments, .guardians]
+        // Classes first, so people, assignments and lessons find them by label.
+        let order: [RosterCSV.Kind] = [.classes, .people, .assignments, .guardians, .lessons]
         for (table, kind) in tables.sorted(by: { order.firstIndex(of: $0.1)! < order.firstIndex(of: $1.1)! }) {
             problems += RosterCSV.read(table, kind: kind, defaultSchoolYear: SchoolYear.name(containing: date), into: &data)
         }
@@ -154,7 +154,8 @@ extension Parta {
             persons: try await store.allPersons(of: organization), years: try await store.schoolYears(of: organization),
             subjects: try await store.subjects(of: organization), classes: try await store.classes(of: organization),
             assignments: try await store.assignments(of: organization),
-            guardianships: try await store.guardianships(of: organization), orders: try await store.allOrders(of: organization))
+            guardianships: try await store.guardianships(of: organization), orders: try await store.allOrders(of: organization),
+            lessons: try await store.importedLessons(of: organization))
     }
 
     func runImport(
@@ -451,6 +452,42 @@ final class ImportWriter: Sendable {
             }
         }
         report("orders", students.count, students.count)
+        try await writeLessons(plan, classID: classID, persons: personIDs)
         try await syncChats()
+    }
+
+    /// The timetable's part of a plan: lessons created, changed (a cancelled one restored), cancelled.
+    /// Lessons touch no chat: no events.
+    func writeLessons(_ plan: ImportPlan, classID: (String) -> ClassID?, persons: [String: RosterPersonID]) async throws {
+        let org = organization
+        let subjects = Dictionary(try await parta.database.read { try await $0.subjects(of: org) }.map { (SearchText.fold($0.name), $0.id) }) { a, _ in a }
+        func record(_ planned: PlannedLesson) -> LessonRecord {
+            let l = planned.lesson
+            return LessonRecord(
+                date: l.date, start: l.start, end: l.end, classID: classID(planned.classRef)!, group: l.group,
+                subjectID: subjects[SearchText.fold(l.subject)]!, teacherID: persons[l.teacher]!, topic: l.topic, room: l.room,
+                externalID: l.externalID)
+        }
+        let work = plan.lessonsToCreate.map { (nil as Lesson?, $0) } + plan.lessonsToUpdate.map { ($0.0 as Lesson?, $0.1) }
+        for (i, chunk) in work.chunked(Parta.importBatch).enumerated() {
+            report("lessons", i * Parta.importBatch, work.count)
+            try await batch { store in
+                for (existing, planned) in chunk {
+                    if let existing {
+                        try await store.updateLesson(existing.id, record(planned), now: now)
+                        if existing.cancelled { try await store.setLessonsCancelled([existing.id], false, now: now) }
+                    } else {
+                        _ = try await store.insertLesson(record(planned), organization: org, now: now)
+                    }
+                }
+                return []
+            }
+        }
+        for chunk in plan.lessonsToCancel.chunked(Parta.importBatch) {
+            try await batch { store in
+                try await store.setLessonsCancelled(chunk.map(\.id), true, now: now)
+                return []
+            }
+        }
     }
 }

@@ -6,13 +6,16 @@
 /// - `assignments.csv`: `external_id; teacher; subject; class; group; students` (students:
 ///   external ids separated by spaces or commas; only for a group).
 /// - `guardians.csv`: `parent; student` (external ids).
+/// - `lessons.csv`: `external_id; date; start; end; class; group; subject; teacher; topic; room` —
+///   a term of the timetable at a time: the imported lessons of the file's classes between its
+///   first and last date that the file no longer has are cancelled.
 ///
 /// Headers may also be written in Russian (`фамилия`, `имя`, `класс`, …). Rows upsert: absent
 /// records are left alone. Classes are named by label within a school year (default: the
 /// current one); a named class that does not exist is created.
 public enum RosterCSV {
     public enum Kind: String, Sendable, CaseIterable {
-        case people, classes, assignments, guardians
+        case people, classes, assignments, guardians, lessons
     }
 
     static let aliases: [String: [String]] = [
@@ -33,6 +36,11 @@ public enum RosterCSV {
         "students": ["students", "ученики"],
         "parent": ["parent", "родитель"],
         "student": ["student", "ученик"],
+        "date": ["date", "дата", "дата урока", "дата_урока"],
+        "start": ["start", "начало", "время начала", "время_начала"],
+        "end": ["end", "окончание", "конец", "время окончания", "время_окончания"],
+        "topic": ["topic", "тема", "тема урока", "тема_урока"],
+        "room": ["room", "кабинет", "аудитория"],
     ]
 
     static let required: [Kind: [String]] = [
@@ -40,12 +48,14 @@ public enum RosterCSV {
         .classes: ["class"],
         .assignments: ["external_id", "teacher", "subject", "class"],
         .guardians: ["parent", "student"],
+        .lessons: ["external_id", "date", "start", "end", "class", "subject", "teacher"],
     ]
 
     /// Guesses the kind of a file from its header (people have surnames, guardians parents…).
     public static func detectKind(_ table: CSVTable) -> Kind? {
         let columns = Columns(table)
         if columns.has("surname") { return .people }
+        if columns.has("date") && columns.has("start") { return .lessons }
         if columns.has("parent") { return .guardians }
         if columns.has("teacher") && columns.has("subject") { return .assignments }
         if columns.has("class") { return .classes }
@@ -193,6 +203,12 @@ public enum RosterCSV {
                 let parent = columns.value("parent", row), student = columns.value("student", row)
                 guard !parent.isEmpty, !student.isEmpty else { note(row, nil, "Both the parent and the student are needed."); continue }
                 data.guardians.append(RosterDataset.Guardian(parent: parent, student: student, ref: ref))
+            case .lessons:
+                guard let schoolYear = year(row) else { continue }
+                switch lesson(row, columns, schoolYear: schoolYear, ref: ref) {
+                case .success(let lesson): data.lessons.append(lesson)
+                case .failure(let problem): note(row, problem.column, problem.problem)
+                }
             }
         }
         return problems
@@ -214,5 +230,37 @@ public enum RosterCSV {
             externalID: ext, schoolYear: schoolYear, label: label, homeroomTeacher: nil, matchByLabel: true,
             ref: SourceRef(file: "", line: row.line)))
         return ext
+    }
+
+    /// A row of lessons.csv, checked on its own (the planner checks it against the roster).
+    static func lesson(_ row: CSVTable.Row, _ columns: Columns, schoolYear: String, ref: SourceRef) -> Result<RosterDataset.Lesson, ImportProblem> {
+        func problem(_ column: String, _ text: String) -> Result<RosterDataset.Lesson, ImportProblem> {
+            .failure(ref.problem(column, text))
+        }
+        let ext = columns.value("external_id", row)
+        guard !ext.isEmpty else { return problem("external_id", "Every lesson needs an external id.") }
+        let rawDate = columns.value("date", row)
+        guard let date = LocalDate(parsing: rawDate) else { return problem("date", "«\(rawDate)» is not a date; write 01.09.2025 or 2025-09-01.") }
+        let start: LocalTime, end: LocalTime
+        do {
+            start = try LocalTime.parse(columns.value("start", row), field: "start")
+            end = try LocalTime.parse(columns.value("end", row), field: "end")
+            try Lesson.checkTimes(start: start, end: end)
+        } catch {
+            return problem(error.details["field"].flatMap { if case .string(let f) = $0 { f } else { nil } } ?? "end", error.message)
+        }
+        let label: ClassLabel
+        do { label = try ClassLabel.parse(columns.value("class", row)) } catch { return problem("class", error.message) }
+        let subject = columns.value("subject", row)
+        do { _ = try Subject.checkName(subject) } catch { return problem("subject", error.message) }
+        let teacher = columns.value("teacher", row)
+        guard !teacher.isEmpty else { return problem("teacher", "Every lesson needs its teacher's external id.") }
+        let group: String, topic: String, room: String
+        do { group = try TeachingAssignment.checkGroup(columns.value("group", row)) } catch { return problem("group", error.message) }
+        do { topic = try Lesson.checkTopic(columns.value("topic", row)) } catch { return problem("topic", error.message) }
+        do { room = try Lesson.checkRoom(columns.value("room", row)) } catch { return problem("room", error.message) }
+        return .success(RosterDataset.Lesson(
+            externalID: ext, date: date, start: start, end: end, schoolYear: schoolYear, classLabel: label, group: group,
+            subject: subject, teacher: teacher, topic: topic, room: room, ref: ref))
     }
 }

@@ -105,6 +105,40 @@ public struct RosterDataset: Sendable {
         }
     }
 
+    /// A lesson of the timetable; its class named by label within a school year (as the
+    /// journal prints it), its subject by name, its teacher by external id.
+    public struct Lesson: Sendable, Equatable {
+        public var externalID: String
+        public var date: LocalDate
+        public var start: LocalTime
+        public var end: LocalTime
+        public var schoolYear: String
+        public var classLabel: ClassLabel
+        public var group: String
+        public var subject: String
+        public var teacher: String
+        public var topic: String
+        public var room: String
+        public var ref: SourceRef
+        public init(
+            externalID: String, date: LocalDate, start: LocalTime, end: LocalTime, schoolYear: String, classLabel: ClassLabel,
+            group: String, subject: String, teacher: String, topic: String, room: String, ref: SourceRef
+        ) {
+            self.externalID = externalID
+            self.date = date
+            self.start = start
+            self.end = end
+            self.schoolYear = schoolYear
+            self.classLabel = classLabel
+            self.group = group
+            self.subject = subject
+            self.teacher = teacher
+            self.topic = topic
+            self.room = room
+            self.ref = ref
+        }
+    }
+
     /// A student in a class from `begin` (inclusive; `nil`: keep the recorded date or use the default)
     /// until `end` (exclusive). `key` identifies the enrollment across imports.
     public struct Enrollment: Sendable, Equatable {
@@ -134,6 +168,7 @@ public struct RosterDataset: Sendable {
     public var assignments: [Assignment] = []
     public var guardians: [Guardian] = []
     public var enrollments: [Enrollment] = []
+    public var lessons: [Lesson] = []
     /// Things skipped without failing the import (a scheduled class without students, …).
     public var warnings: [ImportProblem] = []
 
@@ -152,11 +187,15 @@ public struct RosterSnapshot: Sendable {
     public var assignments: [TeachingAssignment]
     public var guardianships: Set<Guardianship>
     public var orders: [RosterPersonID: [MovementOrder]]
+    /// The lessons with an external id (the ones imports and the school system keep).
+    public var lessons: [PartaDomain.Lesson]
 
     public init(
         persons: [RosterPerson], years: [SchoolYear], subjects: [Subject], classes: [SchoolClass],
-        assignments: [TeachingAssignment], guardianships: Set<Guardianship>, orders: [RosterPersonID: [MovementOrder]]
+        assignments: [TeachingAssignment], guardianships: Set<Guardianship>, orders: [RosterPersonID: [MovementOrder]],
+        lessons: [PartaDomain.Lesson] = []
     ) {
+        self.lessons = lessons
         self.persons = persons
         self.years = years
         self.subjects = subjects
@@ -204,6 +243,12 @@ public struct PlannedOrder: Sendable, Equatable {
     public var date: LocalDate
 }
 
+/// A lesson an import writes, its class resolved to a file class id or `#<id>` of an existing one.
+public struct PlannedLesson: Sendable, Equatable {
+    public var lesson: RosterDataset.Lesson
+    public var classRef: String
+}
+
 /// The changes that bring the database to a dataset.
 public struct ImportPlan: Sendable {
     public var yearsToCreate: [RosterDataset.Year] = []
@@ -220,6 +265,10 @@ public struct ImportPlan: Sendable {
     public var guardiansToRemove: [Guardianship] = []
     public var ordersToCreate: [PlannedOrder] = []
     public var ordersToCancel: [MovementOrder] = []
+    public var lessonsToCreate: [PlannedLesson] = []
+    public var lessonsToUpdate: [(PartaDomain.Lesson, PlannedLesson)] = []
+    /// Imported lessons of the file's classes and dates that the file no longer has.
+    public var lessonsToCancel: [PartaDomain.Lesson] = []
     /// File class ids that stand for classes already in the database.
     public var existingClasses: [String: ClassID] = [:]
     public var report = ImportReport()
@@ -543,6 +592,9 @@ public enum ImportPlanner {
                 plan.report.note("orders_cancelled", "\(student) \(order.kind.rawValue) \(order.effectiveDate.russian)")
             }
         }
+
+        planLessons(data, snapshot: snapshot, claimedLabels: claimedLabels, classByLabel: classByLabel,
+                    check: check, fail: fail, into: &plan)
 
         plan.report.warnings = data.warnings
         return problems.isEmpty ? .success(plan) : .failure(ImportFailure(problems: problems))
