@@ -12,11 +12,18 @@ public struct AppConfig: Sendable, Equatable {
     public var limits: RateLimits
     /// The country calling codes sign-in codes are sent to.
     public var phoneCountries: PhoneCountries
+    /// The media server for calls and distance lessons; `nil`: calls are unavailable.
+    public var janus: JanusConfiguration?
+    /// coturn for browsers behind NATs; `nil`: no TURN servers are handed out.
+    public var turn: TurnConfiguration?
 
     public init(
         signIn: SignInPolicy = .init(), sessions: SessionPolicy = .init(), imports: ImportLimits = .init(),
-        limits: RateLimits = .init(), phoneCountries: PhoneCountries = .init()
+        limits: RateLimits = .init(), phoneCountries: PhoneCountries = .init(), janus: JanusConfiguration? = nil,
+        turn: TurnConfiguration? = nil
     ) {
+        self.janus = janus
+        self.turn = turn
         self.signIn = signIn
         self.sessions = sessions
         self.imports = imports
@@ -42,6 +49,8 @@ public struct Parta: Sendable, CustomStringConvertible {
     public let limiter: RateLimiter
     /// Imports this process runs at once (each holds a file and its plan in memory).
     let importGate: CountingGate
+    /// The media server's rooms (`config.janus`), when calls are configured.
+    public let media: (any MediaRooms)?
 
     public init(
         database: Database, clock: any WallClock = SystemClock(), sms: any SMSSender, config: AppConfig = .init(),
@@ -55,6 +64,7 @@ public struct Parta: Sendable, CustomStringConvertible {
         self.devInbox = devInbox
         self.limiter = RateLimiter()
         self.importGate = CountingGate(capacity: 2)
+        self.media = config.janus.map { JanusRooms($0) }
     }
 
     /// Spends one action of `kind` for `subject` (an account or an API key), or throws 429. Call it

@@ -16,6 +16,9 @@ struct HealthRoutes {
 
     struct Status: ResponseCodable {
         var status: String
+        /// `ok`, `unreachable` or `not_configured`: calls need the media server; chats do not, so
+        /// a node whose media server is down still answers ready.
+        var media: String?
     }
 
     func register(on router: Router<PartaRequestContext>) {
@@ -38,7 +41,14 @@ struct HealthRoutes {
             context.logger.warning("readyz.database_unreachable", metadata: ["error": "\(error)"])
             throw PartaError(.unavailable(retryAfterSeconds: 5), code: "not_ready", message: "The database does not answer.")
         }
-        return Status(status: "ready")
+        guard let media = parta.media else { return Status(status: "ready", media: "not_configured") }
+        do {
+            try await media.ping()
+            return Status(status: "ready", media: "ok")
+        } catch {
+            context.logger.warning("readyz.media_unreachable", metadata: ["error": "\(error)"])
+            return Status(status: "ready", media: "unreachable")
+        }
     }
 
     /// GET /metrics — Prometheus text format.

@@ -151,6 +151,23 @@ public struct ServerConfig: Sendable {
             }
             c.app.phoneCountries = PhoneCountries(codes: list)
         }
+        if let janus = JanusConfiguration.fromEnvironment(env) {
+            for url in [janus.url, janus.publicURL] {
+                guard let parsed = URL(string: url), parsed.scheme == "http" || parsed.scheme == "https", parsed.host != nil else {
+                    throw Problem(description: "PARTA_JANUS_URL and PARTA_JANUS_PUBLIC_URL must be addresses such as http://127.0.0.1:8088/janus, not «\(url)».")
+                }
+            }
+            guard !janus.adminKey.isEmpty else {
+                throw Problem(description: "PARTA_JANUS_URL needs PARTA_JANUS_ADMIN_KEY, the VideoRoom plugin's admin_key (only Parta creates rooms).")
+            }
+            c.app.janus = janus
+        }
+        if p.string("PARTA_TURN_URLS") != nil || p.string("PARTA_TURN_SECRET") != nil {
+            guard let turn = TurnConfiguration.fromEnvironment(env), turn.urls.allSatisfy({ $0.hasPrefix("turn:") || $0.hasPrefix("turns:") }) else {
+                throw Problem(description: "PARTA_TURN_URLS (turn:host:3478, …) and PARTA_TURN_SECRET (coturn's static-auth-secret) go together.")
+            }
+            c.app.turn = turn
+        }
         c.live.pingSeconds = try p.double("PARTA_WS_PING_SECONDS", in: 1...600) ?? c.live.pingSeconds
         c.live.sessionCheckSeconds = try p.double("PARTA_WS_SESSION_CHECK_SECONDS", in: 1...3600) ?? c.live.sessionCheckSeconds
         c.live.queueLimit = try p.int("PARTA_WS_QUEUE_LIMIT", in: 16...1_000_000) ?? c.live.queueLimit

@@ -60,6 +60,9 @@ struct ServerConfigTests {
         ["PARTA_SMS_SENDER": "http", "PARTA_SMS_HTTP_URL": "ftp://x", "PARTA_SMS_HTTP_TOKEN": "t"],
         ["PARTA_CODE_MAX_ATTEMPTS": "0"], ["PARTA_LOG_LEVEL": "loud"], ["PARTA_SQLITE_SYNCHRONOUS": "OFF"],
         ["PARTA_SMS_SENDER": "http", "PARTA_SMS_HTTP_URL": "https://x.example", "PARTA_SMS_HTTP_TOKEN_FILE": "/nonexistent/token"],
+        ["PARTA_JANUS_URL": "http://127.0.0.1:8088/janus"], ["PARTA_JANUS_URL": "janus", "PARTA_JANUS_ADMIN_KEY": "k"],
+        ["PARTA_JANUS_URL": "http://127.0.0.1:8088/janus", "PARTA_JANUS_ADMIN_KEY": "k", "PARTA_JANUS_PUBLIC_URL": "ws:/x"],
+        ["PARTA_TURN_URLS": "turn:127.0.0.1:3478"], ["PARTA_TURN_SECRET": "s"], ["PARTA_TURN_URLS": "stun:x:3478", "PARTA_TURN_SECRET": "s"],
     ])
     func refuses(env: [String: String]) {
         do {
@@ -71,6 +74,17 @@ struct ServerConfigTests {
         } catch {
             Issue.record("unexpected \(error)")
         }
+    }
+
+    @Test func mediaServersAreOptionalAndRead() throws {
+        let none = try ServerConfig.fromEnvironment([:])
+        #expect(none.app.janus == nil && none.app.turn == nil)
+        let config = try ServerConfig.fromEnvironment([
+            "PARTA_JANUS_URL": "http://10.0.0.5:8088/janus", "PARTA_JANUS_PUBLIC_URL": "https://school.example/janus",
+            "PARTA_JANUS_ADMIN_KEY": "key", "PARTA_TURN_URLS": "turn:turn.example:3478?transport=udp", "PARTA_TURN_SECRET": "s",
+        ])
+        #expect(config.app.janus == JanusConfiguration(url: "http://10.0.0.5:8088/janus", publicURL: "https://school.example/janus", adminKey: "key"))
+        #expect(config.app.turn == TurnConfiguration(urls: ["turn:turn.example:3478?transport=udp"], secret: "s"))
     }
 
     @Test func theSMSTokenCanComeFromAFile() throws {

@@ -18,6 +18,22 @@ struct ServiceRoutesTests {
             let ready = try await client.call(.get, "/readyz")
             #expect(ready.status == .ok)
             #expect(ready["status"] as? String == "ready")
+            #expect(ready["media"] as? String == "not_configured")
+        }
+    }
+
+    @Test("readiness reports the media server: answering, or not (still ready for chats)")
+    func readyMedia() async throws {
+        let down = AppConfig(janus: JanusConfiguration(url: "http://127.0.0.1:9/janus", adminKey: "k"))
+        try await withApp(.sqlite, app: down) { _, client in
+            let ready = try await client.call(.get, "/readyz")
+            #expect(ready.status == .ok && ready.json as NSDictionary == ["status": "ready", "media": "unreachable"] as NSDictionary)
+        }
+        guard let url = ProcessInfo.processInfo.environment["PARTA_TEST_JANUS_URL"] else { return }
+        let up = AppConfig(janus: JanusConfiguration(url: url, adminKey: ProcessInfo.processInfo.environment["PARTA_TEST_JANUS_ADMIN_KEY"] ?? ""))
+        try await withApp(.sqlite, app: up) { _, client in
+            let ready = try await client.call(.get, "/readyz")
+            #expect(ready.json as NSDictionary == ["status": "ready", "media": "ok"] as NSDictionary)
         }
     }
 
