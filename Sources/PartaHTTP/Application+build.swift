@@ -44,7 +44,7 @@ public enum PartaServer {
             database: database, sms: makeSMSSender(config, inbox: inbox, logger: logger), config: config.app,
             logger: logger, devInbox: inbox)
         var app = buildApplication(parta: parta, config: config, metrics: metrics, logger: logger)
-        app.addServices(database, Maintenance(
+        app.addServices(database, CallSweeper(parta: parta), Maintenance(
             parta: parta, files: AttachmentFiles(dataDirectory: config.dataDirectory),
             spoolFolders: [BodySpool(dataDirectory: config.dataDirectory, folder: "imports").directory]))
         let autoMigrate = config.autoMigrate
@@ -66,7 +66,7 @@ public enum PartaServer {
         let router = buildRouter(parta: parta, config: config, metrics: metrics, logger: logger)
         let hub = LiveHub(parta: parta, encoder: LiveFrames(), queueLimit: config.live.queueLimit)
         let live = Router(context: PartaRequestContext.self)
-        live.add(middleware: RequestSetupMiddleware(trustedProxies: config.trustedProxies, maxBodyBytes: config.maxBodyBytes))
+        live.add(middleware: RequestSetupMiddleware(trustedProxies: config.trustedProxies, maxBodyBytes: config.maxBodyBytes, mediaURL: parta.media?.publicURL))
         LiveRoutes(parta: parta, hub: hub, config: config.live, metrics: metrics).register(on: live)
         return Application(
             router: router,
@@ -93,7 +93,7 @@ public enum PartaServer {
         // Outermost first: observe the final response, add headers to every response (errors
         // included), turn errors into JSON, then files, then the session.
         router.add(middleware: ObservingMiddleware(metrics: metrics))
-        router.add(middleware: RequestSetupMiddleware(trustedProxies: config.trustedProxies, maxBodyBytes: config.maxBodyBytes))
+        router.add(middleware: RequestSetupMiddleware(trustedProxies: config.trustedProxies, maxBodyBytes: config.maxBodyBytes, mediaURL: parta.media?.publicURL))
         router.add(middleware: ErrorMiddleware())
         if let assets {
             router.add(middleware: StaticFilesMiddleware(directory: assets.publicDirectory.path, logger: logger))

@@ -120,15 +120,40 @@ struct DistanceLessonDTO: ResponseCodable {
     }
 }
 
-/// Admitted to a running distance lesson: as `host`, `student` or `observer`, until `ends_at`.
+/// How a browser joins the call's room on the media server: the Janus URL, the room, the token
+/// granted to this entry, and TURN servers with their time-limited credentials.
+struct MediaGrantDTO: ResponseCodable {
+    struct IceServer: Codable, Sendable {
+        var urls: [String]
+        var username: String
+        var credential: String
+    }
+
+    var url: String
+    var room: Int64
+    var token: String
+    var iceServers: [IceServer]
+
+    init(_ grant: MediaGrant) {
+        url = grant.url
+        room = grant.room
+        token = grant.token
+        iceServers = grant.turn.map { [IceServer(urls: $0.urls, username: $0.username, credential: $0.credential)] } ?? []
+    }
+}
+
+/// Admitted to a running distance lesson: as `host`, `student` or `observer`, until `ends_at`;
+/// `media` absent when the server has no media server configured.
 struct DistanceLessonEntryDTO: ResponseCodable {
     var role: DistanceLessonRules.Entry
     var endsAt: Date
     var distanceLesson: DistanceLessonDTO
+    var media: MediaGrantDTO?
 
     init(_ entry: DistanceLessonEntry) {
         role = entry.entry
         endsAt = entry.view.lesson.window.end
         distanceLesson = DistanceLessonDTO(entry.view)
+        media = entry.media.map(MediaGrantDTO.init)
     }
 }

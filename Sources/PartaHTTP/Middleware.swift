@@ -36,10 +36,25 @@ struct RequestSetupMiddleware: RouterMiddleware {
     typealias Context = PartaRequestContext
     let trustedProxies: Set<String>
     let maxBodyBytes: Int
+    let contentSecurityPolicy: String
 
-    static let contentSecurityPolicy =
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
-        + "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    init(trustedProxies: Set<String>, maxBodyBytes: Int, mediaURL: String? = nil) {
+        self.trustedProxies = trustedProxies
+        self.maxBodyBytes = maxBodyBytes
+        self.contentSecurityPolicy = Self.contentSecurityPolicy(mediaURL: mediaURL)
+    }
+
+    /// The page's policy: everything from Parta itself, and connections to exactly the media
+    /// server's origin when there is one (the browser talks to Janus directly).
+    static func contentSecurityPolicy(mediaURL: String?) -> String {
+        let media = mediaURL.flatMap(URL.init(string:)).flatMap { url -> String? in
+            guard let scheme = url.scheme, let host = url.host else { return nil }
+            return "\(scheme)://\(host)\(url.port.map { ":\($0)" } ?? "")"
+        }
+        return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
+            + "connect-src 'self'\(media.map { " " + $0 } ?? ""); font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+            + "frame-ancestors 'none'"
+    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
@@ -51,7 +66,7 @@ struct RequestSetupMiddleware: RouterMiddleware {
         response.headers[.referrerPolicy] = "no-referrer"
         response.headers[.xFrameOptions] = "DENY"
         if response.headers[.contentSecurityPolicy] == nil {
-            response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
+            response.headers[.contentSecurityPolicy] = contentSecurityPolicy
         }
         if response.headers[.cacheControl] == nil, context.endpointPath?.hasPrefix("/api/") == true {
             response.headers[.cacheControl] = "no-store"

@@ -25,6 +25,7 @@ struct TimetableRoutes {
         org.patch("distance-lessons/{distance_lesson_id}", use: renameDistanceLesson)
         org.delete("distance-lessons/{distance_lesson_id}", use: deleteDistanceLesson)
         org.post("distance-lessons/{distance_lesson_id}/enter", use: enterDistanceLesson)
+        org.post("distance-lessons/{distance_lesson_id}/leave", use: leaveDistanceLesson)
     }
 
     func organization(_ context: PartaRequestContext) throws -> OrganizationID {
@@ -166,5 +167,12 @@ struct TimetableRoutes {
     @Sendable func enterDistanceLesson(_ request: Request, context: PartaRequestContext) async throws -> DistanceLessonEntryDTO {
         DistanceLessonEntryDTO(try await parta.enterDistanceLesson(
             try context.caller(), organization: try organization(context), id: try distanceLessonID(context)))
+    }
+
+    /// POST /api/v1/organizations/{id}/distance-lessons/{distance_lesson_id}/leave — the caller's
+    /// media token is withdrawn; leaving when not in the call changes nothing.
+    @Sendable func leaveDistanceLesson(_ request: Request, context: PartaRequestContext) async throws -> HTTPResponse.Status {
+        try await parta.leaveDistanceLesson(try context.caller(), organization: try organization(context), id: try distanceLessonID(context))
+        return .noContent
     }
 }

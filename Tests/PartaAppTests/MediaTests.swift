@@ -105,9 +105,7 @@ struct JanusRoomsTests {
         defer { Task { await session.close() } }
         await #expect { try await session.message(["request": "create", "description": "x", "is_private": true]) }
             throws: { ($0 as? MediaServerError)?.code == 429 }
-        // Listing with the admin key shows the private rooms: none is left over from these tests.
-        let listed = try await session.message(["request": "list", "admin_key": .string(configuration.adminKey)])
-        #expect(listed["list"] == .array([]), "rooms left behind: \(String(describing: listed["list"]))")
+        // (That no room is left behind after all the tests is checked by scripts/test, once they are done.)
     }
 
     @Test("a media server that does not answer is an error, not a hang", .enabled(if: enabled))

@@ -133,6 +133,7 @@ struct PermissionMatrixTests {
         Row(.patch, "/api/v1/organizations/{id}/distance-lessons/{distance_lesson_id}", body: ["name": "Экскурсия"], "401 404 403 404 200 404 404 403 404 404 401"),
         Row(.delete, "/api/v1/organizations/{id}/distance-lessons/{distance_lesson_id}", "401 404 403 404 204 404 404 404 404 404 401"),
         Row(.post, "/api/v1/organizations/{id}/distance-lessons/{distance_lesson_id}/enter", "401 404 200 404 200 404 404 200 404 404 401"),
+        Row(.post, "/api/v1/organizations/{id}/distance-lessons/{distance_lesson_id}/leave", "401 404 204 404 204 404 404 204 404 404 401"),
         Row(.get, "/api/v1/organizations/{id}/api-keys", "401 403 403 403 403 403 403 200 403 403 401"),
         Row(.post, "/api/v1/organizations/{id}/api-keys", body: ["name": "Второй журнал"], "401 403 403 403 403 403 403 201 403 403 401"),
         Row(.delete, "/api/v1/organizations/{id}/api-keys/{key_id}", "401 403 403 403 403 403 403 204 403 403 401"),

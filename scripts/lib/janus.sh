@@ -83,6 +83,23 @@ CFG
   return 1
 }
 
+# The rooms Janus holds now (private ones too, seen with the admin key), one per line.
+janus_rooms() {
+  python3 - "$PARTA_JANUS_URL" "$PARTA_JANUS_ADMIN_KEY" <<'PY'
+import json, sys, urllib.request
+url, key = sys.argv[1], sys.argv[2]
+def post(path, body):
+    request = urllib.request.Request(url + path, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"})
+    return json.load(urllib.request.urlopen(request, timeout=10))
+session = post("", {"janus": "create", "transaction": "r1"})["data"]["id"]
+handle = post(f"/{session}", {"janus": "attach", "plugin": "janus.plugin.videoroom", "transaction": "r2"})["data"]["id"]
+listed = post(f"/{session}/{handle}", {"janus": "message", "transaction": "r3", "body": {"request": "list", "admin_key": key}})
+post(f"/{session}", {"janus": "destroy", "transaction": "r4"})
+for room in listed["plugindata"]["data"]["list"]:
+    print(room["room"], room.get("description", ""))
+PY
+}
+
 janus_stop() {
   [ -n "${PARTA_JANUS_PID:-}" ] && kill "$PARTA_JANUS_PID" 2>/dev/null && wait "$PARTA_JANUS_PID" 2>/dev/null
   [ -n "${PARTA_JANUS_ROOT:-}" ] && rm -rf "$PARTA_JANUS_ROOT"

@@ -12,6 +12,8 @@ public struct DistanceLessonView: Sendable, Equatable {
 public struct DistanceLessonEntry: Sendable, Equatable {
     public var view: DistanceLessonView
     public var entry: DistanceLessonRules.Entry
+    /// The caller's way into the call's room; `nil` when the server has no media server.
+    public var media: MediaGrant?
 }
 
 /// Distance lessons (SPEC §7): the lesson's teacher makes one of a timetable lesson; its
@@ -138,11 +140,17 @@ extension Parta {
     /// Opening a distance lesson: admitted while the lesson runs — as its host, a student or an
     /// observer — or told it has not started (with the start) or has ended.
     public func enterDistanceLesson(_ caller: Caller, organization: OrganizationID, id: DistanceLessonID) async throws -> DistanceLessonEntry {
-        try await database.read { store in
+        var admitted: DistanceLessonEntry = try await database.read { store in
             let (org, distance, lesson, standing) = try await distanceLessonParts(caller, organization: organization, id: id, in: store)
             let window = lesson.window(timeZone: org.profile.timeZone)
             let entry = try DistanceLessonRules.entry(standing, lesson: lesson, window: window, now: clock.now())
             return DistanceLessonEntry(view: try await distanceLessonView(distance, lesson, organization: org, in: store), entry: entry)
         }
+        if let account = caller.accountID {
+            admitted.media = try await joinDistanceLessonCall(
+                account, distance: admitted.view.distanceLesson, lesson: admitted.view.lesson.lesson, entry: admitted.entry,
+                name: admitted.view.distanceLesson.name)
+        }
+        return admitted
     }
 }

@@ -41,6 +41,7 @@ public enum Migrations {
         .v7DirectChatsAttachments,
         .v8Safety,
         .v9Timetable,
+        .v10Calls,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }

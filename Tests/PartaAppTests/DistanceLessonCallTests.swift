@@ -1,0 +1,86 @@
+import Foundation
+import PartaApp
+import PartaDomain
+import PartaStore
+import PartaTesting
+import Testing
+
+/// A distance lesson's call on the real Janus `scripts/test` starts: the room opens with the first
+/// entry, each entry gets its own token, leaving withdraws it, the lesson's end destroys the room.
+@Suite("Distance lessons on the media server")
+struct DistanceLessonCallTests {
+    static var app: AppConfig? {
+        JanusRoomsTests.configuration.map {
+            AppConfig(janus: $0, turn: TurnConfiguration(urls: ["turn:127.0.0.1:3478?transport=udp"], secret: "north-wind"))
+        }
+    }
+
+    @Test("enter, leave, end: the room follows the lesson", .enabled(if: JanusRoomsTests.enabled), arguments: TestEngine.all)
+    func call(engine: TestEngine) async throws {
+        let config = try #require(Self.app)
+        try await TestWorld.with(engine, config: config) { world in
+            let s = try await world.chatSchool()
+            let p = world.parta
+            let rooms = JanusRooms(try #require(config.janus))
+            let lesson = try await p.createLesson(s.admin, organization: s.id, TimetableTests.kraeved(s)).lesson
+            let distance = try await p.createDistanceLesson(s.callers["petrov"]!, organization: s.id, lesson: lesson.id).distanceLesson
+            world.clock.set(TimetableTests.moscow("2026-09-01", "10:05"))
+
+            let host = try await p.enterDistanceLesson(s.callers["petrov"]!, organization: s.id, id: distance.id)
+            let grant = try #require(host.media)
+            #expect(grant.url == config.janus!.publicURL && !grant.token.isEmpty)
+            #expect(grant.turn?.urls == ["turn:127.0.0.1:3478?transport=udp"])
+            #expect(grant.turn?.username == "\(Int64(world.clock.now().timeIntervalSince1970) + 4 * 3600):account-\(s.principals["petrov"]!.account.id)")
+            let room = try #require(try await world.database.read { try await $0.openCall(distanceLesson: distance.id) })
+            let mediaRoom = MediaRoom(server: room.server, room: room.room, secret: room.secret)
+            #expect(room.room == grant.room && room.call.startedBy == s.principals["petrov"]!.account.id)
+            #expect(try await rooms.exists(mediaRoom))
+
+            // The student gets the same room and a token of their own; entering again keeps it.
+            let student = try #require(try await p.enterDistanceLesson(s.callers["s1"]!, organization: s.id, id: distance.id).media)
+            #expect(student.room == grant.room && student.token != grant.token)
+            #expect(try await p.enterDistanceLesson(s.callers["s1"]!, organization: s.id, id: distance.id).media == student)
+            #expect(try await JanusRoomsTests.join(mediaRoom, token: student.token).successValue != nil)
+            #expect(try await JanusRoomsTests.join(mediaRoom, token: grant.token).successValue != nil)
+
+            // Someone never admitted has no token; one who left has theirs withdrawn.
+            #expect(try await JanusRoomsTests.join(mediaRoom, token: "tok-guess").failureCode == 433)
+            try await p.leaveDistanceLesson(s.callers["s1"]!, organization: s.id, id: distance.id)
+            try await p.leaveDistanceLesson(s.callers["s1"]!, organization: s.id, id: distance.id)
+            #expect(try await JanusRoomsTests.join(mediaRoom, token: student.token).failureCode == 433)
+            await #expect(throws: PartaError.notFound("The distance lesson")) {
+                try await p.leaveDistanceLesson(s.callers["p2"]!, organization: s.id, id: distance.id)
+            }
+
+            // Before the end nothing is swept; at the end the room goes and every stay closes.
+            #expect(try await p.endFinishedCalls().isEmpty)
+            world.clock.set(TimetableTests.moscow("2026-09-01", "10:45"))
+            #expect(try await p.endFinishedCalls() == [room.call.id])
+            #expect(try await !rooms.exists(mediaRoom))
+            let stays = try await world.database.read { try await $0.stays(call: room.call.id) }
+            #expect(stays.map(\.role) == ["host", "student"] && stays.allSatisfy { $0.leftAt != nil })
+            #expect(stays[1].leftAt == TimetableTests.moscow("2026-09-01", "10:05"))
+            #expect(stays[0].leftAt == TimetableTests.moscow("2026-09-01", "10:45"))
+            let ended = try #require(try await world.database.read { try await $0.call(room.call.id) })
+            #expect(ended.endedAt == TimetableTests.moscow("2026-09-01", "10:45") && ended.lessonID == lesson.id)
+            #expect(try await p.endFinishedCalls().isEmpty)
+        }
+    }
+
+    @Test("a cancelled lesson's call ends at the next pass", .enabled(if: JanusRoomsTests.enabled))
+    func cancelled() async throws {
+        let config = try #require(Self.app)
+        try await TestWorld.with(.sqlite, config: config) { world in
+            let s = try await world.chatSchool()
+            let p = world.parta
+            let lesson = try await p.createLesson(s.admin, organization: s.id, TimetableTests.kraeved(s)).lesson
+            let distance = try await p.createDistanceLesson(s.callers["petrov"]!, organization: s.id, lesson: lesson.id).distanceLesson
+            world.clock.set(TimetableTests.moscow("2026-09-01", "10:05"))
+            let grant = try #require(try await p.enterDistanceLesson(s.callers["petrov"]!, organization: s.id, id: distance.id).media)
+            _ = try await p.setLessonCancelled(s.admin, organization: s.id, id: lesson.id, cancelled: true)
+            #expect(try await p.endFinishedCalls().count == 1)
+            let rooms = JanusRooms(try #require(config.janus))
+            #expect(try await !rooms.exists(MediaRoom(server: config.janus!.url, room: grant.room, secret: "")))
+        }
+    }
+}
