@@ -23,7 +23,7 @@ def chromium_available():
 
 
 class Browser:
-    def __init__(self, base_url, width=1280, height=860, name="browser"):
+    def __init__(self, base_url, width=1280, height=860, name="browser", media=False):
         self.base_url = base_url
         self.name = name
         options = webdriver.ChromeOptions()
@@ -32,6 +32,10 @@ class Browser:
                     f"--window-size={width},{height}", "--lang=ru-RU", "--no-first-run",
                     "--disable-background-networking", "--disable-component-update"):
             options.add_argument(arg)
+        if media:
+            # A fake camera and microphone, granted without asking (media tests).
+            for arg in ("--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", "--autoplay-policy=no-user-gesture-required"):
+                options.add_argument(arg)
         options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
         self.driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
         self.driver.set_window_size(width, height)

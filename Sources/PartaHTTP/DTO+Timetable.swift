@@ -133,11 +133,14 @@ struct MediaGrantDTO: ResponseCodable {
     var room: Int64
     var token: String
     var iceServers: [IceServer]
+    /// The caller's name as the others see it in the call.
+    var display: String
 
     init(_ grant: MediaGrant) {
         url = grant.url
         room = grant.room
         token = grant.token
+        display = grant.display
         iceServers = grant.turn.map { [IceServer(urls: $0.urls, username: $0.username, credential: $0.credential)] } ?? []
     }
 }

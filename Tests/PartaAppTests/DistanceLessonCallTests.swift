@@ -28,7 +28,7 @@ struct DistanceLessonCallTests {
 
             let host = try await p.enterDistanceLesson(s.callers["petrov"]!, organization: s.id, id: distance.id)
             let grant = try #require(host.media)
-            #expect(grant.url == config.janus!.publicURL && !grant.token.isEmpty)
+            #expect(grant.url == config.janus!.publicURL && !grant.token.isEmpty && grant.display == "Петров О.")
             #expect(grant.turn?.urls == ["turn:127.0.0.1:3478?transport=udp"])
             #expect(grant.turn?.username == "\(Int64(world.clock.now().timeIntervalSince1970) + 4 * 3600):account-\(s.principals["petrov"]!.account.id)")
             let room = try #require(try await world.database.read { try await $0.openCall(distanceLesson: distance.id) })

@@ -5,6 +5,8 @@ export default {
   "nav.label": "Sections", "nav.chats": "Chats", "nav.home": "My organizations", "nav.admin": "Manage", "nav.settings": "Profile", "nav.skip": "Skip to content",
   "nav.timetable": "Timetable",
   "weekday.1": "Mon", "weekday.2": "Tue", "weekday.3": "Wed", "weekday.4": "Thu", "weekday.5": "Fri", "weekday.6": "Sat", "weekday.7": "Sun",
+  "call.microphone": "Microphone", "call.camera": "Camera", "call.me": "You", "call.failed": "Could not connect to the video call. Reload the page.",
+  "call.no_media": "Video calls are not set up on this server: ask the school's administrator.",
   "timetable.title": "Timetable", "timetable.organization": "Organization",
   "timetable.previous": "← Previous week", "timetable.this_week": "This week", "timetable.next": "Next week →",
   "timetable.teaching": "My lessons", "timetable.diary": "Diary: {name}", "timetable.no_lessons": "No lessons this week.",

@@ -4,6 +4,8 @@ export default {
   "nav.label": "Разделы", "nav.chats": "Чаты", "nav.home": "Мои организации", "nav.admin": "Управление", "nav.settings": "Профиль", "nav.skip": "Перейти к содержимому",
   "nav.timetable": "Расписание",
   "weekday.1": "пн", "weekday.2": "вт", "weekday.3": "ср", "weekday.4": "чт", "weekday.5": "пт", "weekday.6": "сб", "weekday.7": "вс",
+  "call.microphone": "Микрофон", "call.camera": "Камера", "call.me": "Вы", "call.failed": "Не удалось подключиться к видеосвязи. Обновите страницу.",
+  "call.no_media": "Видеосвязь на этом сервере не настроена: обратитесь к администратору школы.",
   "timetable.title": "Расписание", "timetable.organization": "Организация",
   "timetable.previous": "← Предыдущая неделя", "timetable.this_week": "Эта неделя", "timetable.next": "Следующая неделя →",
   "timetable.teaching": "Мои уроки", "timetable.diary": "Дневник: {name}", "timetable.no_lessons": "На этой неделе уроков нет.",

@@ -11,6 +11,8 @@ public struct MediaGrant: Sendable, Equatable {
     public var room: Int64
     public var token: String
     public var turn: TurnCredentials?
+    /// The name the others see: the school's name for the person (never one the browser picks).
+    public var display: String
 }
 
 /// Calls on the media server: a room per call, made by the first who enters and destroyed at the
@@ -52,7 +54,13 @@ extension Parta {
                     try await store.insertStay(call: call.call.id, account: account, role: entry.rawValue, token: token, now: now)
                 }
             }
-            return MediaGrant(url: media.publicURL, room: call.room, token: token, turn: config.turn?.credentials(for: "account-\(account)", now: now))
+            let display = try await database.read { store in
+                if let named = try await store.names(of: [account], in: distance.organizationID)[account] { return named.name.short }
+                return try await store.account(account)?.name.short ?? ""
+            }
+            return MediaGrant(
+                url: media.publicURL, room: call.room, token: token, turn: config.turn?.credentials(for: "account-\(account)", now: now),
+                display: display)
         } catch let error as MediaServerError {
             logger.warning("calls.media_failed", metadata: ["error": "\(error)"])
             throw Self.mediaUnavailable(error)
