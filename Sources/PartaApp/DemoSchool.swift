@@ -74,4 +74,38 @@ public enum DemoSchool {
         _ = try await parta.attachMember(caller, organization: id, name: employee.name, phone: employee.phone, role: .employee, verified: true)
         return Seeded(organization: try await parta.organization(caller, id), people: people)
     }
+
+    /// The demo school's timetable for this week and the next: six lessons a weekday per class,
+    /// taken in turn from its teaching assignments, through the CSV import (a term at a time, so
+    /// running it again on a later day adds the new week and changes nothing else).
+    public static func timetable(_ parta: Parta, caller: Caller, organization: OrganizationID) async throws -> ImportReport {
+        let profile = try await parta.organization(caller, organization).summary.organization.profile
+        let today = LocalDate(parta.clock.now(), timeZone: profile.timeZone)
+        let years = Dictionary(uniqueKeysWithValues: try await parta.schoolYears(caller, organization: organization).map { ($0.id, $0) })
+        let assignments = try await parta.assignments(caller, organization: organization)
+            .filter { $0.teacher.externalID != nil }
+            .sorted { $0.assignment.id < $1.assignment.id }
+        let byClass = Dictionary(grouping: assignments, by: \.schoolClass.id)
+        let slots = ["08:30", "09:25", "10:20", "11:25", "12:20", "13:15"].compactMap(LocalTime.init(parsing:))
+        var rows = ["external_id;date;start;end;class;group;subject;teacher;school_year"]
+        for (classID, taught) in byClass.sorted(by: { $0.key < $1.key }) {
+            guard let first = taught.first, let year = years[first.schoolClass.schoolYearID] else { continue }
+            for day in 0..<14 {
+                let date = today.weekStart.adding(days: day)
+                guard date.weekday <= 5, year.contains(date) else { continue }
+                for (slot, start) in slots.enumerated() {
+                    let a = taught[(day * slots.count + slot) % taught.count]
+                    let end = LocalTime(minutes: start.minutes + 45)!
+                    rows.append([
+                        "demo-\(classID)-\(date.iso)-\(slot + 1)", date.iso, start.text, end.text, a.schoolClass.name, a.assignment.group,
+                        a.subject.name, a.teacher.externalID!, year.name,
+                    ].joined(separator: ";"))
+                }
+            }
+        }
+        guard rows.count > 1 else { return ImportReport() }
+        return try await parta.importCSV(
+            caller, organization: organization,
+            files: [ImportFile(name: "demo-lessons.csv", bytes: Array(rows.joined(separator: "\n").utf8), kind: .lessons)], dryRun: false)
+    }
 }

@@ -31,6 +31,10 @@ struct DemoCommand: AsyncParsableCommand {
                 print("generated roster: \(summary.students) students, \(summary.parents) parents, \(summary.teachers) teachers, "
                     + "\(summary.homeroomClasses) classes, \(summary.scheduledClasses) scheduled classes"
                     + (report.isEmpty ? " (already there)" : ""))
+                let lessons = try await runReportingErrors {
+                    try await DemoSchool.timetable(parta, caller: commandLineCaller(), organization: seeded.organization.summary.organization.id)
+                }
+                print("timetable: \(lessons.counts["lessons_created", default: 0]) lessons added for this week and the next")
             }
             return seeded
         }
