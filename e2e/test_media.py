@@ -36,6 +36,30 @@ def media_school(workdir, servers):
     return servers(workdir, ["--demo"], env=env).wait_ready()
 
 
+def watch_without_joining(room, feed):
+    """Asks Janus to watch `feed` in `room` as someone who only knows the numbers would: no token,
+    no participant's private id. Answers Janus's error text (empty if it let them watch)."""
+    import requests
+    def post(path, body):
+        return requests.post(JANUS + path, json={"transaction": "w", **body}, timeout=10).json()
+    session = post("", {"janus": "create"})["data"]["id"]
+    handle = post(f"/{session}", {"janus": "attach", "plugin": "janus.plugin.videoroom"})["data"]["id"]
+    post(f"/{session}/{handle}", {"janus": "message", "body": {"request": "join", "ptype": "subscriber", "room": room, "streams": [{"feed": feed}]}})
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        answer = requests.get(f"{JANUS}/{session}?maxev=5", timeout=35).json()
+        for event in answer if isinstance(answer, list) else [answer]:
+            data = (event.get("plugindata") or {}).get("data") or {}
+            if data.get("error_code"):
+                post(f"/{session}", {"janus": "destroy"})
+                return data.get("error", "")
+            if data.get("videoroom") == "attached":
+                post(f"/{session}", {"janus": "destroy"})
+                return ""
+    post(f"/{session}", {"janus": "destroy"})
+    return "no answer"
+
+
 def janus_rooms():
     script = f'. {ROOT}/scripts/lib/janus.sh; PARTA_JANUS_URL={JANUS} PARTA_JANUS_ADMIN_KEY={os.environ["PARTA_MEDIA_JANUS_ADMIN_KEY"]} janus_rooms'
     return subprocess.run(["bash", "-c", script], capture_output=True, text=True, check=True).stdout.strip()
@@ -91,6 +115,9 @@ def test_a_student_receives_the_teachers_video_until_the_lesson_ends(media_schoo
         sb.shot("10-student-in-call")
         assert sb.no_horizontal_scroll()
 
+        # Knowing the room and the teacher's feed is not enough to watch.
+        grant = teacher.call("POST", f"{ORG}/distance-lessons/{distance['id']}/enter").json()["media"]
+        assert "private_id" in watch_without_joining(grant["room"], grant["participant"])
         refused = outsider.call("POST", f"{ORG}/distance-lessons/{distance['id']}/enter")
         assert refused.status_code == 404 and refused.json()["error"] == "not_found"
         assert janus_rooms(), "the call's room is on Janus while the lesson runs"

@@ -69,9 +69,13 @@ export class MediaCall extends EventTarget {
     this.handles.set(publisher, { kind: "publisher" });
     this.publisher = publisher;
     const joined = await this.message(publisher, {
-      request: "join", ptype: "publisher", room: this.grant.room, token: this.grant.token, display: this.display,
+      request: "join", ptype: "publisher", room: this.grant.room, id: this.grant.participant, token: this.grant.token,
+      display: this.display,
     });
     this.myId = joined.data.id;
+    // Subscribing needs it: the room lets only its participants watch.
+    this.privateId = joined.data.private_id;
+    if (this.closed) return;
     this.addFeeds(joined.data.publishers || []);
     if (this.publish) await this.sendMedia();
   }
@@ -82,11 +86,14 @@ export class MediaCall extends EventTarget {
     } catch {
       this.localStream = await navigator.mediaDevices.getUserMedia({ audio: true });
     }
+    // Left while the browser was asking for the camera: stop it at once.
+    if (this.closed) { for (const track of this.localStream.getTracks()) track.stop(); return; }
     this.dispatchEvent(new CustomEvent("local", { detail: this.localStream }));
     const pc = new RTCPeerConnection({ iceServers: this.iceServers });
     for (const track of this.localStream.getTracks()) pc.addTrack(track, this.localStream);
     this.handles.get(this.publisher).pc = pc;
     await pc.setLocalDescription(await pc.createOffer());
+    if (this.closed) { pc.close(); return; }
     await gathered(pc);
     const answer = await this.message(this.publisher, { request: "publish", audio: true, video: true },
       { type: "offer", sdp: pc.localDescription.sdp, trickle: false });
@@ -115,6 +122,7 @@ export class MediaCall extends EventTarget {
   }
 
   async subscribe(feedId, feed) {
+    if (this.closed) return;
     const handle = (await this.request(`/${this.session}`, { janus: "attach", plugin: "janus.plugin.videoroom" })).data.id;
     const pc = new RTCPeerConnection({ iceServers: this.iceServers });
     this.handles.set(handle, { kind: "subscriber", feed: feedId, pc });
@@ -124,8 +132,9 @@ export class MediaCall extends EventTarget {
       this.dispatchEvent(new CustomEvent("remote", { detail: { feed: feedId, display: feed.display, stream } }));
     });
     const attached = await this.message(handle, {
-      request: "join", ptype: "subscriber", room: this.grant.room, token: this.grant.token, streams: [{ feed: feedId }],
+      request: "join", ptype: "subscriber", room: this.grant.room, private_id: this.privateId, streams: [{ feed: feedId }],
     });
+    if (this.closed) { pc.close(); return; }
     await pc.setRemoteDescription(attached.jsep);
     await pc.setLocalDescription(await pc.createAnswer());
     await gathered(pc);
@@ -164,6 +173,8 @@ export class MediaCall extends EventTarget {
       this.fillPage();
     }
     if (data.videoroom === "destroyed") this.dispatchEvent(new CustomEvent("ended"));
+    // Put out by the server (no longer in the class or the call): the call is over for this window.
+    if (data.leaving === "ok" && data.reason === "kicked") this.dispatchEvent(new CustomEvent("ended"));
   }
 
   setMicrophone(on) { for (const t of this.localStream?.getAudioTracks() || []) t.enabled = on; }

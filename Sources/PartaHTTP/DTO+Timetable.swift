@@ -132,6 +132,8 @@ struct MediaGrantDTO: ResponseCodable {
     var url: String
     var room: Int64
     var token: String
+    /// The id to join the room with.
+    var participant: Int64
     var iceServers: [IceServer]
     /// The caller's name as the others see it in the call.
     var display: String
@@ -140,6 +142,7 @@ struct MediaGrantDTO: ResponseCodable {
         url = grant.url
         room = grant.room
         token = grant.token
+        participant = grant.participant
         display = grant.display
         iceServers = grant.turn.map { [IceServer(urls: $0.urls, username: $0.username, credential: $0.credential)] } ?? []
     }

@@ -64,29 +64,40 @@ extension Store {
         try await sql.raw("UPDATE calls SET ended_at = \(bind: now.millis) WHERE id = \(bind: id.rawValue) AND ended_at IS NULL").run()
     }
 
-    /// The account's present stay in a call: its role and media token.
-    public func presentStay(call: CallID, account: AccountID) async throws -> (role: String, token: String)? {
+    /// The account's present stay in a call: its role, media token and participant id in the room.
+    public func presentStay(call: CallID, account: AccountID) async throws -> (role: String, token: String, participant: Int64)? {
         try await sql.raw("""
-            SELECT role, media_token FROM call_participants
+            SELECT role, media_token, media_participant FROM call_participants
             WHERE call_id = \(bind: call.rawValue) AND account_id = \(bind: account.rawValue) AND left_at IS NULL
-            """).first().map { (try $0.string("role"), try $0.string("media_token")) }
+            """).first().map { (try $0.string("role"), try $0.string("media_token"), try $0.int64("media_participant")) }
     }
 
-    public func insertStay(call: CallID, account: AccountID, role: String, token: String, now: Date) async throws {
+    /// Records a stay; `false` when the account already has one (a second entry at the same moment).
+    public func insertStay(call: CallID, account: AccountID, role: String, token: String, participant: Int64, now: Date) async throws -> Bool {
         try await sql.raw("""
-            INSERT INTO call_participants (call_id, account_id, role, media_token, joined_at)
-            VALUES (\(bind: call.rawValue), \(bind: account.rawValue), \(bind: role), \(bind: token), \(bind: now.millis))
-            """).run()
+            INSERT INTO call_participants (call_id, account_id, role, media_token, media_participant, joined_at)
+            VALUES (\(bind: call.rawValue), \(bind: account.rawValue), \(bind: role), \(bind: token), \(bind: participant), \(bind: now.millis))
+            ON CONFLICT (call_id, account_id) WHERE left_at IS NULL DO NOTHING
+            RETURNING id
+            """).first() != nil
     }
 
-    /// Ends the account's present stay; answers its media token to withdraw.
-    public func endStay(call: CallID, account: AccountID, now: Date) async throws -> String? {
+    /// Ends the account's present stay; answers its media token and participant id to withdraw.
+    public func endStay(call: CallID, account: AccountID, now: Date) async throws -> (token: String, participant: Int64)? {
         guard let present = try await presentStay(call: call, account: account) else { return nil }
         try await sql.raw("""
             UPDATE call_participants SET left_at = \(bind: now.millis)
             WHERE call_id = \(bind: call.rawValue) AND account_id = \(bind: account.rawValue) AND left_at IS NULL
             """).run()
-        return present.token
+        return (present.token, present.participant)
+    }
+
+    /// The stays still open in a call: who, with which token and participant id.
+    public func presentStays(call: CallID) async throws -> [(account: AccountID, token: String, participant: Int64)] {
+        try await sql.raw("""
+            SELECT account_id, media_token, media_participant FROM call_participants
+            WHERE call_id = \(bind: call.rawValue) AND left_at IS NULL ORDER BY id
+            """).all().map { (try $0.id("account_id"), try $0.string("media_token"), try $0.int64("media_participant")) }
     }
 
     /// Every stay in a call, in order of entering.

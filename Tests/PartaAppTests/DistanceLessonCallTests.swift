@@ -45,7 +45,14 @@ struct DistanceLessonCallTests {
 
             // Someone never admitted has no token; one who left has theirs withdrawn.
             #expect(try await JanusRoomsTests.join(mediaRoom, token: "tok-guess").failureCode == 433)
+            // Leaving puts the participant out of the room too (the browser joined with the server's id).
+            let session = try await JanusSession.open(mediaRoom.server)
+            try await session.message(["request": "join", "ptype": "publisher", "room": .int(mediaRoom.room), "id": .int(student.participant), "token": .string(student.token)])
+            #expect(try await session.poll()["id"]?.int == student.participant)
+            #expect(try await JanusRoomsTests.participants(mediaRoom).contains(student.participant))
             try await p.leaveDistanceLesson(s.callers["s1"]!, organization: s.id, id: distance.id)
+            #expect(try await !JanusRoomsTests.participants(mediaRoom).contains(student.participant))
+            await session.close()
             try await p.leaveDistanceLesson(s.callers["s1"]!, organization: s.id, id: distance.id)
             #expect(try await JanusRoomsTests.join(mediaRoom, token: student.token).failureCode == 433)
             await #expect(throws: PartaError.notFound("The distance lesson")) {
@@ -64,6 +71,55 @@ struct DistanceLessonCallTests {
             let ended = try #require(try await world.database.read { try await $0.call(room.call.id) })
             #expect(ended.endedAt == TimetableTests.moscow("2026-09-01", "10:45") && ended.lessonID == lesson.id)
             #expect(try await p.endFinishedCalls().isEmpty)
+        }
+    }
+
+    @Test("a student withdrawn from the class mid-lesson is put out of the call", .enabled(if: JanusRoomsTests.enabled), arguments: TestEngine.all)
+    func putOut(engine: TestEngine) async throws {
+        let config = try #require(Self.app)
+        try await TestWorld.with(engine, config: config) { world in
+            let s = try await world.chatSchool()
+            let p = world.parta
+            let lesson = try await p.createLesson(s.admin, organization: s.id, TimetableTests.kraeved(s)).lesson
+            let distance = try await p.createDistanceLesson(s.callers["petrov"]!, organization: s.id, lesson: lesson.id).distanceLesson
+            world.clock.set(TimetableTests.moscow("2026-09-01", "10:05"))
+            let host = try #require(try await p.enterDistanceLesson(s.callers["petrov"]!, organization: s.id, id: distance.id).media)
+            let student = try #require(try await p.enterDistanceLesson(s.callers["s1"]!, organization: s.id, id: distance.id).media)
+            let room = try #require(try await world.database.read { try await $0.openCall(distanceLesson: distance.id) })
+            let mediaRoom = MediaRoom(server: room.server, room: room.room, secret: room.secret)
+            let session = try await JanusSession.open(mediaRoom.server)
+            try await session.message(["request": "join", "ptype": "publisher", "room": .int(mediaRoom.room), "id": .int(student.participant), "token": .string(student.token)])
+            _ = try await session.poll()
+            #expect(try await p.putOutThoseWhoLeft() == 0)
+
+            _ = try await p.createOrder(s.admin, organization: s.id, student: s.s1, kind: .withdrawal, classID: s.tenA, date: LocalDate("2026-09-01"))
+            #expect(try await p.putOutThoseWhoLeft() == 1)
+            #expect(try await !JanusRoomsTests.participants(mediaRoom).contains(student.participant))
+            #expect(try await JanusRoomsTests.join(mediaRoom, token: student.token).failureCode == 433)
+            let stays = try await world.database.read { try await $0.stays(call: room.call.id) }
+            #expect(stays.map { $0.leftAt == nil } == [true, false])
+            #expect(try await JanusRoomsTests.join(mediaRoom, token: host.token).successValue != nil, "the teacher stays")
+            #expect(try await p.putOutThoseWhoLeft() == 0)
+            await session.close()
+            world.clock.set(TimetableTests.moscow("2026-09-01", "10:45"))
+            #expect(try await p.endFinishedCalls().count == 1)
+        }
+    }
+
+    @Test("a lesson moved to later ends its call at the next pass", .enabled(if: JanusRoomsTests.enabled))
+    func moved() async throws {
+        let config = try #require(Self.app)
+        try await TestWorld.with(.sqlite, config: config) { world in
+            let s = try await world.chatSchool()
+            let p = world.parta
+            let lesson = try await p.createLesson(s.admin, organization: s.id, TimetableTests.kraeved(s)).lesson
+            let distance = try await p.createDistanceLesson(s.callers["petrov"]!, organization: s.id, lesson: lesson.id).distanceLesson
+            world.clock.set(TimetableTests.moscow("2026-09-01", "10:05"))
+            let grant = try #require(try await p.enterDistanceLesson(s.callers["petrov"]!, organization: s.id, id: distance.id).media)
+            #expect(try await p.endFinishedCalls().isEmpty)
+            _ = try await p.updateLesson(s.admin, organization: s.id, id: lesson.id, TimetableTests.kraeved(s, "12:00", "12:45"))
+            #expect(try await p.endFinishedCalls().count == 1)
+            #expect(try await !JanusRooms(try #require(config.janus)).exists(MediaRoom(server: config.janus!.url, room: grant.room, secret: "")))
         }
     }
 

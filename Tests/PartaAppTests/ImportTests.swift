@@ -333,14 +333,16 @@ struct CSVImportTests {
             #expect(l1.lesson.topic == "Кислоты" && l1.lesson.room == "301" && l1.lesson.group.isEmpty)
             #expect(first["L-2"]?.lesson.group == "Англ.яз/1" && first["L-2"]?.lesson.start.text == "09:25")
 
-            // The next export: L-1's topic changed, L-2 gone, L-3 as it was, L-4 new (a day later).
+            // The next export: L-1's topic changed, L-2 gone (10А still has lessons on its day),
+            // L-3 as it was, L-4 and L-6 new.
             let next = lessons("""
                 L-1;06.10.2025;08:30;09:15;9Г;;Химия;T-2;Кислоты и основания;301
                 L-3;07.10.2025;08:30;09:15;9Г;;Химия;T-2;;301
-                L-4;08.10.2025;10:20;11:05;10А;;Английский язык;T-1;;
+                L-4;06.10.2025;10:20;11:05;10А;;Английский язык;T-1;;
+                L-6;08.10.2025;10:20;11:05;10А;;Английский язык;T-1;;
                 """)
             let dry = try await p.importCSV(school.admin, organization: school.id, files: [next], dryRun: true)
-            #expect(dry.counts == ["lessons_updated": 1, "lessons_cancelled": 1, "lessons_created": 1])
+            #expect(dry.counts == ["lessons_updated": 1, "lessons_cancelled": 1, "lessons_created": 2])
             #expect(try await week() == first, "a dry run writes nothing")
             let report = try await p.importCSV(school.admin, organization: school.id, files: [next], dryRun: false)
             #expect(report.counts == dry.counts)
@@ -349,11 +351,22 @@ struct CSVImportTests {
             #expect(second["L-2"]?.lesson.cancelled == true && second["L-3"] == first["L-3"] && second["L-4"]?.lesson.cancelled == false)
             #expect(try await p.importCSV(school.admin, organization: school.id, files: [next], dryRun: false).isEmpty)
 
-            // The first file again: L-2 back, L-1 as it was; L-4 lies outside its dates and stays.
+            // The first file again: L-2 back, L-1 as it was, L-4 (10А's day, not in it) cancelled;
+            // L-6 lies outside the file's dates for 10А and stays.
             let again = try await p.importCSV(school.admin, organization: school.id, files: [try #require(try files().first { $0.name == "lessons.csv" })], dryRun: false)
-            #expect(again.counts == ["lessons_updated": 2])
+            #expect(again.counts == ["lessons_updated": 2, "lessons_cancelled": 1])
             let third = try await week()
-            #expect(third["L-2"]?.lesson.cancelled == false && third["L-1"]?.lesson.topic == "Кислоты" && third["L-4"]?.lesson.cancelled == false)
+            #expect(third["L-2"]?.lesson.cancelled == false && third["L-1"]?.lesson.topic == "Кислоты")
+            #expect(third["L-4"]?.lesson.cancelled == true && third["L-6"]?.lesson.cancelled == false)
+
+            // A file speaks for each class's own dates: 9Г on the 7th, 10А on the 10th — 10А's
+            // lesson of the 8th (between the two) stays.
+            let partial = lessons("""
+                L-3;07.10.2025;08:30;09:15;9Г;;Химия;T-2;;301
+                L-5;10.10.2025;08:30;09:15;10А;;Английский язык;T-1;;
+                """)
+            #expect(try await p.importCSV(school.admin, organization: school.id, files: [partial], dryRun: false).counts == ["lessons_created": 1])
+            #expect(try await week()["L-6"]?.lesson.cancelled == false)
         }
     }
 
@@ -379,6 +392,7 @@ struct CSVImportTests {
                 L-1;06.10.2025;08:30;09:15;9Г;;Химия;T-2;;
                 ;06.10.2025;08:30;09:15;9Г;;Химия;T-2;;
                 L-19;06.10.2025;08:30;09:15;9Г;;Химия;T-2;;\(String(repeating: "1", count: 41))
+                \(String(repeating: "L", count: 101));06.10.2025;08:30;09:15;9Г;;Химия;T-2;;
                 """)
             do {
                 _ = try await p.importCSV(school.admin, organization: school.id, files: [bad], dryRun: false)
@@ -388,7 +402,7 @@ struct CSVImportTests {
                 let places = Set(problems.map { "\($0.line):\($0.column ?? "-")" })
                 #expect(places == [
                     "2:class", "3:subject", "4:group", "5:teacher", "6:date", "7:start", "8:end", "9:date", "10:teacher", "12:external_id",
-                    "13:external_id", "14:room",
+                    "13:external_id", "14:room", "15:external_id",
                 ], "\(problems)")
             }
             #expect(try await p.lessons(school.admin, organization: school.id, from: LocalDate("2025-10-06"), to: LocalDate("2025-10-12")) == before)

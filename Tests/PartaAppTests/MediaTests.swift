@@ -63,6 +63,15 @@ struct JanusRoomsTests {
         }
     }
 
+    /// The ids of the room's participants, as the server (with the secret) sees them.
+    static func participants(_ room: MediaRoom) async throws -> [Int64] {
+        let session = try await JanusSession.open(room.server)
+        defer { Task { await session.close() } }
+        let listed = try await session.message(["request": "listparticipants", "room": .int(room.room), "secret": .string(room.secret)])
+        guard case .array(let people)? = listed["participants"] else { return [] }
+        return people.compactMap { $0["id"]?.int }
+    }
+
     @Test("rooms are the server's: made with the admin key, joined only with a granted token, destroyed", .enabled(if: enabled))
     func lifecycle() async throws {
         let rooms = JanusRooms(try #require(Self.configuration))
@@ -79,6 +88,16 @@ struct JanusRoomsTests {
         try await rooms.withdraw(room, tokens: ["tok-student"])
         #expect(try await Self.join(room, token: "tok-student").failureCode == 433)
         #expect(try await Self.join(room, token: "tok-teacher").successValue != nil)
+
+        // Put out by the server, with the id it gave: no longer among the participants.
+        let present = try await JanusSession.open(room.server)
+        try await present.message(["request": "join", "ptype": "publisher", "room": .int(room.room), "id": 4242, "token": "tok-teacher"])
+        #expect(try await present.poll()["id"]?.int == 4242)
+        #expect(try await Self.participants(room).contains(4242))
+        try await rooms.kick(room, participant: 4242)
+        #expect(try await !Self.participants(room).contains(4242))
+        try await rooms.kick(room, participant: 4242)  // again: nothing to do
+        await present.close()
 
         // The room cannot be destroyed or changed without its secret.
         let stranger = MediaRoom(server: room.server, room: room.room, secret: "wrong")

@@ -26,6 +26,8 @@ public protocol MediaRooms: Sendable {
     func grant(_ room: MediaRoom, tokens: [String]) async throws
     /// Takes tokens back: a new join with them is refused.
     func withdraw(_ room: MediaRoom, tokens: [String]) async throws
+    /// Puts a participant out of the room (their connections close).
+    func kick(_ room: MediaRoom, participant: Int64) async throws
     func destroy(_ room: MediaRoom) async throws
     func exists(_ room: MediaRoom) async throws -> Bool
     /// Whether the media server answers (`/readyz`).
@@ -83,6 +85,9 @@ public struct JanusRooms: MediaRooms {
                 "secret": .string(secret), "is_private": true, "permanent": false, "publishers": .int(Int64(publishers)),
                 "bitrate": 512_000, "fir_freq": 10, "audiolevel_event": true, "audio_active_packets": 50, "audio_level_average": 40,
                 "notify_joining": true, "allowed": [],
+                // Subscribing needs the private id of a participant who joined with a granted
+                // token: the room number alone lets nobody watch.
+                "require_pvtid": true,
             ])
             guard let room = created["room"]?.int else { throw MediaServerError(code: 0, reason: "no room number") }
             let made = MediaRoom(server: configuration.url, room: room, secret: secret)
@@ -112,6 +117,16 @@ public struct JanusRooms: MediaRooms {
                 "request": "allowed", "secret": .string(room.secret), "action": .string(action), "room": .int(room.room),
                 "allowed": .array(tokens.map(JSONValue.string)),
             ])
+        }
+    }
+
+    public func kick(_ room: MediaRoom, participant: Int64) async throws {
+        try await withSession { session in
+            do {
+                _ = try await session.message(["request": "kick", "room": .int(room.room), "secret": .string(room.secret), "id": .int(participant)])
+            } catch let error as MediaServerError where error.code == 428 || error.code == 426 {
+                // Not there (any more): nothing to do.
+            }
         }
     }
 

@@ -461,12 +461,15 @@ final class ImportWriter: Sendable {
     func writeLessons(_ plan: ImportPlan, classID: (String) -> ClassID?, persons: [String: RosterPersonID]) async throws {
         let org = organization
         let subjects = Dictionary(try await parta.database.read { try await $0.subjects(of: org) }.map { (SearchText.fold($0.name), $0.id) }) { a, _ in a }
-        func record(_ planned: PlannedLesson) -> LessonRecord {
+        func record(_ planned: PlannedLesson) throws -> LessonRecord {
             let l = planned.lesson
+            // The planner checked each of these; a miss here is a bug, refused rather than guessed.
+            guard let classID = classID(planned.classRef), let subject = subjects[SearchText.fold(l.subject)], let teacher = persons[l.teacher] else {
+                throw PartaError.conflict("import_changed", "The roster changed while the lessons were written; import the file again.")
+            }
             return LessonRecord(
-                date: l.date, start: l.start, end: l.end, classID: classID(planned.classRef)!, group: l.group,
-                subjectID: subjects[SearchText.fold(l.subject)]!, teacherID: persons[l.teacher]!, topic: l.topic, room: l.room,
-                externalID: l.externalID)
+                date: l.date, start: l.start, end: l.end, classID: classID, group: l.group, subjectID: subject, teacherID: teacher,
+                topic: l.topic, room: l.room, externalID: l.externalID)
         }
         let work = plan.lessonsToCreate.map { (nil as Lesson?, $0) } + plan.lessonsToUpdate.map { ($0.0 as Lesson?, $0.1) }
         for (i, chunk) in work.chunked(Parta.importBatch).enumerated() {
@@ -474,10 +477,10 @@ final class ImportWriter: Sendable {
             try await batch { store in
                 for (existing, planned) in chunk {
                     if let existing {
-                        try await store.updateLesson(existing.id, record(planned), now: now)
+                        try await store.updateLesson(existing.id, try record(planned), now: now)
                         if existing.cancelled { try await store.setLessonsCancelled([existing.id], false, now: now) }
                     } else {
-                        _ = try await store.insertLesson(record(planned), organization: org, now: now)
+                        _ = try await store.insertLesson(try record(planned), organization: org, now: now)
                     }
                 }
                 return []

@@ -2,7 +2,8 @@ extension ImportPlanner {
     /// The lessons of a file against the roster: each must name a class of its school year (in
     /// the file or the database), a subject the school has or the file adds, a teacher, a group
     /// the class has, and a date within the year. A file is a term of the timetable: imported
-    /// lessons of its classes between its first and last date that it no longer lists are cancelled.
+    /// lessons of each of its classes between that class's first and last date in the file that
+    /// it no longer lists are cancelled.
     static func planLessons(
         _ data: RosterDataset, snapshot: RosterSnapshot, claimedLabels: [String: String],
         classByLabel: [String: SchoolClass], check: (String?, RosterRole, SourceRef, String) -> Void, fail: (ImportProblem) -> Void,
@@ -34,8 +35,8 @@ extension ImportPlanner {
         }
 
         var seen: Set<String> = []
-        var fileClassIDs: Set<ClassID> = []
-        var first: LocalDate?, last: LocalDate?
+        /// The dates the file covers, class by class: it speaks for those only.
+        var spans: [ClassID: (first: LocalDate, last: LocalDate)] = [:]
         for lesson in data.lessons {
             guard seen.insert(lesson.externalID).inserted else {
                 fail(lesson.ref.problem("external_id", "The lesson «\(lesson.externalID)» appears twice."))
@@ -46,9 +47,10 @@ extension ImportPlanner {
                 fail(lesson.ref.problem("class", "There is no class \(lesson.classLabel) in \(lesson.schoolYear)."))
                 continue
             }
-            if let id { fileClassIDs.insert(id) }
-            first = min(first ?? lesson.date, lesson.date)
-            last = max(last ?? lesson.date, lesson.date)
+            if let id {
+                let span = spans[id] ?? (lesson.date, lesson.date)
+                spans[id] = (min(span.first, lesson.date), max(span.last, lesson.date))
+            }
             if !subjects.contains(SearchText.fold(lesson.subject)) {
                 fail(lesson.ref.problem("subject", "The school has no subject «\(lesson.subject)»; add it, or its teaching assignment, first."))
             }
@@ -74,11 +76,8 @@ extension ImportPlanner {
                 plan.report.note("lessons_updated", example)
             }
         }
-        guard let first, let last else { return }
-        for lesson in snapshot.lessons
-        where !lesson.cancelled && fileClassIDs.contains(lesson.classID) && (first...last).contains(lesson.date)
-            && !seen.contains(lesson.externalID ?? "")
-        {
+        for lesson in snapshot.lessons where !lesson.cancelled && !seen.contains(lesson.externalID ?? "") {
+            guard let span = spans[lesson.classID], (span.first...span.last).contains(lesson.date) else { continue }
             plan.lessonsToCancel.append(lesson)
             plan.report.note("lessons_cancelled", "\(lesson.date.russian) \(lesson.start) \(lesson.externalID ?? "")")
         }

@@ -237,8 +237,13 @@ public enum RosterCSV {
         func problem(_ column: String, _ text: String) -> Result<RosterDataset.Lesson, ImportProblem> {
             .failure(ref.problem(column, text))
         }
-        let ext = columns.value("external_id", row)
-        guard !ext.isEmpty else { return problem("external_id", "Every lesson needs an external id.") }
+        let ext: String
+        do {
+            guard let checked = try RosterPerson.checkExternalID(columns.value("external_id", row)) else {
+                return problem("external_id", "Every lesson needs an external id.")
+            }
+            ext = checked
+        } catch { return problem("external_id", error.message) }
         let rawDate = columns.value("date", row)
         guard let date = LocalDate(parsing: rawDate) else { return problem("date", "«\(rawDate)» is not a date; write 01.09.2025 or 2025-09-01.") }
         let start: LocalTime, end: LocalTime

@@ -31,6 +31,7 @@ extension Migration {
                 account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
                 role TEXT NOT NULL,
                 media_token TEXT NOT NULL,
+                media_participant BIGINT NOT NULL,
                 joined_at BIGINT NOT NULL,
                 left_at BIGINT
             )
