@@ -106,8 +106,9 @@ struct DistanceLessonCallTests {
         }
     }
 
-    @Test("a lesson moved to later ends its call at the next pass", .enabled(if: JanusRoomsTests.enabled))
-    func moved() async throws {
+    @Test("a lesson moved to later or cancelled ends its call at the next pass", .enabled(if: JanusRoomsTests.enabled),
+          arguments: ["moved", "cancelled"])
+    func notRunning(change: String) async throws {
         let config = try #require(Self.app)
         try await TestWorld.with(.sqlite, config: config) { world in
             let s = try await world.chatSchool()
@@ -117,26 +118,13 @@ struct DistanceLessonCallTests {
             world.clock.set(TimetableTests.moscow("2026-09-01", "10:05"))
             let grant = try #require(try await p.enterDistanceLesson(s.callers["petrov"]!, organization: s.id, id: distance.id).media)
             #expect(try await p.endFinishedCalls().isEmpty)
-            _ = try await p.updateLesson(s.admin, organization: s.id, id: lesson.id, TimetableTests.kraeved(s, "12:00", "12:45"))
+            if change == "moved" {
+                _ = try await p.updateLesson(s.admin, organization: s.id, id: lesson.id, TimetableTests.kraeved(s, "12:00", "12:45"))
+            } else {
+                _ = try await p.setLessonCancelled(s.admin, organization: s.id, id: lesson.id, cancelled: true)
+            }
             #expect(try await p.endFinishedCalls().count == 1)
             #expect(try await !JanusRooms(try #require(config.janus)).exists(MediaRoom(server: config.janus!.url, room: grant.room, secret: "")))
-        }
-    }
-
-    @Test("a cancelled lesson's call ends at the next pass", .enabled(if: JanusRoomsTests.enabled))
-    func cancelled() async throws {
-        let config = try #require(Self.app)
-        try await TestWorld.with(.sqlite, config: config) { world in
-            let s = try await world.chatSchool()
-            let p = world.parta
-            let lesson = try await p.createLesson(s.admin, organization: s.id, TimetableTests.kraeved(s)).lesson
-            let distance = try await p.createDistanceLesson(s.callers["petrov"]!, organization: s.id, lesson: lesson.id).distanceLesson
-            world.clock.set(TimetableTests.moscow("2026-09-01", "10:05"))
-            let grant = try #require(try await p.enterDistanceLesson(s.callers["petrov"]!, organization: s.id, id: distance.id).media)
-            _ = try await p.setLessonCancelled(s.admin, organization: s.id, id: lesson.id, cancelled: true)
-            #expect(try await p.endFinishedCalls().count == 1)
-            let rooms = JanusRooms(try #require(config.janus))
-            #expect(try await !rooms.exists(MediaRoom(server: config.janus!.url, room: grant.room, secret: "")))
         }
     }
 }
