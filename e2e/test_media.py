@@ -14,9 +14,8 @@ import pytest
 
 from browser import Browser, chromium_available
 from conftest import ROOT
-from parta_client import link_person, sign_in
-from test_timetable import ORG, as_browser, daytime_zone
-from test_web import ADMIN, assert_clean, demo_env, run_cli
+from test_timetable import ORG, as_browser, lesson_people
+from test_web import assert_clean, demo_env, run_cli
 
 JANUS = os.environ.get("PARTA_MEDIA_JANUS_URL")
 pytestmark = pytest.mark.skipif(not (JANUS and chromium_available()),
@@ -67,18 +66,9 @@ def janus_rooms():
 
 def test_a_student_receives_the_teachers_video_until_the_lesson_ends(media_school):
     school = media_school
-    admin = sign_in(school.url, ADMIN)
-    zone = daytime_zone()
-    assert admin.call("PATCH", ORG, json={"time_zone": zone}).status_code == 200
+    admin, zone, assignment, teacher, student, outsider = lesson_people(school.url, ["+79990004001", "+79990004002", "+79990004003"])
     assert admin.call("GET", "/readyz").json() == {"status": "ready", "media": "ok"}
-    assignment = next(a for a in admin.call("GET", f"{ORG}/assignments").json()["items"] if not a["group"])
     class_id = assignment["school_class"]["id"]
-    students = admin.call("GET", f"{ORG}/classes/{class_id}/students").json()["items"]
-    other_class = next(c for c in admin.call("GET", f"{ORG}/classes").json()["items"] if c["id"] != class_id)
-    outsider_person = admin.call("GET", f"{ORG}/classes/{other_class['id']}/students").json()["items"][0]
-    teacher = link_person(school.url, admin, assignment["teacher"]["id"], "+79990004001")
-    student = link_person(school.url, admin, students[0]["id"], "+79990004002")
-    outsider = link_person(school.url, admin, outsider_person["id"], "+79990004003")
 
     now = datetime.datetime.now(ZoneInfo(zone)).replace(second=0, microsecond=0)
     lesson = admin.call("POST", f"{ORG}/lessons", json={

@@ -34,8 +34,11 @@ def as_browser(browser, session):
     browser.driver.execute_script("localStorage.setItem('parta.token', arguments[0])", session.token)
 
 
-def test_a_distance_lesson_from_the_teachers_week_to_the_students_diary(school, browsers):
-    admin = sign_in(school.url, ADMIN)
+def lesson_people(url, phones):
+    """The demo school in a zone where it is daytime, a whole-class assignment, and its teacher, a
+    student of its class and a student of another class linked to `phones` (three).
+    Answers (admin, zone, assignment, teacher, student, outsider)."""
+    admin = sign_in(url, ADMIN)
     zone = daytime_zone()
     assert admin.call("PATCH", ORG, json={"time_zone": zone}).status_code == 200
     assignment = next(a for a in admin.call("GET", f"{ORG}/assignments").json()["items"] if not a["group"])
@@ -43,9 +46,15 @@ def test_a_distance_lesson_from_the_teachers_week_to_the_students_diary(school, 
     students = admin.call("GET", f"{ORG}/classes/{class_id}/students").json()["items"]
     other_class = next(c for c in admin.call("GET", f"{ORG}/classes").json()["items"] if c["id"] != class_id)
     outsider_person = admin.call("GET", f"{ORG}/classes/{other_class['id']}/students").json()["items"][0]
-    teacher = link_person(school.url, admin, assignment["teacher"]["id"], "+79990003001")
-    student = link_person(school.url, admin, students[0]["id"], "+79990003002")
-    outsider = link_person(school.url, admin, outsider_person["id"], "+79990003003")
+    teacher = link_person(url, admin, assignment["teacher"]["id"], phones[0])
+    student = link_person(url, admin, students[0]["id"], phones[1])
+    outsider = link_person(url, admin, outsider_person["id"], phones[2])
+    return admin, zone, assignment, teacher, student, outsider
+
+
+def test_a_distance_lesson_from_the_teachers_week_to_the_students_diary(school, browsers):
+    admin, zone, assignment, teacher, student, outsider = lesson_people(school.url, ["+79990003001", "+79990003002", "+79990003003"])
+    class_id = assignment["school_class"]["id"]
 
     # Two lessons today: one that runs now and ends within two minutes, one three hours later.
     now = datetime.datetime.now(ZoneInfo(zone)).replace(second=0, microsecond=0)

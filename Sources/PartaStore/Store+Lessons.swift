@@ -204,23 +204,6 @@ extension Store {
         return found
     }
 
-    /// The classes students are in on each date of a span: `[student: [date: class]]`.
-    public func classes(of students: [RosterPersonID], span: DateSpan) async throws -> [RosterPersonID: [(start: LocalDate, end: LocalDate?, classID: ClassID)]] {
-        var found: [RosterPersonID: [(start: LocalDate, end: LocalDate?, classID: ClassID)]] = [:]
-        for chunk in Array(Set(students)).sorted().chunked(400) {
-            let rows = try await sql.raw("""
-                SELECT student_id, class_id, start_date, end_date FROM enrollment_periods
-                WHERE student_id IN \(Self.ids(chunk)) AND start_date <= \(bind: span.to.iso)
-                  AND (end_date IS NULL OR end_date > \(bind: span.from.iso))
-                """).all()
-            for row in rows {
-                found[try row.id("student_id"), default: []].append(
-                    (try row.localDate("start_date"), try row.optionalLocalDate("end_date"), try row.id("class_id")))
-            }
-        }
-        return found
-    }
-
     // MARK: Distance lessons
 
     static let distanceLessonColumns = "id, organization_id, lesson_id, name, created_by, created_at"

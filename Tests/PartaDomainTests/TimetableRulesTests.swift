@@ -196,6 +196,19 @@ struct DistanceLessonRulesTests {
             throws: { ($0 as? PartaError)?.code == "forbidden" }
     }
 
+    @Test("a call goes on only while its lesson runs and is not cancelled", arguments: [
+        (before, false, false), (during, false, true), (window.end.addingTimeInterval(-1), false, true), (after, false, false),
+        (during, true, false),
+    ] as [(Date, Bool, Bool)])
+    func callGoesOn(now: Date, cancelled: Bool, goesOn: Bool) {
+        #expect(DistanceLessonRules.callGoesOn(lesson: Self.lesson(cancelled: cancelled), window: Self.window, now: now) == goesOn)
+    }
+
+    @Test("who is involved in a lesson", arguments: [(teacher, true), (admin, true), (student, true), (nobody, false)])
+    func involved(standing: LessonStanding, involved: Bool) {
+        #expect(standing.isInvolved == involved)
+    }
+
     @Test("the default name is the start on the school's clock", arguments: [
         ("Europe/Moscow", "Урок по предмету «Краеведение» от 16.12.2022 15:50"),
         ("Europe/Kaliningrad", "Урок по предмету «Краеведение» от 16.12.2022 14:50"),

@@ -135,8 +135,9 @@ extension Parta {
                         due.append(open)
                         continue
                     }
-                    // Over, cancelled, or moved to later: the call is not this lesson's any more.
-                    if lesson.cancelled || lesson.window(timeZone: org.profile.timeZone).state(at: now) != .running { due.append(open) }
+                    if !DistanceLessonRules.callGoesOn(lesson: lesson, window: lesson.window(timeZone: org.profile.timeZone), now: now) {
+                        due.append(open)
+                    }
                 case .chat, .meeting:
                     continue
                 }
@@ -175,7 +176,7 @@ extension Parta {
                 guard let lessonID = open.call.lessonID, let lesson = try await store.lesson(lessonID, in: open.call.organizationID) else { continue }
                 for stay in try await store.presentStays(call: open.call.id) {
                     let standing = try await standing(.account(stay.account, from: "calls"), towards: lesson, in: store)
-                    if !(standing.isTeacher || standing.isStudent || standing.isAdministrator) {
+                    if !standing.isInvolved {
                         leaving.append((open, stay.account, stay.token, stay.participant))
                     }
                 }

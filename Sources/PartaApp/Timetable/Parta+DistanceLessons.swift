@@ -29,24 +29,14 @@ extension Parta {
         standing.isTeacher = mine.contains { $0.role == .teacher && $0.id == lesson.teacherID }
         let students = mine.filter { $0.role == .student }.map(\.id)
         if !students.isEmpty {
-            let span = DateSpan(from: lesson.date, to: lesson.date)
-            let periods = try await store.classes(of: students, span: span)
+            let periods = try await store.enrollmentPeriods(of: students)
             let groupStudents = lesson.isGroup ? try await store.groupStudents(classID: lesson.classID, group: lesson.group) : []
             standing.isStudent = students.contains { student in
-                let classOnDate = Self.classOn(lesson.date, periods[student] ?? [])
+                let classOnDate = EnrollmentTimeline.classOn(lesson.date, periods: periods[student] ?? [])
                 return lesson.isFor(student: student, classOnDate: classOnDate, groupStudents: groupStudents)
             }
         }
         return standing
-    }
-
-    /// The class a student's enrollment periods put them in on a date.
-    static func classOn(_ date: LocalDate, _ periods: [(start: LocalDate, end: LocalDate?, classID: ClassID)]) -> ClassID? {
-        for period in periods where period.start <= date {
-            if let end = period.end, end <= date { continue }
-            return period.classID
-        }
-        return nil
     }
 
     /// The lesson of a distance lesson, checked to be in the organization; 404 for a stranger to
@@ -59,7 +49,7 @@ extension Parta {
             let lesson = try await store.lesson(distance.lessonID, in: organization)
         else { throw PartaError.notFound("The distance lesson") }
         let standing = try await standing(caller, towards: lesson, in: store)
-        guard standing.isTeacher || standing.isStudent || standing.isAdministrator else { throw PartaError.notFound("The distance lesson") }
+        guard standing.isInvolved else { throw PartaError.notFound("The distance lesson") }
         return (org, distance, lesson, standing)
     }
 
@@ -82,7 +72,7 @@ extension Parta {
             let org = try await rosterOrganization(organization, in: store)
             guard let lesson = try await store.lesson(lessonID, in: organization) else { throw PartaError.notFound("The lesson") }
             let standing = try await standing(caller, towards: lesson, in: store)
-            guard standing.isTeacher || standing.isStudent || standing.isAdministrator else { throw PartaError.notFound("The lesson") }
+            guard standing.isInvolved else { throw PartaError.notFound("The lesson") }
             let window = lesson.window(timeZone: org.profile.timeZone)
             let exists = try await store.distanceLessons(of: [lesson.id])[lesson.id] != nil
             try DistanceLessonRules.checkCreate(standing, lesson: lesson, window: window, now: clock.now(), exists: exists)

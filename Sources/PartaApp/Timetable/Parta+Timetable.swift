@@ -286,7 +286,7 @@ extension Parta {
     func diaries(_ students: [RosterPersonID], organization: Organization, span: DateSpan, in store: Store) async throws -> [Diary] {
         guard !students.isEmpty else { return [] }
         let persons = try await store.persons(students, in: organization.id).values.filter { $0.active && $0.role == .student }
-        let periods = try await store.classes(of: persons.map(\.id), span: span)
+        let periods = try await store.enrollmentPeriods(of: persons.map(\.id))
         let groups = try await store.groupsOf(students: persons.map(\.id))
         let classes = Set(periods.values.flatMap { $0.map(\.classID) })
         let lessons = try await store.lessons(of: organization.id, span: span, classes: classes)
@@ -296,7 +296,7 @@ extension Parta {
             let mine = groups[student.id] ?? []
             let sits = views.filter { view in
                 let lesson = view.lesson
-                let classOnDate = Self.classOn(lesson.date, own)
+                let classOnDate = EnrollmentTimeline.classOn(lesson.date, periods: own)
                 let groupStudents: Set<RosterPersonID> = mine.contains(ClassGroup(classID: lesson.classID, group: lesson.group)) ? [student.id] : []
                 return lesson.isFor(student: student.id, classOnDate: classOnDate, groupStudents: groupStudents)
             }

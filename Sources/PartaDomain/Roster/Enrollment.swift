@@ -54,7 +54,12 @@ public enum EnrollmentTimeline {
 
     /// The class the student is in on `date`, if any.
     public static func classOn(_ date: LocalDate, orders: [MovementOrder]) -> ClassID? {
-        periods(orders).first { $0.contains(date) }?.classID
+        classOn(date, periods: periods(orders))
+    }
+
+    /// The class enrollment periods put a student in on a date.
+    public static func classOn(_ date: LocalDate, periods: [EnrollmentPeriod]) -> ClassID? {
+        periods.first { $0.contains(date) }?.classID
     }
 
     /// The classes whose membership differs between two timelines on some date: the chats of

@@ -36,6 +36,10 @@ public struct LessonStanding: Hashable, Sendable {
         self.isAdministrator = isAdministrator
         self.isStudent = isStudent
     }
+
+    /// The lesson is something to them: they see its distance lesson and may be in its call
+    /// (to anyone else it does not exist, and whoever stops being this is put out of the call).
+    public var isInvolved: Bool { isTeacher || isStudent || isAdministrator }
 }
 
 /// The rules of distance lessons (SPEC §7), time passed in.
@@ -97,6 +101,12 @@ public enum DistanceLessonRules {
         case .running:
             return entry
         }
+    }
+
+    /// A distance lesson's call goes on only while its lesson runs: ended, moved away or
+    /// cancelled, the call ends (and its room goes).
+    public static func callGoesOn(lesson: Lesson, window: LessonWindow, now: Date) -> Bool {
+        !lesson.cancelled && window.state(at: now) == .running
     }
 
     /// `Урок по предмету «Краеведение» от 16.12.2022 15:50`: the start on the school's clock.
