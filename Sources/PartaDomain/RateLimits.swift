@@ -91,6 +91,8 @@ public enum RateKind: String, Sendable, CaseIterable {
     case joinRequests = "join_requests"
     case invites
     case apiKey = "api_key"
+    /// Starting or entering a call (each first entry may make a room on the media server).
+    case calls
 }
 
 /// The limits a server applies; every one is configurable (docs/operations.md).
@@ -116,6 +118,7 @@ public struct RateLimits: Sendable, Equatable {
         .joinRequests: [.perDay(10)],
         .invites: [.perHour(100), .perDay(500)],
         .apiKey: [.perMinute(1_200)],
+        .calls: [.perMinute(20), .perHour(300)],
     ]
 
     /// No rate limits (benchmarks, tests that send in bulk); the quota and connection cap stay.

@@ -117,6 +117,7 @@ public enum PartaServer {
         JoiningRoutes(parta: parta, links: links).register(on: api)
         ChatRoutes(parta: parta).register(on: api)
         MessageRoutes(parta: parta).register(on: api)
+        CallRoutes(parta: parta).register(on: api)
         IntegrationRoutes(parta: parta, links: links).register(on: api)
         ImportRoutes(parta: parta, maxBytes: config.maxImportBytes, spool: BodySpool(dataDirectory: config.dataDirectory, folder: "imports"))
             .register(on: api)

@@ -81,6 +81,8 @@ struct MessengerChatDTO: ResponseCodable {
     /// `false` when the chat bears a name the school does not stand behind (a direct chat named
     /// after someone's own name).
     var nameConfirmed: Bool
+    /// The call running in the chat: "call in progress — join".
+    var call: CallDTO?
 
     init(_ c: MessengerChat, cursor: Int64? = nil) {
         id = c.entry.chat.id
@@ -97,6 +99,7 @@ struct MessengerChatDTO: ResponseCodable {
         self.cursor = cursor
         closed = c.entry.closed
         nameConfirmed = c.nameConfirmed
+        call = c.call.map(CallDTO.init)
     }
 }
 
@@ -127,6 +130,11 @@ struct LiveFrames: LiveFrameEncoder {
         var message: MessageDTO?
         var name: String?
         var settings: ChatSettingsDTO?
+        /// `call_started` / `call_ended`: the call, its media and starter, or its length and
+        /// participants.
+        var call: ChatEvent.CallPayload?
+        /// `meeting_scheduled` / `meeting_cancelled`: the meeting (read it from the chat's meetings).
+        var meetingId: Int64?
     }
 
     /// The parts of a stored payload a client may see: a chat's name and settings. Membership
@@ -155,6 +163,11 @@ struct LiveFrames: LiveFrameEncoder {
                     frame.settings = ChatSettingsDTO(ChatSettings(announcementsOnly: announcements, readReceipts: receipts))
                 }
             }
+        case "call_started", "call_ended":
+            frame.call = ChatEvent.CallPayload.decode(event.record.payload)
+        case "meeting_scheduled", "meeting_cancelled":
+            struct Named: Decodable { var meeting_id: Int64 }
+            frame.meetingId = (try? JSONDecoder().decode(Named.self, from: Data(event.record.payload.utf8)))?.meeting_id
         default:
             break
         }

@@ -13,8 +13,8 @@ public struct OpenCall: Sendable, Equatable {
 /// Calls and their participants' stays.
 extension Store {
     static let callColumns = """
-        id, organization_id, kind, distance_lesson_id, lesson_id, started_by, media_server, media_room, media_secret, started_at,
-        ended_at
+        id, organization_id, kind, distance_lesson_id, lesson_id, chat_id, meeting_id, media, started_by, media_server, media_room,
+        media_secret, started_at, ended_at
         """
 
     static func openCall(from row: any SQLRow) throws -> OpenCall {
@@ -22,7 +22,9 @@ extension Store {
             call: Call(
                 id: try row.id("id"), organizationID: try row.id("organization_id"),
                 kind: Call.Kind(rawValue: try row.string("kind")) ?? .chat, distanceLessonID: try row.optionalID("distance_lesson_id"),
-                lessonID: try row.optionalID("lesson_id"), startedBy: try row.optionalID("started_by"), startedAt: try row.date("started_at"),
+                lessonID: try row.optionalID("lesson_id"), chatID: try row.optionalID("chat_id"), meetingID: try row.optionalID("meeting_id"),
+                media: CallMedia(rawValue: try row.string("media")) ?? .video, startedBy: try row.optionalID("started_by"),
+                startedAt: try row.date("started_at"),
                 endedAt: try row.optionalDate("ended_at")),
             server: try row.string("media_server"), room: try row.int64("media_room"), secret: try row.string("media_secret"))
     }
@@ -58,10 +60,13 @@ extension Store {
         try await sql.raw("SELECT \(unsafeRaw: Self.callColumns) FROM calls WHERE id = \(bind: id.rawValue)").first().map { try Self.openCall(from: $0).call }
     }
 
-    /// Ends a call and every stay still open in it.
-    public func endCall(_ id: CallID, now: Date) async throws {
+    /// Ends a call and every stay still open in it; `false` when it had ended already.
+    @discardableResult
+    public func endCall(_ id: CallID, now: Date) async throws -> Bool {
         try await sql.raw("UPDATE call_participants SET left_at = \(bind: now.millis) WHERE call_id = \(bind: id.rawValue) AND left_at IS NULL").run()
-        try await sql.raw("UPDATE calls SET ended_at = \(bind: now.millis) WHERE id = \(bind: id.rawValue) AND ended_at IS NULL").run()
+        return try await sql.raw("""
+            UPDATE calls SET ended_at = \(bind: now.millis) WHERE id = \(bind: id.rawValue) AND ended_at IS NULL RETURNING id
+            """).first() != nil
     }
 
     /// The account's present stay in a call: its role, media token and participant id in the room.
@@ -93,11 +98,11 @@ extension Store {
     }
 
     /// The stays still open in a call: who, with which token and participant id.
-    public func presentStays(call: CallID) async throws -> [(account: AccountID, token: String, participant: Int64)] {
+    public func presentStays(call: CallID) async throws -> [(account: AccountID, token: String, participant: Int64, joinedAt: Date)] {
         try await sql.raw("""
-            SELECT account_id, media_token, media_participant FROM call_participants
+            SELECT account_id, media_token, media_participant, joined_at FROM call_participants
             WHERE call_id = \(bind: call.rawValue) AND left_at IS NULL ORDER BY id
-            """).all().map { (try $0.id("account_id"), try $0.string("media_token"), try $0.int64("media_participant")) }
+            """).all().map { (try $0.id("account_id"), try $0.string("media_token"), try $0.int64("media_participant"), try $0.date("joined_at")) }
     }
 
     /// Every stay in a call, in order of entering.

@@ -34,6 +34,7 @@ public struct ChatSeat: Sendable, Equatable {
     public var lastSeq: Int64
     /// Kept to be read, not written in.
     public var closed: Bool = false
+    public var kind: ChatKind = .custom
 }
 
 extension Store {
@@ -166,7 +167,7 @@ extension Store {
     /// The account's place in a live chat: `nil` when not a member (a pending person is not).
     public func seat(chat: ChatID, account: AccountID) async throws -> ChatSeat? {
         let rows = try await sql.raw("""
-            SELECT c.organization_id, c.announcements_only, c.read_receipts, c.last_seq, c.closed_at, m.admin
+            SELECT c.organization_id, c.announcements_only, c.read_receipts, c.last_seq, c.closed_at, c.kind, m.admin
             FROM chat_members m JOIN chats c ON c.id = m.chat_id AND c.deleted_at IS NULL
             WHERE m.chat_id = \(bind: chat.rawValue) AND m.account_id = \(bind: account.rawValue)
             """).all()
@@ -176,7 +177,8 @@ extension Store {
         return ChatSeat(
             organization: try first.id("organization_id"), isAdmin: admin,
             settings: ChatSettings(announcementsOnly: try first.bool("announcements_only"), readReceipts: try first.bool("read_receipts")),
-            lastSeq: try first.int64("last_seq"), closed: try first.optionalInt64("closed_at") != nil)
+            lastSeq: try first.int64("last_seq"), closed: try first.optionalInt64("closed_at") != nil,
+            kind: ChatKind(rawValue: try first.string("kind")) ?? .custom)
     }
 
     /// Moves the account's read marker forward (never back); returns the marker now stored.

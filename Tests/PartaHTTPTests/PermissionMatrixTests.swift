@@ -179,6 +179,17 @@ struct PermissionMatrixTests {
         Row(.post, "/api/v1/chats/{chat_id}/read", body: ["seq": 1], "401 404 200 404 404 200 404 404 404 404 401"),
         Row(.patch, "/api/v1/chats/{chat_id}/settings", body: ["announcements_only": true], "401 404 403 404 404 200 404 404 404 404 401"),
         Row(.post, "/api/v1/organizations/{id}/direct-chats", body: ["account_id": "{teacher_account}"], "401 404 403 200 404 200 404 200 404 404 401"),
+        // Calls and meetings (no media server here: entering answers 503 once the rules allowed it).
+        Row(.get, "/api/v1/chats/{chat_id}/calls", "401 404 200 404 404 200 404 404 404 404 401"),
+        Row(.post, "/api/v1/chats/{chat_id}/calls", body: ["media": "video"], "401 404 503 404 404 503 404 404 404 404 401"),  // a call runs: starting joins it
+        Row(.post, "/api/v1/chats/{chat_id}/calls/{call_id}/join", "401 404 503 404 404 503 404 404 404 404 401"),
+        Row(.post, "/api/v1/chats/{chat_id}/calls/{call_id}/leave", "401 404 204 404 404 204 404 404 404 404 401"),
+        Row(.post, "/api/v1/chats/{chat_id}/calls/{call_id}/end", "401 404 403 404 404 204 404 404 404 404 401"),
+        Row(.get, "/api/v1/chats/{chat_id}/meetings", "401 404 200 404 404 200 404 404 404 404 401"),
+        Row(.post, "/api/v1/chats/{chat_id}/meetings", body: ["title": "Родительское собрание", "starts_at": "2026-09-01T15:00:00+03:00",
+                                                            "ends_at": "2026-09-01T16:00:00+03:00"], "401 404 403 404 404 201 404 404 404 404 401"),
+        Row(.delete, "/api/v1/chats/{chat_id}/meetings/{meeting_id}", "401 404 403 404 404 204 404 404 404 404 401"),
+        Row(.post, "/api/v1/chats/{chat_id}/meetings/{meeting_id}/join", "401 404 503 404 404 503 404 404 404 404 401"),
         Row(.post, "/api/v1/attachments", raw: "План урока", "401 403 201 201 201 201 201 201 403 403 401"),
         Row(.get, "/api/v1/attachments/{attachment_id}", "401 403 200 403 403 200 403 403 403 403 401"),
         // Linking.
@@ -287,6 +298,16 @@ struct PermissionMatrixTests {
         let lesson = try await running("ext-lesson-1")
         let bareLesson = try await running(nil)
         let distance = try await p.createDistanceLesson(s.callers["petrov"]!, organization: school, lesson: lesson)
+        // A call running in the class chat (its room on a media server this test does not reach)
+        // and a meeting there that members may join now.
+        let call = try #require(try await world.database.write { store in
+            try await store.insertChatCall(
+                organization: school, chat: classChat, meeting: nil, media: .video, startedBy: s.principals["ivanova"]!.account.id,
+                server: "http://127.0.0.1:9/janus", room: 4242, secret: "matrix", now: world.clock.now())
+        })
+        let meeting = try await p.scheduleMeeting(
+            s.principals["ivanova"]!, chat: classChat, title: "Классный час", media: "video", startsAt: world.clock.now().addingTimeInterval(300),
+            endsAt: world.clock.now().addingTimeInterval(3600))
         let session = try #require(try await p.sessions(s.roster.adminPrincipal).first)
         let region = try #require(try await p.regions().first)
         return World(tokens: tokens, values: [
@@ -300,7 +321,7 @@ struct PermissionMatrixTests {
             "officer_account": "\(officer.account.id)", "municipality": "\(municipality)", "s2_id": "\(s.s2)", "s3_id": "\(s.s3)",
             "p1_id": "\(s.p1)", "smith_person": "\(s.smith)", "nine_g": "\(s.nineG)",
             "second_admin": "\(s.principals["smith"]!.account.id)", "lesson_id": "\(lesson)", "bare_lesson": "\(bareLesson)",
-            "distance_lesson_id": "\(distance.distanceLesson.id)", "parent_account": "\(s.principals["p2"]!.account.id)",
+            "distance_lesson_id": "\(distance.distanceLesson.id)", "call_id": "\(call)", "meeting_id": "\(meeting.id)", "parent_account": "\(s.principals["p2"]!.account.id)",
         ])
     }
 

@@ -30,6 +30,8 @@ public protocol MediaRooms: Sendable {
     func kick(_ room: MediaRoom, participant: Int64) async throws
     func destroy(_ room: MediaRoom) async throws
     func exists(_ room: MediaRoom) async throws -> Bool
+    /// The participant ids in the room now (those whose browser joined and has not gone).
+    func participants(_ room: MediaRoom) async throws -> Set<Int64>
     /// Whether the media server answers (`/readyz`).
     func ping() async throws
 }
@@ -143,6 +145,14 @@ public struct JanusRooms: MediaRooms {
     public func exists(_ room: MediaRoom) async throws -> Bool {
         try await withSession { session in
             try await session.message(["request": "exists", "room": .int(room.room)])["exists"]?.bool ?? false
+        }
+    }
+
+    public func participants(_ room: MediaRoom) async throws -> Set<Int64> {
+        try await withSession { session in
+            let listed = try await session.message(["request": "listparticipants", "room": .int(room.room), "secret": .string(room.secret)])
+            guard case .array(let people)? = listed["participants"] else { return [] }
+            return Set(people.compactMap { $0["id"]?.int })
         }
     }
 

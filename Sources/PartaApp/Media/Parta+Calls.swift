@@ -31,16 +31,36 @@ extension Parta {
     func joinDistanceLessonCall(
         _ account: AccountID, distance: DistanceLesson, lesson: Lesson, entry: DistanceLessonRules.Entry, name: String
     ) async throws -> MediaGrant? {
-        guard let media else { return nil }
+        guard media != nil else { return nil }
+        return try await enterCall(
+            account, organization: distance.organizationID, role: entry.rawValue, description: name,
+            find: { store in try await store.openCall(distanceLesson: distance.id) },
+            open: { store, room, now in
+                try await store.insertDistanceLessonCall(
+                    organization: distance.organizationID, distanceLesson: distance.id, lesson: lesson.id, startedBy: account,
+                    server: room.server, room: room.room, secret: room.secret, now: now)
+            }
+        ).grant
+    }
+
+    /// The caller's stay in a call and its grant: the call `find` answers, or — when none runs and
+    /// `open` is given — a new one in a new room (`open` records it in the same transaction as its
+    /// chat event; `nil` from it: another entry opened one first). A room the media server lost
+    /// (it restarted) ends its call, and a new one opens.
+    func enterCall(
+        _ account: AccountID, organization: OrganizationID, role: String, description: String,
+        find: @escaping @Sendable (Store) async throws -> OpenCall?,
+        open: (@Sendable (Store, MediaRoom, Date) async throws -> CallID?)?
+    ) async throws -> (call: OpenCall, grant: MediaGrant) {
+        guard let media else {
+            throw PartaError(.unavailable(retryAfterSeconds: nil), code: "calls_unavailable", message: "Calls are not set up on this server.")
+        }
         do {
             do {
-                return try await grantDistanceLessonCall(account, media: media, distance: distance, lesson: lesson, entry: entry, name: name)
+                return try await grantCall(account, media: media, organization: organization, role: role, description: description, find: find, open: open)
             } catch let error as MediaServerError where error.code == 426 {
-                // The room is gone (the media server restarted): this call is over; a new one opens.
-                if let stale = try await database.read({ try await $0.openCall(distanceLesson: distance.id) }) {
-                    try await database.write { store in try await store.endCall(stale.call.id, now: clock.now()) }
-                }
-                return try await grantDistanceLessonCall(account, media: media, distance: distance, lesson: lesson, entry: entry, name: name)
+                if let stale = try await database.read({ try await find($0) }) { try await finishCall(stale, now: clock.now()) }
+                return try await grantCall(account, media: media, organization: organization, role: role, description: description, find: find, open: open)
             }
         } catch let error as MediaServerError {
             logger.warning("calls.media_failed", metadata: ["error": "\(error)"])
@@ -48,28 +68,26 @@ extension Parta {
         }
     }
 
-    func grantDistanceLessonCall(
-        _ account: AccountID, media: any MediaRooms, distance: DistanceLesson, lesson: Lesson, entry: DistanceLessonRules.Entry, name: String
-    ) async throws -> MediaGrant {
+    private func grantCall(
+        _ account: AccountID, media: any MediaRooms, organization: OrganizationID, role: String, description: String,
+        find: @escaping @Sendable (Store) async throws -> OpenCall?,
+        open: (@Sendable (Store, MediaRoom, Date) async throws -> CallID?)?
+    ) async throws -> (call: OpenCall, grant: MediaGrant) {
         let now = clock.now()
-        var open = try await database.read { try await $0.openCall(distanceLesson: distance.id) }
-        if open == nil {
-            let room = try await media.create(description: name, publishers: 60)
+        var found = try await database.read { try await find($0) }
+        if found == nil, let open {
+            let room = try await media.create(description: description, publishers: 60)
             let id: CallID?
             do {
-                id = try await database.write { store in
-                    try await store.insertDistanceLessonCall(
-                        organization: distance.organizationID, distanceLesson: distance.id, lesson: lesson.id, startedBy: account,
-                        server: room.server, room: room.room, secret: room.secret, now: now)
-                }
+                id = try await database.write { store in try await open(store, room, now) }
             } catch {
                 await destroyQuietly(room, media: media)
                 throw error
             }
             if id == nil { await destroyQuietly(room, media: media) }  // another entry opened the call first
-            open = try await database.read { try await $0.openCall(distanceLesson: distance.id) }
+            found = try await database.read { try await find($0) }
         }
-        guard let call = open else { throw PartaError.conflict("call_not_open", "The call could not be opened; try again.") }
+        guard let call = found else { throw PartaError(.gone, code: "call_over", message: "The call is over.") }
         let room = MediaRoom(server: call.server, room: call.room, secret: call.secret)
         var stay = try await database.read { try await $0.presentStay(call: call.call.id, account: account) }
         if stay == nil {
@@ -77,19 +95,47 @@ extension Parta {
             let participant = Int64.random(in: 1...(1 << 52))
             try await media.grant(room, tokens: [token])
             let recorded = try await database.write { store in
-                try await store.insertStay(call: call.call.id, account: account, role: entry.rawValue, token: token, participant: participant, now: now)
+                try await store.insertStay(call: call.call.id, account: account, role: role, token: token, participant: participant, now: now)
             }
             if !recorded { try? await media.withdraw(room, tokens: [token]) }  // a second entry at the same moment won
             stay = try await database.read { try await $0.presentStay(call: call.call.id, account: account) }
         }
         guard let stay else { throw PartaError.conflict("call_not_open", "The call could not be joined; try again.") }
         let display = try await database.read { store in
-            if let named = try await store.names(of: [account], in: distance.organizationID)[account] { return named.name.short }
+            if let named = try await store.names(of: [account], in: organization)[account] { return named.name.short }
             return try await store.account(account)?.name.short ?? ""
         }
-        return MediaGrant(
+        let grant = MediaGrant(
             url: media.publicURL, room: call.room, token: stay.token, participant: stay.participant,
             turn: config.turn?.credentials(for: "account-\(account)", now: now), display: display)
+        return (call, grant)
+    }
+
+    /// Ends a call: its room goes, every stay closes, and a chat's or a meeting's call writes
+    /// `call_ended` (with its length and how many took part) in the chat. Answers `false` when the
+    /// media server could not destroy the room (the call stays open; the sweeper tries again).
+    @discardableResult
+    func finishCall(_ open: OpenCall, now: Date) async throws -> Bool {
+        if let media {
+            do {
+                try await media.destroy(MediaRoom(server: open.server, room: open.room, secret: open.secret))
+            } catch {
+                logger.warning("calls.destroy_failed", metadata: ["parta.call.id": "\(open.call.id)", "error": "\(error)"])
+                return false
+            }
+        }
+        try await database.write { store in
+            guard try await store.endCall(open.call.id, now: now), let chat = open.call.chatID,
+                let organization = try await store.chatOrganization(chat)
+            else { return }
+            let participants = try await store.participantCount(call: open.call.id)
+            let event = ChatEvent.callEnded(
+                open.call.id, durationSeconds: ChatCallRules.durationSeconds(from: open.call.startedAt, to: now), participants: participants)
+            let seq = try await store.appendChatEvents([(chat, event)], organization: organization, now: now)[0]
+            try await store.setCallSeq(open.call.id, ended: seq)
+        }
+        logger.info("calls.ended", metadata: ["parta.call.id": "\(open.call.id)"])
+        return true
     }
 
     /// Destroys a room no call refers to; a failure is logged (the room would otherwise linger).
@@ -116,12 +162,15 @@ extension Parta {
     }
 
     /// Ends the calls whose time is over — a distance lesson's once its lesson is not running
-    /// (ended, moved, cancelled or deleted) — destroying their rooms. A room the media server cannot destroy now
-    /// stays open in the database and is tried again on the next pass. Answers the calls ended.
+    /// (ended, moved, cancelled or deleted); a meeting's after its window or its cancellation; a
+    /// chat's or a meeting's when nobody is left in it (their browsers gone for a minute) or its
+    /// chat is deleted — destroying their rooms. A room the media server cannot destroy now stays
+    /// open in the database and is tried again on the next pass. Answers the calls ended.
     @discardableResult
     public func endFinishedCalls() async throws -> [CallID] {
         let now = clock.now()
         try await putOutThoseWhoLeft(now: now)
+        try await endAbandonedStays(now: now)
         let due: [OpenCall] = try await database.read { store in
             var due: [OpenCall] = []
             for open in try await store.openCalls() {
@@ -139,23 +188,25 @@ extension Parta {
                         due.append(open)
                     }
                 case .chat, .meeting:
-                    continue
+                    guard let chat = open.call.chatID, try await store.chatOrganization(chat) != nil else {
+                        due.append(open)
+                        continue
+                    }
+                    if let meetingID = open.call.meetingID {
+                        guard let meeting = try await store.meeting(meetingID), ChatCallRules.callGoesOn(meeting, now: now) else {
+                            due.append(open)
+                            continue
+                        }
+                    }
+                    if try await store.presentStays(call: open.call.id).isEmpty && now.timeIntervalSince(open.call.startedAt) >= Self.callAbsenceGrace {
+                        due.append(open)
+                    }
                 }
             }
             return due
         }
         var ended: [CallID] = []
-        for open in due {
-            if let media {
-                do {
-                    try await media.destroy(MediaRoom(server: open.server, room: open.room, secret: open.secret))
-                } catch {
-                    logger.warning("calls.destroy_failed", metadata: ["parta.call.id": "\(open.call.id)", "error": "\(error)"])
-                    continue
-                }
-            }
-            try await database.write { store in try await store.endCall(open.call.id, now: now) }
-            logger.info("calls.ended", metadata: ["parta.call.id": "\(open.call.id)"])
+        for open in due where try await finishCall(open, now: now) {
             ended.append(open.call.id)
         }
         return ended
@@ -163,20 +214,30 @@ extension Parta {
 }
 
 extension Parta {
-    /// Puts out of running distance lessons the people who no longer belong in them — moved to
-    /// another class, withdrawn, no longer the school's administrator or the lesson's teacher:
-    /// their stay ends, their token is withdrawn and Janus disconnects them. Answers how many.
+    /// Puts out of running calls the people who no longer belong in them — for a distance lesson
+    /// moved to another class, withdrawn, no longer the school's administrator or the lesson's
+    /// teacher; for a chat's or a meeting's call no longer a member of the chat: their stay ends,
+    /// their token is withdrawn and Janus disconnects them. With `chats`, only the calls of those
+    /// chats (a membership change just committed). Answers how many.
     @discardableResult
-    public func putOutThoseWhoLeft(now: Date? = nil) async throws -> Int {
-        guard let media else { return 0 }
+    public func putOutThoseWhoLeft(now: Date? = nil, chats: Set<ChatID>? = nil) async throws -> Int {
+        guard media != nil else { return 0 }
         let now = now ?? clock.now()
         let leaving: [(OpenCall, AccountID, String, Int64)] = try await database.read { store in
             var leaving: [(OpenCall, AccountID, String, Int64)] = []
-            for open in try await store.openCalls() where open.call.kind == .distanceLesson {
-                guard let lessonID = open.call.lessonID, let lesson = try await store.lesson(lessonID, in: open.call.organizationID) else { continue }
-                for stay in try await store.presentStays(call: open.call.id) {
-                    let standing = try await standing(.account(stay.account, from: "calls"), towards: lesson, in: store)
-                    if !standing.isInvolved {
+            for open in try await store.openCalls() {
+                switch open.call.kind {
+                case .distanceLesson:
+                    guard chats == nil, let lessonID = open.call.lessonID,
+                        let lesson = try await store.lesson(lessonID, in: open.call.organizationID)
+                    else { continue }
+                    for stay in try await store.presentStays(call: open.call.id) {
+                        let standing = try await standing(.account(stay.account, from: "calls"), towards: lesson, in: store)
+                        if !standing.isInvolved { leaving.append((open, stay.account, stay.token, stay.participant)) }
+                    }
+                case .chat, .meeting:
+                    guard let chat = open.call.chatID, chats?.contains(chat) ?? true else { continue }
+                    for stay in try await store.presentStays(call: open.call.id) where try await store.seat(chat: chat, account: stay.account) == nil {
                         leaving.append((open, stay.account, stay.token, stay.participant))
                     }
                 }
@@ -186,8 +247,8 @@ extension Parta {
         for (open, account, token, participant) in leaving {
             let room = MediaRoom(server: open.server, room: open.room, secret: open.secret)
             do {
-                try await media.withdraw(room, tokens: [token])
-                try await media.kick(room, participant: participant)
+                try await media?.withdraw(room, tokens: [token])
+                try await media?.kick(room, participant: participant)
             } catch {
                 logger.warning("calls.put_out_failed", metadata: ["parta.call.id": "\(open.call.id)", "error": "\(error)"])
                 continue
@@ -197,6 +258,26 @@ extension Parta {
         }
         return leaving.count
     }
+
+    /// Ends the stays in chats' and meetings' calls whose browser has not been in the room for
+    /// `callAbsenceGrace` (closed the tab, lost the network): the call then ends when nobody is left.
+    func endAbandonedStays(now: Date) async throws {
+        guard let media else { return }
+        let calls = try await database.read { try await $0.openCalls() }.filter { $0.call.kind != .distanceLesson }
+        for open in calls {
+            let room = MediaRoom(server: open.server, room: open.room, secret: open.secret)
+            let stays = try await database.read { try await $0.presentStays(call: open.call.id) }
+                .filter { now.timeIntervalSince($0.joinedAt) >= Self.callAbsenceGrace }
+            guard !stays.isEmpty else { continue }
+            let inRoom: Set<Int64>
+            do { inRoom = try await media.participants(room) } catch { continue }
+            for stay in stays where !inRoom.contains(stay.participant) {
+                _ = try await database.write { store in try await store.endStay(call: open.call.id, account: stay.account, now: now) }
+                try? await media.withdraw(room, tokens: [stay.token])
+                logger.info("calls.stay_abandoned", metadata: ["parta.call.id": "\(open.call.id)", "parta.account.id": "\(stay.account)"])
+            }
+        }
+    }
 }
 
 /// Ends finished calls every few seconds, so a lesson's room goes at its end, not an hour later.
@@ -205,9 +286,20 @@ public struct CallSweeper: Service, CustomStringConvertible {
     let parta: Parta
     let interval: Duration
 
+    /// Also listens to the chats' membership changes: a member removed from a chat is put out
+    /// of its running call at once, not at the next pass.
     public init(parta: Parta, interval: Duration = .seconds(15)) {
         self.parta = parta
         self.interval = interval
+        parta.database.onChatEvents { touched in
+            let chats = Set(touched.filter(\.value.membership).keys)
+            guard !chats.isEmpty else { return }
+            Task {
+                do { try await parta.putOutThoseWhoLeft(chats: chats) } catch {
+                    parta.logger.warning("calls.put_out_failed", metadata: ["error": "\(error)"])
+                }
+            }
+        }
     }
 
     public func run() async throws {

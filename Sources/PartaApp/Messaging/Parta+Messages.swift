@@ -17,6 +17,8 @@ public struct MessengerChat: Sendable, Equatable {
     /// Whether the chat's name — in a direct chat, the other person's — is one the school stands
     /// behind (`OrganizationName.confirmed`).
     public var nameConfirmed = true
+    /// The call running in the chat (outside meetings): its members see "call in progress — join".
+    public var call: Call?
 }
 
 /// The messenger (SPEC §6): every change is a chat event in the chat's sequence, committed before
@@ -134,8 +136,9 @@ extension Parta {
             let chats = try await store.accountChats(account, only: only)
             let last = try await store.lastMessages(of: chats.map(\.chat.id))
             let peers = try await store.directPeers(chats.filter { $0.chat.kind == .direct }.map(\.chat.id), of: account)
+            let calls = try await store.openChatCalls(chats: chats.map(\.chat.id))
             return chats.map { entry in
-                var chat = MessengerChat(entry: entry, lastMessage: last[entry.chat.id])
+                var chat = MessengerChat(entry: entry, lastMessage: last[entry.chat.id], call: calls[entry.chat.id])
                 if let (peer, named) = peers[entry.chat.id] {
                     chat.peer = peer
                     chat.entry.chat.name = named.name.full

@@ -130,6 +130,7 @@ extension Parta {
     /// Opening a distance lesson: admitted while the lesson runs — as its host, a student or an
     /// observer — or told it has not started (with the start) or has ended.
     public func enterDistanceLesson(_ caller: Caller, organization: OrganizationID, id: DistanceLessonID) async throws -> DistanceLessonEntry {
+        if let account = caller.accountID { try checkRate(.calls, account.rawValue) }
         var admitted: DistanceLessonEntry = try await database.read { store in
             let (org, distance, lesson, standing) = try await distanceLessonParts(caller, organization: organization, id: id, in: store)
             let window = lesson.window(timeZone: org.profile.timeZone)
@@ -137,6 +138,7 @@ extension Parta {
             return DistanceLessonEntry(view: try await distanceLessonView(distance, lesson, organization: org, in: store), entry: entry)
         }
         if let account = caller.accountID {
+            try admit(.calls, account.rawValue)
             admitted.media = try await joinDistanceLessonCall(
                 account, distance: admitted.view.distanceLesson, lesson: admitted.view.lesson.lesson, entry: admitted.entry,
                 name: admitted.view.distanceLesson.name)

@@ -2,8 +2,8 @@ public import Foundation
 
 public typealias CallID = Identifier<Call>
 
-/// A call: a distance lesson's (chats' calls and meetings come next), with the times it ran —
-/// what the statistics count.
+/// A call: a distance lesson's, a chat's or a meeting's, with the times it ran — what the
+/// statistics count.
 public struct Call: Hashable, Sendable {
     public enum Kind: String, Sendable, Codable {
         case distanceLesson = "distance_lesson"
@@ -16,14 +16,21 @@ public struct Call: Hashable, Sendable {
     public var kind: Kind
     public var distanceLessonID: DistanceLessonID?
     public var lessonID: LessonID?
+    /// The chat a chat's or a meeting's call is in.
+    public var chatID: ChatID?
+    public var meetingID: MeetingID?
+    public var media: CallMedia
     public var startedBy: AccountID?
     public var startedAt: Date
     public var endedAt: Date?
 
     public init(
         id: CallID, organizationID: OrganizationID, kind: Kind, distanceLessonID: DistanceLessonID?, lessonID: LessonID?,
-        startedBy: AccountID?, startedAt: Date, endedAt: Date?
+        chatID: ChatID? = nil, meetingID: MeetingID? = nil, media: CallMedia = .video, startedBy: AccountID?, startedAt: Date, endedAt: Date?
     ) {
+        self.chatID = chatID
+        self.meetingID = meetingID
+        self.media = media
         self.id = id
         self.organizationID = organizationID
         self.kind = kind

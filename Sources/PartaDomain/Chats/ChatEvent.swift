@@ -16,6 +16,12 @@ public enum ChatEvent: Sendable, Equatable {
     /// The chat is kept to be read, not written in (a direct chat whose other side left); or open again.
     case closed
     case reopened
+    /// A call began in the chat (its members see "call in progress — join").
+    case callStarted(CallID, media: CallMedia, startedBy: AccountID, meeting: MeetingID?)
+    /// The call is over: how long it ran and how many people took part.
+    case callEnded(CallID, durationSeconds: Int, participants: Int)
+    case meetingScheduled(MeetingID)
+    case meetingCancelled(MeetingID)
 
     public var kind: String {
         switch self {
@@ -29,6 +35,10 @@ public enum ChatEvent: Sendable, Equatable {
         case .settingsChanged: "settings_changed"
         case .closed: "chat_closed"
         case .reopened: "chat_reopened"
+        case .callStarted: "call_started"
+        case .callEnded: "call_ended"
+        case .meetingScheduled: "meeting_scheduled"
+        case .meetingCancelled: "meeting_cancelled"
         }
     }
 
@@ -64,6 +74,12 @@ public enum ChatEvent: Sendable, Equatable {
         case .messageEdited(let seq), .messageDeleted(let seq): Self.encode(["message_seq": seq])
         case .settingsChanged(let settings):
             Self.encode(["announcements_only": settings.announcementsOnly, "read_receipts": settings.readReceipts])
+        case .callStarted(let call, let media, let startedBy, let meeting):
+            Self.encode(CallPayload(callID: call.rawValue, media: media.rawValue, startedBy: startedBy.rawValue, meetingID: meeting?.rawValue))
+        case .callEnded(let call, let duration, let participants):
+            Self.encode(CallPayload(callID: call.rawValue, durationSeconds: duration, participants: participants))
+        case .meetingScheduled(let meeting), .meetingCancelled(let meeting):
+            Self.encode(["meeting_id": meeting.rawValue])
         }
     }
 
@@ -92,6 +108,42 @@ public enum ChatEvent: Sendable, Equatable {
             case added, removed
             case adminsGranted = "admins_granted"
             case adminsRevoked = "admins_revoked"
+        }
+    }
+
+    /// A call event's payload, as stored and as sent on the live connection.
+    public struct CallPayload: Codable, Sendable, Equatable {
+        public var callID: Int64
+        public var media: String?
+        public var startedBy: Int64?
+        public var meetingID: Int64?
+        public var durationSeconds: Int?
+        public var participants: Int?
+
+        public init(
+            callID: Int64, media: String? = nil, startedBy: Int64? = nil, meetingID: Int64? = nil, durationSeconds: Int? = nil,
+            participants: Int? = nil
+        ) {
+            self.callID = callID
+            self.media = media
+            self.startedBy = startedBy
+            self.meetingID = meetingID
+            self.durationSeconds = durationSeconds
+            self.participants = participants
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case callID = "call_id"
+            case media
+            case startedBy = "started_by"
+            case meetingID = "meeting_id"
+            case durationSeconds = "duration_seconds"
+            case participants
+        }
+
+        /// Read back from a stored payload.
+        public static func decode(_ payload: String) -> CallPayload? {
+            try? JSONDecoder().decode(CallPayload.self, from: Data(payload.utf8))
         }
     }
 

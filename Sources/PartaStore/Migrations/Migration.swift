@@ -42,6 +42,7 @@ public enum Migrations {
         .v8Safety,
         .v9Timetable,
         .v10Calls,
+        .v11ChatCalls,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }
