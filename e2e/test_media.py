@@ -14,6 +14,7 @@ import pytest
 
 from browser import Browser, chromium_available
 from conftest import ROOT
+from parta_client import link_person
 from test_timetable import ORG, as_browser, lesson_people
 from test_web import assert_clean, demo_env, run_cli
 
@@ -121,6 +122,106 @@ def test_a_student_receives_the_teachers_video_until_the_lesson_ends(media_schoo
             time.sleep(1)
         assert janus_rooms() == "", "the room is destroyed after the lesson"
         assert_clean(tb, sb)
+    finally:
+        for browser in opened:
+            browser.close()
+
+
+TILES = "return document.querySelectorAll('.tile[data-feed]:not([data-feed=\"me\"])').length"
+
+
+def open_chat(browser, name):
+    """Opens the chat named `name` from the list (as a person does)."""
+    browser.open("/#/chats")
+    browser.wait(lambda: next((e for e in browser.all(".chat-item") if name in e.text), None), message=f"chat {name}").click()
+    browser.find(".chat-header")
+
+
+def test_a_direct_call_then_a_staff_room_meeting_with_three_browsers(media_school):
+    school = media_school
+    admin, zone, assignment, teacher, student, outsider = lesson_people(school.url, ["+79990004011", "+79990004012", "+79990004013"])
+    others = [p for p in admin.call("GET", f"{ORG}/persons", params={"role": "teacher", "per_page": 50}).json()["items"]
+              if p["id"] != assignment["teacher"]["id"]]
+    colleague = link_person(school.url, admin, others[0]["id"], "+79990004014")
+    second = link_person(school.url, admin, others[1]["id"], "+79990004015")
+    student_account = student.me()["account"]["id"]
+    direct = teacher.call("POST", f"{ORG}/direct-chats", json={"account_id": student_account})
+    assert direct.status_code == 200, direct.text
+    direct = direct.json()
+    # The student may not start a call in the class chat: only in direct chats.
+    class_chat = next(c for c in student.call("GET", "/api/v1/me/chats").json()["items"] if c["type"] == "class")
+    refused = student.call("POST", f"/api/v1/chats/{class_chat['id']}/calls", json={"media": "video"})
+    assert refused.status_code == 403 and refused.json()["error"] == "forbidden", refused.text
+
+    opened = []
+    try:
+        # A direct video call: the teacher calls from the chat, the student joins from its banner.
+        tb = Browser(school.url, name="teacher", media=True)
+        opened.append(tb)
+        as_browser(tb, teacher)
+        tb.open(f"/#/chats/{direct['id']}")
+        tb.find(".call-start.video").click()
+        tb.wait_text("Идёт видеозвонок", ".call-screen")
+        sb = Browser(school.url, name="student", width=390, height=844, media=True)
+        opened.append(sb)
+        as_browser(sb, student)
+        sb.open(f"/#/chats/{direct['id']}")
+        sb.wait_text("Идёт видеозвонок", ".call-banner")
+        assert not sb.all(".call-start"), "nothing to start: the call runs"
+        sb.click("Присоединиться")
+        sb.wait(lambda: (sb.driver.execute_script(DECODED) or 0) > 10 or None, timeout=30, message="the teacher's video decoded")
+        tb.wait(lambda: (tb.driver.execute_script(DECODED) or 0) > 0 or None, timeout=30, message="the student's video at the teacher")
+        sb.shot("11-direct-call-phone")
+        assert sb.no_horizontal_scroll()
+        # The student leaves; the teacher is the last one out, and the call ends with its line in the chat.
+        sb.click("Выйти из звонка")
+        sb.wait(lambda: sb.driver.current_url.endswith(f"#/chats/{direct['id']}") or None, message="back in the chat")
+        tb.click("Выйти из звонка")
+        for browser in (tb, sb):
+            browser.wait_text("2 участника", ".call-line", timeout=20)
+        tb.shot("11-direct-call-in-the-chat")
+        calls = student.call("GET", f"/api/v1/chats/{direct['id']}/calls").json()["items"]
+        assert len(calls) == 1 and calls[0]["call"]["media"] == "video" and calls[0]["participants"] == 2 and calls[0]["call"].get("ended_at")
+        sb.close()
+        opened.remove(sb)
+
+        # A meeting in the staff room, planned from the chat, with three browsers in it.
+        ab = Browser(school.url, name="second", media=True)
+        cb = Browser(school.url, name="colleague", media=True)
+        opened.extend([ab, cb])
+        for browser, session in ((tb, teacher), (ab, second), (cb, colleague)):
+            as_browser(browser, session)
+            open_chat(browser, "Учительская")
+        tb.click("Запланировать встречу")
+        tb.type("dialog input[name=title]", "Педсовет")
+        now = datetime.datetime.now(ZoneInfo(zone))
+        tb.driver.execute_script(
+            "const d = document.querySelector('dialog'); d.querySelector('[name=day]').value = arguments[0];"
+            "d.querySelector('[name=from]').value = arguments[1]; d.querySelector('[name=to]').value = arguments[2];",
+            now.date().isoformat(), now.strftime("%H:%M"), (now + datetime.timedelta(minutes=30)).strftime("%H:%M"))
+        tb.click("Запланировать", "dialog button")
+        tb.wait_text("Встреча запланирована.")
+        for browser in (tb, ab, cb):
+            browser.wait_text("Педсовет", ".meetings", timeout=20)
+            browser.click("Войти на встречу")
+            browser.find(".call-screen")
+        for browser in (tb, ab, cb):
+            browser.wait(lambda b=browser: (b.driver.execute_script(TILES) or 0) >= 2 or None, timeout=40, message="the two others' tiles")
+            browser.wait(lambda b=browser: (b.driver.execute_script(DECODED) or 0) > 0 or None, timeout=40, message="video from the others")
+        cb.shot("12-staff-meeting")
+        staff = next(c for c in teacher.call("GET", "/api/v1/me/chats").json()["items"] if c["type"] == "staff_room")
+        meeting = teacher.call("GET", f"/api/v1/chats/{staff['id']}/meetings").json()["items"][0]
+        assert meeting["title"] == "Педсовет" and meeting["state"] == "open" and meeting.get("call_id")
+        # Whoever planned it ends it for everyone: every window says so and goes back to the chat.
+        tb.click("Завершить для всех")
+        for browser in (tb, ab, cb):
+            browser.wait_text("Звонок завершён", timeout=20)
+            browser.wait(lambda b=browser: b.driver.current_url.endswith(f"#/chats/{staff['id']}") or None, timeout=15, message="back in the chat")
+        deadline = time.time() + 20
+        while janus_rooms() and time.time() < deadline:
+            time.sleep(1)
+        assert janus_rooms() == "", "no room is left on Janus"
+        assert_clean(tb, ab, cb)
     finally:
         for browser in opened:
             browser.close()

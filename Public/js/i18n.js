@@ -54,6 +54,23 @@ export function time(iso, zone) {
   if (!iso) return "";
   return zoned({ hour: "2-digit", minute: "2-digit" }, zone).format(new Date(iso));
 }
+/** The instant (ISO, UTC) of a wall-clock date `2026-09-01` and time `18:30` in a zone: what a
+ * form on the school's clock means wherever the browser is. */
+export function zonedInstant(day, clock, zone) {
+  const guess = new Date(`${day}T${clock}:00Z`);
+  const parts = new Intl.DateTimeFormat("en-GB", {
+    timeZone: zone || defaultZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit",
+  }).formatToParts(guess);
+  const part = (type) => Number(parts.find((p) => p.type === type).value);
+  const shown = Date.UTC(part("year"), part("month") - 1, part("day"), part("hour"), part("minute"));
+  return new Date(guess.getTime() - (shown - guess.getTime())).toISOString();
+}
+/** Today's date `2026-09-01` on the zone's clock (for date inputs). */
+export function today(zone) {
+  const parts = new Intl.DateTimeFormat("en-GB", { timeZone: zone || defaultZone, year: "numeric", month: "2-digit", day: "2-digit" }).formatToParts(new Date());
+  const part = (type) => parts.find((p) => p.type === type).value;
+  return `${part("year")}-${part("month")}-${part("day")}`;
+}
 /** Time today, otherwise the date: for chat lists. */
 export function shortWhen(iso, zone) {
   if (!iso) return "";

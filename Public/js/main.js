@@ -13,6 +13,7 @@ import { settingsView } from "./views/settings.js";
 import { adminView } from "./views/admin.js";
 import { manageView } from "./views/manage.js";
 import { timetableView, distanceLessonView } from "./views/timetable.js";
+import { chatCallView } from "./views/call.js";
 
 export const app = {
   me: null,
@@ -102,6 +103,7 @@ const routes = [
   [/^#\/join\/([\w-]+)$/, (m) => joinView(app, m[1]), { public: true }],
   [/^#\/link\/([\w-]+)$/, (m) => linkView(app, m[1])],
   [/^#\/chats(?:\/(\d+))?$/, (m) => messengerView(app, m[1] ? Number(m[1]) : null)],
+  [/^#\/chats\/(\d+)\/call\/(\d+)$/, (m) => chatCallView(app, Number(m[1]), Number(m[2]))],
   [/^#\/settings$/, () => settingsView(app)],
   [/^#\/timetable(?:\/(\d+)(?:\/(\d{4}-\d{2}-\d{2}))?)?$/, (m) => timetableView(app, m[1] ? Number(m[1]) : null, m[2] || null)],
   [/^#\/lesson\/(\d+)\/(\d+)$/, (m) => distanceLessonView(app, Number(m[1]), Number(m[2]))],

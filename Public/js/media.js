@@ -20,13 +20,15 @@ function gathered(pc) {
 export class MediaCall extends EventTarget {
   /**
    * @param grant `{url, room, token, ice_servers}` from the server's entry answer
-   * @param options `{display, publish}`: the name others see; whether to send camera and microphone
+   * @param options `{display, publish, video}`: the name others see; whether to send the
+   *   microphone, and the camera too (`video: false` for an audio call)
    */
-  constructor(grant, { display, publish = true } = {}) {
+  constructor(grant, { display, publish = true, video = true } = {}) {
     super();
     this.grant = grant;
     this.display = display;
     this.publish = publish;
+    this.video = video;
     this.session = null;
     this.handles = new Map(); // handle id → {kind: "publisher"|"subscriber", feed, pc, waiters}
     this.feeds = new Map(); // feed id → {display, subscribed}
@@ -82,7 +84,7 @@ export class MediaCall extends EventTarget {
 
   async sendMedia() {
     try {
-      this.localStream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 360 } });
+      this.localStream = await navigator.mediaDevices.getUserMedia({ audio: true, video: this.video ? { width: 640, height: 360 } : false });
     } catch {
       this.localStream = await navigator.mediaDevices.getUserMedia({ audio: true });
     }
@@ -95,7 +97,7 @@ export class MediaCall extends EventTarget {
     await pc.setLocalDescription(await pc.createOffer());
     if (this.closed) { pc.close(); return; }
     await gathered(pc);
-    const answer = await this.message(this.publisher, { request: "publish", audio: true, video: true },
+    const answer = await this.message(this.publisher, { request: "publish", audio: true, video: this.localStream.getVideoTracks().length > 0 },
       { type: "offer", sdp: pc.localDescription.sdp, trickle: false });
     await pc.setRemoteDescription(answer.jsep);
   }

@@ -9,7 +9,8 @@ export class Messenger extends EventTarget {
     super();
     this.live = live;
     this.chats = new Map();     // id → chat entry (as in `ready`)
-    this.histories = new Map(); // id → {messages: Map<id, message>, oldestLoaded: bool, loaded: bool}
+    this.histories = new Map(); // id → {messages: Map<id, message>, calls: Map<call id, entry>, oldestLoaded: bool, loaded: bool}
+    this.meetings = new Map();  // chat id → meetings to come and running (as `GET /chats/{id}/meetings`)
     this.names = new Map();     // chat id → Map<account id, member ({full_name, name_confirmed, …})>
     this.sending = new Map();   // client_id → {chat_id, text, reply_to, attachments}
     this.askedNames = new Set(); // "chat:sender" pairs whose names were re-read once
@@ -37,6 +38,7 @@ export class Messenger extends EventTarget {
     this.chats.delete(id);
     this.histories.delete(id);
     this.names.delete(id);
+    this.meetings.delete(id);
     if (!quiet) this.changed("removed", id);
   }
 
@@ -51,6 +53,7 @@ export class Messenger extends EventTarget {
     this.chats.clear();
     this.histories.clear();
     this.names.clear();
+    this.meetings.clear();
     this.sending.clear();
     this.askedNames.clear();
     for (const timer of this.readTimers.values()) clearTimeout(timer);
@@ -103,17 +106,40 @@ export class Messenger extends EventTarget {
         this.names.delete(event.chat_id);
         if (this.openChat === event.chat_id) this.loadNames(event.chat_id);
         break;
+      case "call_started": {
+        const call = { id: event.call.call_id, chat_id: event.chat_id, kind: event.call.meeting_id ? "meeting" : "chat", media: event.call.media,
+          started_by: event.call.started_by, started_at: event.at, meeting_id: event.call.meeting_id };
+        // A meeting's call is joined from its meeting; the chat's own call is "in progress — join".
+        if (!event.call.meeting_id) chat.call = call;
+        history?.calls.set(call.id, { call, started_seq: event.seq, participants: 0 });
+        if (event.call.meeting_id && this.meetings.has(event.chat_id)) this.loadMeetings(event.chat_id).catch(() => {});
+        break;
+      }
+      case "call_ended": {
+        if (chat.call?.id === event.call.call_id) chat.call = null;
+        const entry = history?.calls.get(event.call.call_id);
+        if (entry) Object.assign(entry, { ended_seq: event.seq, duration_seconds: event.call.duration_seconds, participants: event.call.participants });
+        this.dispatchEvent(new CustomEvent("call_ended", { detail: { chatId: event.chat_id, callId: event.call.call_id } }));
+        if (this.meetings.has(event.chat_id)) this.loadMeetings(event.chat_id).catch(() => {});
+        break;
+      }
+      case "meeting_scheduled":
+      case "meeting_cancelled":
+        if (this.meetings.has(event.chat_id) || this.openChat === event.chat_id) this.loadMeetings(event.chat_id).catch(() => {});
+        break;
     }
     this.changed("event", event.chat_id);
   }
 
   /** The latest page of a chat's history. */
   async loadLatest(chatId) {
-    const page = await get(`/chats/${chatId}/messages`, { limit: 50 });
-    const history = { messages: new Map(), oldestLoaded: page.items.length < 50, loaded: true };
+    const [page, calls] = await Promise.all([get(`/chats/${chatId}/messages`, { limit: 50 }), get(`/chats/${chatId}/calls`, { limit: 20 })]);
+    const history = { messages: new Map(), calls: new Map(calls.items.map((c) => [c.call.id, c])), oldestLoaded: page.items.length < 50, loaded: true };
+    this.loadMeetings(chatId).catch(() => {});
     // Events may have arrived while the page was on its way: keep what is newer.
     const previous = this.histories.get(chatId);
     for (const m of page.items) history.messages.set(m.id, m);
+    if (previous) for (const [id, c] of previous.calls) if (!history.calls.has(id) || c.ended_seq) history.calls.set(id, c);
     if (previous) for (const [id, m] of previous.messages) if (!history.messages.has(id) || m.seq > (history.messages.get(id).seq)) history.messages.set(id, m);
     this.histories.set(chatId, history);
     await this.loadNames(chatId);
@@ -130,6 +156,28 @@ export class Messenger extends EventTarget {
     if (page.items.length < 50) history.oldestLoaded = true;
     this.changed("history", chatId);
     return page.items.length;
+  }
+
+  /** The chat's meetings to come and running (re-read when one is scheduled, cancelled, opened or over). */
+  async loadMeetings(chatId) {
+    const page = await get(`/chats/${chatId}/meetings`);
+    this.meetings.set(chatId, page.items);
+    this.changed("meetings", chatId);
+    return page.items;
+  }
+
+  /**
+   * The chat's timeline: its messages and its calls (each where its `call_started` event stands),
+   * in the chat's order. Calls older than the loaded messages wait until those are loaded.
+   */
+  timeline(chatId) {
+    const messages = this.messages(chatId);
+    const history = this.histories.get(chatId);
+    if (!history) return messages.map((message) => ({ message }));
+    const oldest = history.oldestLoaded ? 0 : (messages[0]?.seq ?? Infinity);
+    const calls = [...history.calls.values()].filter((c) => c.started_seq && c.started_seq >= oldest);
+    return [...messages.map((message) => ({ seq: message.seq, message })), ...calls.map((call) => ({ seq: call.started_seq, call }))]
+      .sort((a, b) => a.seq - b.seq);
   }
 
   messages(chatId) {

@@ -3,8 +3,8 @@
 // on a wide screen. Everything people wrote is set with textContent. A closed chat is read
 // without a composer; names the school has not confirmed carry their mark (personName).
 import { h, replace, debounce, icon, errorLine } from "../dom.js";
-import { t, time, date, shortWhen, fileSize } from "../i18n.js";
-import { get, patch, post, upload, blobURL, errorText } from "../api.js";
+import { t, time, date, shortWhen, fileSize, zonedInstant, today } from "../i18n.js";
+import { get, patch, post, del, upload, blobURL, errorText } from "../api.js";
 import { notify, infoDialog, confirmDialog, personName, personNames } from "../widgets.js";
 
 const imageURLs = new Map(); // attachment id → promise of an object URL (fetched with the token once)
@@ -58,7 +58,8 @@ export function messengerView(app, chatId) {
   const scroller = h("div", { class: "scroller" }, log);
   let replyTo = null, editing = null, firstUnreadSeq = null, loadingOlder = false, composerEl = null, composerKey = "", announcedId = null;
   let shownHeader = ""; // what the header and composer show: re-drawn when an event changes it
-  const headerShape = (c) => (c ? `${c.name}:${c.name_confirmed}:${c.closed}` : "");
+  const headerShape = (c) => (c ? `${c.name}:${c.name_confirmed}:${c.closed}:${c.call?.id ?? ""}:${c.settings.announcements_only}` : "");
+  const meetingsStrip = h("div", { class: "meetings", "aria-label": t("meeting.list") });
   const attachments = []; // {file, progress, ref, error}
 
   function renderChat() {
@@ -70,16 +71,70 @@ export function messengerView(app, chatId) {
       return;
     }
     const zone = app.zoneOf(chat.organization_id);
+    const callButton = (media) => h("button", {
+      type: "button", class: `call-start ${media}`, title: t(`call.start_${media}`), "aria-label": t(`call.start_${media}`),
+      onclick: () => startCall(media),
+    }, icon(media === "audio" ? "phone" : "video"));
     const header = h("header", { class: "chat-header" },
       h("a", { href: "#/chats", class: "back", "aria-label": t("chats.back") }, "‹"),
       h("h2", {}, personName(chat.name, chat.name_confirmed), chat.closed ? closedLabel() : null),
+      canStartCall(chat) ? [callButton("audio"), callButton("video")] : null,
       h("button", { type: "button", class: "info", onclick: () => openInfo(app, chat) }, t("chats.info")));
+    // A call running in the chat: its members see it and come in with one tap.
+    const running = chat.call && !chat.closed ? h("div", { class: "call-banner", role: "status" },
+      h("span", {}, t(chat.call.media === "audio" ? "call.in_progress_audio" : "call.in_progress_video")),
+      h("a", { class: "button primary", href: `#/chats/${chat.id}/call/${chat.call.id}` }, t("call.join"))) : null;
     shownHeader = headerShape(chat);
     // The composer survives re-renders (a reconnect, a rename) so that a draft is never lost.
     const key = `${chat.id}:${chat.settings.announcements_only}:${chat.is_admin}:${chat.closed}`;
     if (composerKey !== key) { composerEl = composer(zone); composerKey = key; }
-    replace(chatPane, header, scroller, composerEl);
+    replace(chatPane, header, running, meetingsStrip, scroller, composerEl);
+    renderMeetings();
     renderMessages();
+  }
+
+  /** Staff call in any chat they are in, students and parents in direct chats; announcements: admins (the server
+   * decides). While a call runs, its banner is the way in. */
+  function canStartCall(c) {
+    return !c.closed && !c.call && (!c.settings.announcements_only || c.is_admin) && (c.type === "direct" || isStaff(c.organization_id));
+  }
+  function isStaff(organizationId) {
+    return (app.organization(organizationId)?.roles || []).some((role) => ["teacher", "employee", "administrator"].includes(role));
+  }
+
+  async function startCall(media) {
+    try {
+      const joined = await post(`/chats/${chatId}/calls`, { media });
+      app.go(`#/chats/${chatId}/call/${joined.call.id}`);
+    } catch (e) { notify(errorText(e), "error"); }
+  }
+
+  /** The chat's meetings to come: when, and — in their window — the way in; planning one for staff. */
+  function renderMeetings() {
+    if (!chat) return;
+    const zone = app.zoneOf(chat.organization_id);
+    const meetings = m.meetings.get(chatId) || [];
+    const mayPlan = !chat.closed && (!chat.settings.announcements_only || chat.is_admin) && isStaff(chat.organization_id);
+    const items = meetings.map((meeting) => h("li", { class: `meeting ${meeting.state}`, dataset: { meetingId: meeting.id } },
+      h("strong", {}, meeting.title), " ",
+      h("span", { class: "muted" }, `${date(meeting.starts_at, zone)} ${time(meeting.starts_at, zone)}–${time(meeting.ends_at, zone)}`),
+      meeting.state === "open" ? h("button", { type: "button", class: "primary", onclick: () => joinMeeting(meeting) }, t("meeting.join")) : null,
+      meeting.created_by === m.myAccountId || chat.is_admin ? h("button", { type: "button", class: "link", onclick: () => cancelMeeting(meeting) }, t("meeting.cancel")) : null));
+    if (!items.length && !mayPlan) { replace(meetingsStrip); return; }
+    replace(meetingsStrip, items.length ? h("ul", {}, items) : null,
+      mayPlan ? h("button", { type: "button", class: "link plan-meeting", onclick: () => planMeeting(app, chat) }, t("meeting.plan")) : null);
+  }
+
+  async function joinMeeting(meeting) {
+    try {
+      const joined = await post(`/chats/${chatId}/meetings/${meeting.id}/join`);
+      app.go(`#/chats/${chatId}/call/${joined.call.id}`);
+    } catch (e) { notify(errorText(e), "error"); }
+  }
+
+  async function cancelMeeting(meeting) {
+    if (!(await confirmDialog(t("meeting.cancel_confirm", { title: meeting.title }), t("meeting.cancel")))) return;
+    try { await del(`/chats/${chatId}/meetings/${meeting.id}`); await m.loadMeetings(chatId); } catch (e) { notify(errorText(e), "error"); }
   }
 
   function renderMessages() {
@@ -89,11 +144,13 @@ export function messengerView(app, chatId) {
     const history = m.histories.get(chatId);
     const items = [];
     if (history && !history.oldestLoaded) items.push(h("li", { class: "older" }, h("button", { type: "button", onclick: older }, t("chats.load_older"))));
-    if (history && history.oldestLoaded && !history.messages.size) items.push(h("li", { class: "muted empty" }, t("chats.no_messages")));
+    const timeline = m.timeline(chatId);
+    if (history && history.oldestLoaded && !timeline.length) items.push(h("li", { class: "muted empty" }, t("chats.no_messages")));
     let lastDay = null;
-    for (const message of m.messages(chatId)) {
-      const day = date(message.created_at, zone);
+    for (const { message, call } of timeline) {
+      const day = date(message ? message.created_at : call.call.started_at, zone);
       if (day !== lastDay) { items.push(h("li", { class: "day" }, day)); lastDay = day; }
+      if (call) { items.push(callItem(call, zone)); continue; }
       if (firstUnreadSeq !== null && message.seq === firstUnreadSeq) items.push(h("li", { class: "unread-line" }, t("chats.new_messages")));
       items.push(messageItem(message, zone));
     }
@@ -103,6 +160,18 @@ export function messengerView(app, chatId) {
     }
     replace(log, items);
     if (nearBottom || !scroller.dataset.scrolled) { scroller.scrollTop = scroller.scrollHeight; scroller.dataset.scrolled = "1"; }
+  }
+
+  /** A call in the timeline: who started it and when; once over, how long it ran and how many took part. */
+  function callItem(entry, zone) {
+    const kind = entry.call.media === "audio" ? t("call.audio") : t("call.video");
+    const minutes = Math.max(1, Math.round((entry.duration_seconds || 0) / 60));
+    const over = entry.ended_seq !== undefined && entry.ended_seq !== null;
+    return h("li", { class: "call-line", dataset: { callId: entry.call.id } },
+      icon(entry.call.media === "audio" ? "phone" : "video"), " ",
+      entry.meeting_title ? `${entry.meeting_title} · ` : "", kind, " · ",
+      over ? t("call.ended_line", { minutes, count: entry.participants }) : t("call.running_line"),
+      h("span", { class: "meta" }, " ", time(entry.call.started_at, zone)));
   }
 
   function messageItem(message, zone) {
@@ -260,6 +329,7 @@ export function messengerView(app, chatId) {
     renderList();
     if (!chatId) return;
     if (what === "list" && !chat && m.chats.get(chatId)) { openChat(); return; }
+    if (what === "meetings" && changed === chatId) { renderMeetings(); return; }
     if (changed === chatId || what === "list") {
       if (what === "list" || what === "event" && headerShape(m.chats.get(chatId)) !== shownHeader) renderChat(); else renderMessages();
       if (what === "event") {
@@ -308,6 +378,35 @@ export function messengerView(app, chatId) {
       m.openChat = null;
     },
   };
+}
+
+/** Planning a meeting in the chat: a title, the day and its hours on the school's clock, audio or video. */
+function planMeeting(app, chat) {
+  const zone = app.zoneOf(chat.organization_id);
+  const error = errorLine();
+  const field = (label, input) => h("label", { class: "field" }, h("span", {}, label), input);
+  const title = h("input", { name: "title", required: true, maxlength: 200, value: t("meeting.default_title") });
+  const day = h("input", { name: "day", type: "date", required: true, value: today(zone) });
+  const from = h("input", { name: "from", type: "time", required: true, value: "18:00" });
+  const to = h("input", { name: "to", type: "time", required: true, value: "19:00" });
+  const media = h("select", { name: "media" }, h("option", { value: "video" }, t("call.video")), h("option", { value: "audio" }, t("call.audio")));
+  const form = h("form", { class: "stack plan" }, error, field(t("meeting.title"), title), field(t("meeting.day"), day),
+    h("div", { class: "row" }, field(t("meeting.from"), from), field(t("meeting.to"), to)), field(t("call.kind"), media),
+    h("button", { type: "submit", class: "primary" }, t("meeting.create")));
+  const dialog = infoDialog(t("meeting.plan"), form);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    error.textContent = "";
+    try {
+      await post(`/chats/${chat.id}/meetings`, {
+        title: title.value, media: media.value,
+        starts_at: zonedInstant(day.value, from.value, zone), ends_at: zonedInstant(day.value, to.value, zone),
+      });
+      await app.messenger.loadMeetings(chat.id);
+      notify(t("meeting.created"));
+      dialog.close();
+    } catch (e) { error.textContent = errorText(e); }
+  });
 }
 
 /** Chat info: admins, members (write to one directly), settings for the chat's admins. */

@@ -5,7 +5,7 @@ import { h, replace, select, errorLine } from "../dom.js";
 import { t } from "../i18n.js";
 import { get, post, errorText } from "../api.js";
 import { notify } from "../widgets.js";
-import { MediaCall } from "../media.js";
+import { callScreen } from "../call-screen.js";
 
 /** `2026-09-01` shifted by whole days (dates as UTC midnights: no daylight saving). */
 function addDays(iso, days) {
@@ -103,16 +103,8 @@ export async function timetableView(app, organizationID, from) {
   return { node, title: t("timetable.title") };
 }
 
-/** A video tile: a person's stream with their name under it. */
-function tile(stream, name, { muted = false, feed = "" } = {}) {
-  const video = h("video", { autoplay: true, playsinline: true, "aria-label": name });
-  video.muted = muted;
-  video.srcObject = stream;
-  return h("figure", { class: "tile", "data-feed": feed }, video, h("figcaption", {}, name));
-}
-
-/** A distance lesson while it runs: the call's grid, the microphone and camera, leaving; at the
- * end everyone is told the call is over and taken back to the main screen. */
+/** A distance lesson while it runs: the call's screen; at the end everyone is told the call is
+ * over and taken back to the main screen. */
 export async function distanceLessonView(app, organizationID, distanceID) {
   const back = `#/timetable/${organizationID}`;
   const base = `/organizations/${organizationID}/distance-lessons/${distanceID}`;
@@ -125,60 +117,24 @@ export async function distanceLessonView(app, organizationID, distanceID) {
   }
   const lesson = entry.distance_lesson.lesson;
   const status = h("p", { class: "lesson-status", role: "status" }, t("timetable.until", { time: lesson.end }));
-  const grid = h("div", { class: "call-grid", "aria-live": "polite" });
-  const problem = errorLine();
-  let call = null;
-  let finished = false;
-  async function finish(message, to) {
-    if (finished) return;
-    finished = true;
-    await call?.close();
-    if (message) { status.textContent = message; notify(message); }
-    if (to) app.go(to);
-  }
-  const toggle = (label, apply) => {
-    let on = true;
-    const button = h("button", { type: "button", "aria-pressed": "true", onclick: () => {
-      on = !on;
-      apply(on);
-      button.setAttribute("aria-pressed", String(on));
-    } }, label);
-    return button;
-  };
-  const controls = h("div", { class: "row call-controls" },
-    entry.media && entry.role !== "observer" ? toggle(t("call.microphone"), (on) => call?.setMicrophone(on)) : null,
-    entry.media && entry.role !== "observer" ? toggle(t("call.camera"), (on) => call?.setCamera(on)) : null,
-    h("button", { type: "button", class: "danger", onclick: async () => {
-      try { await post(`${base}/leave`); } catch { /* leaving anyway */ }
-      finish(null, back);
-    } }, t("timetable.leave")));
-  const node = h("div", { class: "page distance-lesson" },
-    h("h1", {}, entry.distance_lesson.name),
-    h("p", {}, h("strong", {}, lesson.subject.name), " · ", lesson.school_class.name, lesson.group ? ` (${lesson.group})` : "",
-      " · ", lesson.teacher.short_name, " ", h("span", { class: "badge" }, t(`timetable.role.${entry.role}`))),
-    status, problem, entry.media ? grid : h("p", { class: "muted" }, t("call.no_media")), controls);
-
-  if (entry.media) {
-    call = new MediaCall(entry.media, { display: entry.media.display, publish: entry.role !== "observer" });
-    call.addEventListener("local", (event) => grid.prepend(tile(event.detail, t("call.me"), { muted: true, feed: "me" })));
-    call.addEventListener("remote", (event) => {
-      const { feed, display, stream } = event.detail;
-      grid.querySelector(`[data-feed="${feed}"]`)?.remove();
-      grid.append(tile(stream, display || "—", { feed: String(feed) }));
-    });
-    call.addEventListener("gone", (event) => grid.querySelector(`[data-feed="${event.detail.feed}"]`)?.remove());
-    call.addEventListener("ended", () => finish(t("timetable.call_ended"), null).then(() => setTimeout(() => app.go("#/"), 3000)));
-    call.start().catch((e) => { problem.textContent = t("call.failed"); console.warn("call", e); });
-  }
-  const endsAt = new Date(entry.ends_at).getTime();
   let leaving;
+  const screen = callScreen({
+    grant: entry.media, publish: entry.role !== "observer", status, leaveLabel: t("timetable.leave"),
+    heading: h("p", {}, h("strong", {}, lesson.subject.name), " · ", lesson.school_class.name, lesson.group ? ` (${lesson.group})` : "",
+      " · ", lesson.teacher.short_name, " ", h("span", { class: "badge" }, t(`timetable.role.${entry.role}`))),
+    leave: () => post(`${base}/leave`),
+    // Left by the button: back to the week; ended: the main screen after a moment to read why.
+    ended: (message) => { if (message) leaving = setTimeout(() => app.go("#/"), 3000); else app.go(back); },
+  });
+  const node = h("div", { class: "page distance-lesson" }, h("h1", {}, entry.distance_lesson.name), screen.node);
+  const endsAt = new Date(entry.ends_at).getTime();
   const timer = setInterval(() => {
     if (Date.now() < endsAt) return;
     clearInterval(timer);
-    finish(t("timetable.call_ended"), null).then(() => { leaving = setTimeout(() => app.go("#/"), 3000); });
+    screen.finish(t("timetable.call_ended"));
   }, 1000);
   return {
     node, title: entry.distance_lesson.name,
-    cleanup: () => { clearInterval(timer); clearTimeout(leaving); if (!finished) { finished = true; call?.close(); post(`${base}/leave`).catch(() => {}); } },
+    cleanup: () => { clearInterval(timer); clearTimeout(leaving); screen.close(); },
   };
 }
