@@ -212,9 +212,26 @@ def test_a_direct_call_then_a_staff_room_meeting_with_three_browsers(media_schoo
         staff = next(c for c in teacher.call("GET", "/api/v1/me/chats").json()["items"] if c["type"] == "staff_room")
         meeting = teacher.call("GET", f"/api/v1/chats/{staff['id']}/meetings").json()["items"][0]
         assert meeting["title"] == "Педсовет" and meeting["state"] == "open" and meeting.get("call_id")
+        # Inside it: a raised hand shows to everyone, the host mutes everyone and removes someone.
+        cb.click("Поднять руку")
+        for browser in (tb, ab):
+            browser.wait_text("Подняли руку", ".hands", timeout=10)
+        tb.click("Выключить микрофоны всем")
+        microphone = lambda: cb.button("Микрофон").get_attribute("aria-pressed")  # noqa: E731
+        cb.wait(lambda: microphone() == "false" or None, timeout=10, message="the microphone turned off by the host")
+        assert tb.button("Микрофон").get_attribute("aria-pressed") == "true", "the host keeps their own"
+        surname = others[1]["full_name"].split()[0]
+        tb.click_in_row(".tile", surname, "button.remove")
+        tb.click("Удалить из звонка", "dialog button")
+        ab.wait_text("Ведущий удалил вас из звонка.", timeout=15)
+        ab.wait(lambda: ab.driver.current_url.endswith(f"#/chats/{staff['id']}") or None, timeout=15, message="back in the chat")
+        back = second.call("POST", f"/api/v1/chats/{staff['id']}/meetings/{meeting['id']}/join")
+        assert back.status_code == 403 and back.json()["error"] == "removed_from_call", back.text
+        tb.wait(lambda: (tb.driver.execute_script(TILES) or 0) == 1 or None, timeout=20, message="the removed one's tile gone")
+
         # Whoever planned it ends it for everyone: every window says so and goes back to the chat.
         tb.click("Завершить для всех")
-        for browser in (tb, ab, cb):
+        for browser in (tb, cb):
             browser.wait_text("Звонок завершён", timeout=20)
             browser.wait(lambda b=browser: b.driver.current_url.endswith(f"#/chats/{staff['id']}") or None, timeout=15, message="back in the chat")
         deadline = time.time() + 20
@@ -222,6 +239,8 @@ def test_a_direct_call_then_a_staff_room_meeting_with_three_browsers(media_schoo
             time.sleep(1)
         assert janus_rooms() == "", "no room is left on Janus"
         assert_clean(tb, ab, cb)
+        audit = admin.call("GET", f"{ORG}/audit", params={"action": "calls.participant_removed"}).json()["items"]
+        assert [entry["details"] for entry in audit] == [{"account": str(second.me()["account"]["id"])}]
     finally:
         for browser in opened:
             browser.close()

@@ -1,6 +1,7 @@
 // A call's media: talks to the Janus VideoRoom the server granted (its URL, the room, this
 // entry's token) over Janus's HTTP API — publishes the camera and microphone, subscribes to the
-// others a page at a time. No library: the protocol is a handful of JSON requests and a long poll.
+// others a page at a time (eight), and brings whoever speaks onto the page in place of the one
+// who spoke longest ago (Janus's `talking` events). No library: the protocol is a handful of JSON requests and a long poll.
 // Imports nothing; the views use it.
 
 const PAGE = 8;
@@ -15,6 +16,17 @@ function gathered(pc) {
     pc.addEventListener("icegatheringstatechange", done);
     setTimeout(resolve, 3000);
   });
+}
+
+/**
+ * Who makes room when `talker` speaks and is not shown: the shown feed that spoke longest ago
+ * (never spoken counts as longest), or null while the page has room. `feeds` are
+ * `{id, subscribed, lastTalk}`.
+ */
+export function speakerSwap(feeds, talker, page = PAGE) {
+  const shown = feeds.filter((f) => f.subscribed && f.id !== talker);
+  if (shown.length < page) return null;
+  return shown.reduce((oldest, f) => ((f.lastTalk || 0) < (oldest.lastTalk || 0) ? f : oldest)).id;
 }
 
 export class MediaCall extends EventTarget {
@@ -123,6 +135,33 @@ export class MediaCall extends EventTarget {
     }
   }
 
+  /** The active speaker comes on screen: if the page is full, the feed that spoke longest ago makes room. */
+  promote(feedId) {
+    const feed = this.feeds.get(feedId);
+    if (!feed) return;
+    feed.lastTalk = Date.now();
+    if (feed.subscribed || this.closed) return;
+    const drop = speakerSwap([...this.feeds].map(([id, f]) => ({ id, subscribed: f.subscribed, lastTalk: f.lastTalk })), feedId);
+    if (drop !== null) this.unsubscribe(drop);
+    feed.subscribed = true;
+    this.subscribe(feedId, feed).catch((e) => this.dispatchEvent(new CustomEvent("problem", { detail: e })));
+  }
+
+  /** Stops watching a feed (it stays in the room, off this page). */
+  unsubscribe(feedId) {
+    for (const [handle, entry] of this.handles) {
+      if (entry.kind !== "subscriber" || entry.feed !== feedId) continue;
+      entry.pc?.close();
+      this.handles.delete(handle);
+      fetch(`${this.grant.url}/${this.session}/${handle}`, {
+        method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ janus: "detach", transaction: transaction() }),
+      }).catch(() => {});
+    }
+    const feed = this.feeds.get(feedId);
+    if (feed) feed.subscribed = false;
+    this.dispatchEvent(new CustomEvent("gone", { detail: { feed: feedId } }));
+  }
+
   async subscribe(feedId, feed) {
     if (this.closed) return;
     const handle = (await this.request(`/${this.session}`, { janus: "attach", plugin: "janus.plugin.videoroom" })).data.id;
@@ -168,11 +207,17 @@ export class MediaCall extends EventTarget {
     }
     if (!data) return;
     if (data.publishers) this.addFeeds(data.publishers);
-    const gone = data.unpublished ?? data.leaving;
+    // Gone: stopped publishing, left, or put out by the server (`kicked` names someone else).
+    const gone = data.unpublished ?? data.leaving ?? data.kicked;
     if (gone !== undefined && gone !== "ok" && this.feeds.has(gone)) {
       this.feeds.delete(gone);
       this.dispatchEvent(new CustomEvent("gone", { detail: { feed: gone } }));
       this.fillPage();
+    }
+    if (data.videoroom === "talking" || data.videoroom === "stopped-talking") {
+      const talking = data.videoroom === "talking";
+      this.dispatchEvent(new CustomEvent("talking", { detail: { feed: data.id === this.myId ? "me" : data.id, talking } }));
+      if (talking && data.id !== this.myId) this.promote(data.id);
     }
     if (data.videoroom === "destroyed") this.dispatchEvent(new CustomEvent("ended"));
     // Put out by the server (no longer in the class or the call): the call is over for this window.

@@ -61,6 +61,8 @@ public enum AuditAction: String, Sendable, Codable, CaseIterable {
     case distanceLessonDeleted = "lessons.distance_deleted"
     /// A chat admin deleted someone else's message (moderation).
     case messageModerated = "chats.message_moderated"
+    /// A call's host put someone out of the call (moderation).
+    case callParticipantRemoved = "calls.participant_removed"
 }
 
 /// One line of the audit log: who did what to what, when and from where.

@@ -90,3 +90,35 @@ struct MeetingDTO: ResponseCodable {
         self.init(entry.meeting, state: entry.state, callId: entry.openCall)
     }
 }
+
+/// A running call as a participant sees it: who is there under the school's names (by their feed
+/// id in the room), their roles and raised hands, and when the host last muted everyone.
+struct CallStateDTO: ResponseCodable {
+    struct Person: Codable, Sendable {
+        var participant: Int64
+        var accountId: AccountID
+        var name: String
+        var role: CallRole
+        var handRaisedAt: Date?
+
+        init(_ person: CallState.Person) {
+            participant = person.participant
+            accountId = person.account
+            name = person.name
+            role = person.role
+            handRaisedAt = person.handRaisedAt
+        }
+    }
+
+    var call: CallDTO
+    var me: Person
+    var people: [Person]
+    var mutedAllAt: Date?
+
+    init(_ state: CallState) {
+        call = CallDTO(state.call)
+        me = Person(state.me)
+        people = state.people.map(Person.init)
+        mutedAllAt = state.mutedAllAt
+    }
+}

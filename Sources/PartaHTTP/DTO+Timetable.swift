@@ -129,6 +129,8 @@ struct MediaGrantDTO: ResponseCodable {
         var credential: String
     }
 
+    /// The call: its state is `GET /calls/{call_id}/state`.
+    var callId: CallID
     var url: String
     var room: Int64
     var token: String
@@ -139,6 +141,7 @@ struct MediaGrantDTO: ResponseCodable {
     var display: String
 
     init(_ grant: MediaGrant) {
+        callId = grant.call
         url = grant.url
         room = grant.room
         token = grant.token

@@ -19,6 +19,10 @@ struct CallRoutes {
         api.post("chats/{chat_id}/meetings", use: schedule)
         api.delete("chats/{chat_id}/meetings/{meeting_id}", use: cancel)
         api.post("chats/{chat_id}/meetings/{meeting_id}/join", use: joinMeeting)
+        api.get("calls/{call_id}/state", use: state)
+        api.post("calls/{call_id}/hand", use: hand)
+        api.post("calls/{call_id}/mute-all", use: muteAll)
+        api.post("calls/{call_id}/participants/{account_id}/remove", use: remove)
     }
 
     func chat(_ context: PartaRequestContext) throws -> ChatID { try context.id("chat_id", ChatID.self, what: "The chat") }
@@ -97,5 +101,41 @@ struct CallRoutes {
     @Sendable func joinMeeting(_ request: Request, context: PartaRequestContext) async throws -> JoinedCallDTO {
         let joined = try await parta.joinMeeting(try context.principal(), chat: try chat(context), meeting: try meeting(context))
         return JoinedCallDTO(joined, now: parta.clock.now())
+    }
+
+    // MARK: Inside a call (any kind: a chat's, a meeting's, a distance lesson's)
+
+    /// GET /api/v1/calls/{call_id}/state — for those in the call; polled while in it.
+    @Sendable func state(_ request: Request, context: PartaRequestContext) async throws -> CallStateDTO {
+        CallStateDTO(try await parta.callState(try context.principal(), call: try call(context)))
+    }
+
+    struct HandBody: Decodable {
+        var raised: Bool?
+    }
+
+    /// POST /api/v1/calls/{call_id}/hand — `{raised: true|false}`.
+    @Sendable func hand(_ request: Request, context: PartaRequestContext) async throws -> HTTPResponse.Status {
+        let principal = try context.principal()
+        let body = try await request.decodeJSON(HandBody.self, context: context)
+        guard let raised = body.raised else {
+            throw PartaError.invalid("invalid_hand", "raised is true or false.", details: ["field": .string("raised")])
+        }
+        try await parta.raiseHand(principal, call: try call(context), raised: raised)
+        return .noContent
+    }
+
+    /// POST /api/v1/calls/{call_id}/mute-all — the host.
+    @Sendable func muteAll(_ request: Request, context: PartaRequestContext) async throws -> HTTPResponse.Status {
+        try await parta.muteEveryone(try context.principal(), call: try call(context))
+        return .noContent
+    }
+
+    /// POST /api/v1/calls/{call_id}/participants/{account_id}/remove — the host; audited.
+    @Sendable func remove(_ request: Request, context: PartaRequestContext) async throws -> HTTPResponse.Status {
+        let principal = try context.principal()
+        let target = try context.id("account_id", AccountID.self, what: "The participant")
+        try await parta.removeFromCall(principal, call: try call(context), account: target)
+        return .noContent
     }
 }

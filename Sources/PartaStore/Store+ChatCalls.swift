@@ -160,3 +160,67 @@ extension Store {
             """).first() != nil
     }
 }
+
+/// A present stay as the call's state shows it.
+public struct CallPresence: Sendable, Equatable {
+    public var account: AccountID
+    public var role: String
+    public var participant: Int64
+    public var handRaisedAt: Date?
+}
+
+/// Inside a running call: hands, muting everyone, removals.
+extension Store {
+    /// Open calls among `ids`.
+    public func openCalls(ids: [CallID]) async throws -> [OpenCall] {
+        guard !ids.isEmpty else { return [] }
+        return try await sql.raw("""
+            SELECT \(unsafeRaw: Self.callColumns) FROM calls WHERE id IN \(Self.ids(ids)) AND ended_at IS NULL ORDER BY id
+            """).all().map(Self.openCall(from:))
+    }
+
+    /// Those in the call now, in order of entering.
+    public func presences(call: CallID) async throws -> [CallPresence] {
+        try await sql.raw("""
+            SELECT account_id, role, media_participant, hand_raised_at FROM call_participants
+            WHERE call_id = \(bind: call.rawValue) AND left_at IS NULL ORDER BY id
+            """).all().map {
+            CallPresence(account: try $0.id("account_id"), role: try $0.string("role"), participant: try $0.int64("media_participant"),
+                         handRaisedAt: try $0.optionalDate("hand_raised_at"))
+        }
+    }
+
+    /// Raises or lowers the account's hand in the call; `false` when it is not in it.
+    public func setHand(call: CallID, account: AccountID, raised: Bool, now: Date) async throws -> Bool {
+        try await sql.raw("""
+            UPDATE call_participants SET hand_raised_at = \(bind: raised ? now.millis : nil as Int64?)
+            WHERE call_id = \(bind: call.rawValue) AND account_id = \(bind: account.rawValue) AND left_at IS NULL RETURNING id
+            """).first() != nil
+    }
+
+    public func setMutedAll(call: CallID, now: Date) async throws {
+        try await sql.raw("UPDATE calls SET muted_all_at = \(bind: now.millis) WHERE id = \(bind: call.rawValue)").run()
+    }
+
+    public func mutedAllAt(call: CallID) async throws -> Date? {
+        try await sql.raw("SELECT muted_all_at FROM calls WHERE id = \(bind: call.rawValue)").first()?.optionalDate("muted_all_at")
+    }
+
+    /// Ends the account's stay as a removal; answers its token and participant id to withdraw.
+    public func removeFromCall(call: CallID, account: AccountID, now: Date) async throws -> (token: String, participant: Int64)? {
+        guard let present = try await presentStay(call: call, account: account) else { return nil }
+        try await sql.raw("""
+            UPDATE call_participants SET left_at = \(bind: now.millis), removed_at = \(bind: now.millis), hand_raised_at = NULL
+            WHERE call_id = \(bind: call.rawValue) AND account_id = \(bind: account.rawValue) AND left_at IS NULL
+            """).run()
+        return (present.token, present.participant)
+    }
+
+    /// Whether the host removed the account from this call (it does not come back into it).
+    public func wasRemoved(call: CallID, account: AccountID) async throws -> Bool {
+        try await sql.raw("""
+            SELECT 1 AS removed FROM call_participants
+            WHERE call_id = \(bind: call.rawValue) AND account_id = \(bind: account.rawValue) AND removed_at IS NOT NULL
+            """).first() != nil
+    }
+}

@@ -288,4 +288,61 @@ struct ChatCallTests {
             #expect(try await p.meetings(p2, chat: parents).isEmpty)
         }
     }
+
+    @Test("inside a call: the school's names, hands, muting everyone, a removal that holds", .enabled(if: JanusRoomsTests.enabled),
+          arguments: TestEngine.all)
+    func controls(engine: TestEngine) async throws {
+        let config = try #require(DistanceLessonCallTests.app)
+        try await TestWorld.with(engine, config: config) { world in
+            let s = try await world.chatSchool()
+            let p = world.parta
+            let s1 = s.principals["s1"]!, ivanova = s.principals["ivanova"]!, smith = s.principals["smith"]!
+            let classChat = try await Self.chat(p, s1, .classChat)
+            let host = try await p.startChatCall(ivanova, chat: classChat, media: "video")
+            let student = try await p.joinChatCall(s1, chat: classChat, call: host.call.id)
+            let room = try await Self.room(world, host.call.id)
+            let browser = try await Self.enter(room, student.grant)
+
+            // Names come from the school, tiles are matched by participant id; roles as entered.
+            let seen = try await p.callState(s1, call: host.call.id)
+            #expect(seen.me == .init(participant: student.grant.participant, account: s1.account.id, name: "Алексеев А.", role: .member, handRaisedAt: nil))
+            #expect(seen.people.map(\.name) == ["Иванова М.", "Алексеев А."] && seen.people.map(\.role) == [.host, .member])
+            #expect(seen.people[0].participant == host.grant.participant && seen.mutedAllAt == nil)
+            await #expect(throws: PartaError.notFound("The call")) { try await p.callState(smith, call: host.call.id) }
+
+            // A raised hand shows to everyone; lowering it clears it.
+            try await p.raiseHand(s1, call: host.call.id, raised: true)
+            #expect(try await p.callState(ivanova, call: host.call.id).people[1].handRaisedAt == world.clock.now())
+            world.clock.advance(by: 5)
+            try await p.raiseHand(s1, call: host.call.id, raised: false)
+            #expect(try await p.callState(ivanova, call: host.call.id).people[1].handRaisedAt == nil)
+
+            // Only the host mutes everyone or removes anyone.
+            await #expect(throws: PartaError.forbidden("Only the call's host does this.")) { try await p.muteEveryone(s1, call: host.call.id) }
+            await #expect(throws: PartaError.forbidden("Only the call's host removes people from it.")) {
+                try await p.removeFromCall(s1, call: host.call.id, account: ivanova.account.id)
+            }
+            try await p.muteEveryone(ivanova, call: host.call.id)
+            #expect(try await p.callState(s1, call: host.call.id).mutedAllAt == world.clock.now())
+            await #expect(throws: PartaError.notFound("The participant")) {
+                try await p.removeFromCall(ivanova, call: host.call.id, account: smith.account.id)
+            }
+
+            // Removed: disconnected at once, the token dead, not let back into this call; audited.
+            try await p.removeFromCall(ivanova, call: host.call.id, account: s1.account.id)
+            #expect(try await !JanusRoomsTests.participants(room).contains(student.grant.participant))
+            #expect(try await JanusRoomsTests.join(room, token: student.grant.token).failureCode == 433)
+            let removed = PartaError(.forbidden, code: "removed_from_call", message: "The call's host removed you from this call.")
+            await #expect(throws: removed) { try await p.callState(s1, call: host.call.id) }
+            await #expect(throws: removed) { try await p.joinChatCall(s1, chat: classChat, call: host.call.id) }
+            await #expect(throws: removed) { try await p.startChatCall(s1, chat: classChat, media: nil) }
+            #expect(try await p.callState(ivanova, call: host.call.id).people.map(\.account) == [ivanova.account.id])
+            let audit = try await p.auditLog(s.admin, organization: s.id, action: .callParticipantRemoved, page: PageRequest()).items
+            #expect(audit.count == 1 && audit.first?.action == .callParticipantRemoved && audit.first?.targetID == "\(host.call.id)"
+                    && audit.first?.details == ["account": "\(s1.account.id)"])
+            await browser.close()
+            try await p.leaveChatCall(ivanova, chat: classChat, call: host.call.id)
+            await #expect(throws: PartaError(.gone, code: "call_over", message: "The call is over.")) { try await p.callState(ivanova, call: host.call.id) }
+        }
+    }
 }

@@ -201,3 +201,28 @@ struct ChatCallRulesTests {
         #expect(!ChatEvent.changesMembership(kind: started.kind) && !ChatEvent.changesMembership(kind: ended.kind))
     }
 }
+
+@Suite("Inside a call: the host's controls")
+struct CallModerationTests {
+    @Test("who sees, raises a hand, mutes everyone, removes whom, shares the screen", arguments: [
+        (CallControl.seeState, CallRole.observer, nil, true), (.seeState, .member, nil, true),
+        (.raiseHand, .student, nil, true), (.raiseHand, .member, nil, true), (.raiseHand, .host, nil, true), (.raiseHand, .observer, nil, false),
+        (.muteAll, .host, nil, true), (.muteAll, .student, nil, false), (.muteAll, .member, nil, false), (.muteAll, .observer, nil, false),
+        (.remove, .host, .student, true), (.remove, .host, .member, true), (.remove, .host, .observer, true), (.remove, .host, .host, false),
+        (.remove, .student, .student, false), (.remove, .member, .host, false), (.remove, .observer, .student, false),
+        (.shareScreen, .host, nil, true), (.shareScreen, .student, nil, false), (.shareScreen, .member, nil, false),
+    ] as [(CallControl, CallRole, CallRole?, Bool)])
+    func decide(control: CallControl, role: CallRole, target: CallRole?, allowed: Bool) {
+        let decision = CallModeration.decide(control, role: role, target: target)
+        #expect(decision.isAllowed == allowed)
+        if case .denied(let reason) = decision { #expect(!reason.isEmpty) }
+    }
+
+    @Test("in a chat's call the chat's admins and whoever started it (or planned its meeting) host it")
+    func chatRoles() {
+        #expect(CallModeration.chatRole(isChatAdmin: true, isOrganizer: false) == .host)
+        #expect(CallModeration.chatRole(isChatAdmin: false, isOrganizer: true) == .host)
+        #expect(CallModeration.chatRole(isChatAdmin: false, isOrganizer: false) == .member)
+        #expect(CallRole.allCases.filter(\.publishes) == [.host, .student, .member])
+    }
+}

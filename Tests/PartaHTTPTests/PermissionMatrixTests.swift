@@ -190,6 +190,11 @@ struct PermissionMatrixTests {
                                                             "ends_at": "2026-09-01T16:00:00+03:00"], "401 404 403 404 404 201 404 404 404 404 401"),
         Row(.delete, "/api/v1/chats/{chat_id}/meetings/{meeting_id}", "401 404 403 404 404 204 404 404 404 404 401"),
         Row(.post, "/api/v1/chats/{chat_id}/meetings/{meeting_id}/join", "401 404 503 404 404 503 404 404 404 404 401"),
+        Row(.get, "/api/v1/calls/{call_id}/state", "401 404 200 404 404 200 404 404 404 404 401"),
+        Row(.post, "/api/v1/calls/{call_id}/hand", body: ["raised": true], "401 404 204 404 404 204 404 404 404 404 401"),
+        Row(.post, "/api/v1/calls/{call_id}/mute-all", "401 404 403 404 404 204 404 404 404 404 401"),
+        Row(.post, "/api/v1/calls/{call_id}/participants/{account_id}/remove", path: "/api/v1/calls/{call_id}/participants/{student_account}/remove",
+            "401 404 403 404 404 204 404 404 404 404 401"),
         Row(.post, "/api/v1/attachments", raw: "План урока", "401 403 201 201 201 201 201 201 403 403 401"),
         Row(.get, "/api/v1/attachments/{attachment_id}", "401 403 200 403 403 200 403 403 403 403 401"),
         // Linking.
@@ -299,12 +304,19 @@ struct PermissionMatrixTests {
         let bareLesson = try await running(nil)
         let distance = try await p.createDistanceLesson(s.callers["petrov"]!, organization: school, lesson: lesson)
         // A call running in the class chat (its room on a media server this test does not reach)
-        // and a meeting there that members may join now.
-        let call = try #require(try await world.database.write { store in
-            try await store.insertChatCall(
+        // with Иванова hosting it and s1 in it, and a meeting there that members may join now.
+        let call: CallID = try await world.database.write { store in
+            guard let call = try await store.insertChatCall(
                 organization: school, chat: classChat, meeting: nil, media: .video, startedBy: s.principals["ivanova"]!.account.id,
                 server: "http://127.0.0.1:9/janus", room: 4242, secret: "matrix", now: world.clock.now())
-        })
+            else { throw StoreError.missingRow("call") }
+            for (name, role, participant) in [("ivanova", CallRole.host, Int64(11)), ("s1", .member, 12)] {
+                _ = try await store.insertStay(
+                    call: call, account: s.principals[name]!.account.id, role: role.rawValue, token: "matrix-\(name)", participant: participant,
+                    now: world.clock.now())
+            }
+            return call
+        }
         let meeting = try await p.scheduleMeeting(
             s.principals["ivanova"]!, chat: classChat, title: "Классный час", media: "video", startsAt: world.clock.now().addingTimeInterval(300),
             endsAt: world.clock.now().addingTimeInterval(3600))
@@ -321,7 +333,7 @@ struct PermissionMatrixTests {
             "officer_account": "\(officer.account.id)", "municipality": "\(municipality)", "s2_id": "\(s.s2)", "s3_id": "\(s.s3)",
             "p1_id": "\(s.p1)", "smith_person": "\(s.smith)", "nine_g": "\(s.nineG)",
             "second_admin": "\(s.principals["smith"]!.account.id)", "lesson_id": "\(lesson)", "bare_lesson": "\(bareLesson)",
-            "distance_lesson_id": "\(distance.distanceLesson.id)", "call_id": "\(call)", "meeting_id": "\(meeting.id)", "parent_account": "\(s.principals["p2"]!.account.id)",
+            "distance_lesson_id": "\(distance.distanceLesson.id)", "call_id": "\(call)", "student_account": "\(s.principals["s1"]!.account.id)", "meeting_id": "\(meeting.id)", "parent_account": "\(s.principals["p2"]!.account.id)",
         ])
     }
 

@@ -7,6 +7,9 @@ export default {
   "weekday.1": "Mon", "weekday.2": "Tue", "weekday.3": "Wed", "weekday.4": "Thu", "weekday.5": "Fri", "weekday.6": "Sat", "weekday.7": "Sun",
   "call.microphone": "Microphone", "call.camera": "Camera", "call.me": "You", "call.failed": "Could not connect to the video call. Reload the page.",
   "call.no_media": "Video calls are not set up on this server: ask the school's administrator.",
+  "call.raise_hand": "Raise hand", "call.hand_raised": "Hand raised", "call.hands": "Hands raised: {names}",
+  "call.mute_all": "Mute everyone", "call.muted_all_done": "Everyone is muted.", "call.muted_by_host": "The host muted everyone. Turn your microphone on when you want to speak.",
+  "call.remove": "Remove from the call", "call.remove_confirm": "Remove {name} from the call? They will not be able to come back into it.", "call.removed": "The host removed you from the call.",
   "call.title": "Call", "call.start_audio": "Audio call", "call.start_video": "Video call", "call.audio": "Audio call", "call.video": "Video call",
   "call.kind": "Kind", "call.join": "Join", "call.leave": "Leave the call", "call.end_for_all": "End for everyone",
   "call.in_progress_audio": "Audio call in progress", "call.in_progress_video": "Video call in progress", "call.running_line": "in progress",
@@ -256,4 +259,5 @@ export default {
   "audit_action.lessons.distance_renamed": "Distance lesson renamed",
   "audit_action.lessons.distance_deleted": "Distance lesson deleted",
   "audit_action.chats.message_moderated": "Message removed by a moderator",
+  "audit_action.calls.participant_removed": "Removed from a call by its host",
 };

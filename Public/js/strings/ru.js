@@ -6,6 +6,9 @@ export default {
   "weekday.1": "пн", "weekday.2": "вт", "weekday.3": "ср", "weekday.4": "чт", "weekday.5": "пт", "weekday.6": "сб", "weekday.7": "вс",
   "call.microphone": "Микрофон", "call.camera": "Камера", "call.me": "Вы", "call.failed": "Не удалось подключиться к видеосвязи. Обновите страницу.",
   "call.no_media": "Видеосвязь на этом сервере не настроена: обратитесь к администратору школы.",
+  "call.raise_hand": "Поднять руку", "call.hand_raised": "Рука поднята", "call.hands": "Подняли руку: {names}",
+  "call.mute_all": "Выключить микрофоны всем", "call.muted_all_done": "Микрофоны выключены у всех.", "call.muted_by_host": "Ведущий выключил микрофоны. Включите свой, когда захотите сказать.",
+  "call.remove": "Удалить из звонка", "call.remove_confirm": "Удалить {name} из звонка? Вернуться в этот звонок будет нельзя.", "call.removed": "Ведущий удалил вас из звонка.",
   "call.title": "Звонок", "call.start_audio": "Аудиозвонок", "call.start_video": "Видеозвонок", "call.audio": "Аудиозвонок", "call.video": "Видеозвонок",
   "call.kind": "Связь", "call.join": "Присоединиться", "call.leave": "Выйти из звонка", "call.end_for_all": "Завершить для всех",
   "call.in_progress_audio": "Идёт аудиозвонок", "call.in_progress_video": "Идёт видеозвонок", "call.running_line": "идёт сейчас",
@@ -272,4 +275,5 @@ export default {
   "audit_action.lessons.distance_renamed": "Дистанционный урок переименован",
   "audit_action.lessons.distance_deleted": "Дистанционный урок удалён",
   "audit_action.chats.message_moderated": "Сообщение удалено модератором",
+  "audit_action.calls.participant_removed": "Удалён из звонка ведущим",
 };

@@ -30,8 +30,9 @@ public protocol MediaRooms: Sendable {
     func kick(_ room: MediaRoom, participant: Int64) async throws
     func destroy(_ room: MediaRoom) async throws
     func exists(_ room: MediaRoom) async throws -> Bool
-    /// The participant ids in the room now (those whose browser joined and has not gone).
-    func participants(_ room: MediaRoom) async throws -> Set<Int64>
+    /// The participants in the room now (those whose browser joined and has not gone), each with
+    /// whether it is sending media.
+    func participants(_ room: MediaRoom) async throws -> [Int64: Bool]
     /// Whether the media server answers (`/readyz`).
     func ping() async throws
 }
@@ -86,7 +87,7 @@ public struct JanusRooms: MediaRooms {
                 "request": "create", "admin_key": .string(configuration.adminKey), "description": .string(description),
                 "secret": .string(secret), "is_private": true, "permanent": false, "publishers": .int(Int64(publishers)),
                 "bitrate": 512_000, "fir_freq": 10, "audiolevel_event": true, "audio_active_packets": 50, "audio_level_average": 40,
-                "notify_joining": true, "allowed": [],
+                "notify_joining": false, "allowed": [],
                 // Subscribing needs the private id of a participant who joined with a granted
                 // token: the room number alone lets nobody watch.
                 "require_pvtid": true,
@@ -148,11 +149,15 @@ public struct JanusRooms: MediaRooms {
         }
     }
 
-    public func participants(_ room: MediaRoom) async throws -> Set<Int64> {
+    public func participants(_ room: MediaRoom) async throws -> [Int64: Bool] {
         try await withSession { session in
             let listed = try await session.message(["request": "listparticipants", "room": .int(room.room), "secret": .string(room.secret)])
-            guard case .array(let people)? = listed["participants"] else { return [] }
-            return Set(people.compactMap { $0["id"]?.int })
+            guard case .array(let people)? = listed["participants"] else { return [:] }
+            var found: [Int64: Bool] = [:]
+            for person in people {
+                if let id = person["id"]?.int { found[id] = person["publisher"]?.bool ?? false }
+            }
+            return found
         }
     }
 

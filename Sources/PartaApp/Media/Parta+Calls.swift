@@ -7,6 +7,8 @@ public import ServiceLifecycle
 /// What a browser needs to join a call's room: the media server as it reaches it, the room, the
 /// token the server granted it (withdrawn when it leaves or the call ends), TURN credentials.
 public struct MediaGrant: Sendable, Equatable {
+    /// The call this grant is a place in (its state: `GET /calls/{id}/state`).
+    public var call: CallID
     public var url: String
     public var room: Int64
     public var token: String
@@ -90,6 +92,9 @@ extension Parta {
         guard let call = found else { throw PartaError(.gone, code: "call_over", message: "The call is over.") }
         let room = MediaRoom(server: call.server, room: call.room, secret: call.secret)
         var stay = try await database.read { try await $0.presentStay(call: call.call.id, account: account) }
+        if stay == nil, try await database.read({ try await $0.wasRemoved(call: call.call.id, account: account) }) {
+            throw Self.removedFromCall
+        }
         if stay == nil {
             let token = Secrets.newToken()
             let participant = Int64.random(in: 1...(1 << 52))
@@ -106,7 +111,7 @@ extension Parta {
             return try await store.account(account)?.name.short ?? ""
         }
         let grant = MediaGrant(
-            url: media.publicURL, room: call.room, token: stay.token, participant: stay.participant,
+            call: call.call.id, url: media.publicURL, room: call.room, token: stay.token, participant: stay.participant,
             turn: config.turn?.credentials(for: "account-\(account)", now: now), display: display)
         return (call, grant)
     }
@@ -260,21 +265,30 @@ extension Parta {
     }
 
     /// Ends the stays in chats' and meetings' calls whose browser has not been in the room for
-    /// `callAbsenceGrace` (closed the tab, lost the network): the call then ends when nobody is left.
+    /// `callAbsenceGrace` (closed the tab, lost the network): the call then ends when nobody is
+    /// left. An observer of a distance lesson found sending media (a modified page: observers only
+    /// watch) is put out of the call.
     func endAbandonedStays(now: Date) async throws {
         guard let media else { return }
-        let calls = try await database.read { try await $0.openCalls() }.filter { $0.call.kind != .distanceLesson }
-        for open in calls {
+        for open in try await database.read({ try await $0.openCalls() }) {
             let room = MediaRoom(server: open.server, room: open.room, secret: open.secret)
             let stays = try await database.read { try await $0.presentStays(call: open.call.id) }
-                .filter { now.timeIntervalSince($0.joinedAt) >= Self.callAbsenceGrace }
-            guard !stays.isEmpty else { continue }
-            let inRoom: Set<Int64>
+            let observers = Set(try await database.read { try await $0.presences(call: open.call.id) }
+                .filter { $0.role == CallRole.observer.rawValue }.map(\.account))
+            let absenceCounts = open.call.kind != .distanceLesson
+            let late = stays.filter { absenceCounts && now.timeIntervalSince($0.joinedAt) >= Self.callAbsenceGrace }
+            guard !late.isEmpty || !observers.isEmpty else { continue }
+            let inRoom: [Int64: Bool]
             do { inRoom = try await media.participants(room) } catch { continue }
-            for stay in stays where !inRoom.contains(stay.participant) {
+            for stay in stays {
+                let absent = absenceCounts && now.timeIntervalSince(stay.joinedAt) >= Self.callAbsenceGrace && inRoom[stay.participant] == nil
+                let publishingObserver = observers.contains(stay.account) && inRoom[stay.participant] == true
+                guard absent || publishingObserver else { continue }
                 _ = try await database.write { store in try await store.endStay(call: open.call.id, account: stay.account, now: now) }
                 try? await media.withdraw(room, tokens: [stay.token])
-                logger.info("calls.stay_abandoned", metadata: ["parta.call.id": "\(open.call.id)", "parta.account.id": "\(stay.account)"])
+                if publishingObserver { try? await media.kick(room, participant: stay.participant) }
+                logger.info(absent ? "calls.stay_abandoned" : "calls.observer_published",
+                            metadata: ["parta.call.id": "\(open.call.id)", "parta.account.id": "\(stay.account)"])
             }
         }
     }

@@ -49,8 +49,10 @@ extension Parta {
         let running = try await database.read { try await $0.openCall(chat: chat) }
         try ChatCallRules.decide(running == nil ? .start : .join, actor: actor, chat: callChat).check()
         try admit(.calls, me.rawValue)
+        // Whoever starts the call hosts it, as do the chat's admins.
+        let role = CallModeration.chatRole(isChatAdmin: actor.isChatAdmin, isOrganizer: running == nil || running?.call.startedBy == me)
         let entered = try await enterCall(
-            me, organization: seat.organization, role: "member", description: "chat \(chat)",
+            me, organization: seat.organization, role: role.rawValue, description: "chat \(chat)",
             find: { store in try await store.openCall(chat: chat) },
             open: { store, room, now in
                 // The seat is checked again where the call is recorded: a member removed meanwhile starts nothing.
@@ -82,8 +84,10 @@ extension Parta {
         if let meeting { try ChatCallRules.checkJoin(meeting, now: clock.now()) }
         guard call.call.endedAt == nil else { throw PartaError(.gone, code: "call_over", message: "The call is over.") }
         try admit(.calls, me.rawValue)
+        let role = CallModeration.chatRole(
+            isChatAdmin: actor.isChatAdmin, isOrganizer: call.call.startedBy == me || (meeting?.createdBy != nil && meeting?.createdBy == me))
         let entered = try await enterCall(
-            me, organization: seat.organization, role: "member", description: "chat \(chat)",
+            me, organization: seat.organization, role: role.rawValue, description: "chat \(chat)",
             find: { store in try await store.call(id, chat: chat).flatMap { $0.call.endedAt == nil ? $0 : nil } }, open: nil)
         return JoinedCall(call: entered.call.call, grant: entered.grant, meeting: meeting)
     }
@@ -212,8 +216,9 @@ extension Parta {
         try ChatCallRules.decide(.join, actor: actor, chat: callChat).check()
         try ChatCallRules.checkJoin(meeting, now: clock.now())
         try admit(.calls, me.rawValue)
+        let role = CallModeration.chatRole(isChatAdmin: actor.isChatAdmin, isOrganizer: meeting.createdBy == me)
         let entered = try await enterCall(
-            me, organization: seat.organization, role: "member", description: meeting.title,
+            me, organization: seat.organization, role: role.rawValue, description: meeting.title,
             find: { store in try await store.openCall(meeting: id) },
             open: { store, room, now in
                 guard try await store.seat(chat: chat, account: me) != nil else { throw PartaError.notFound("The chat") }

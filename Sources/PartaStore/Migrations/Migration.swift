@@ -43,6 +43,7 @@ public enum Migrations {
         .v9Timetable,
         .v10Calls,
         .v11ChatCalls,
+        .v12CallControls,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }
