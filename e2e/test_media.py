@@ -113,6 +113,27 @@ def test_a_student_receives_the_teachers_video_until_the_lesson_ends(media_schoo
         assert refused.status_code == 404 and refused.json()["error"] == "not_found"
         assert janus_rooms(), "the call's room is on Janus while the lesson runs"
 
+        # Observers only watch: an administrator's page modified to publish is put out of the
+        # call at the sweeper's next pass, and the students never see them listed.
+        entry = admin.call("POST", f"{ORG}/distance-lessons/{distance['id']}/enter").json()
+        assert entry["role"] == "observer"
+        call_id = entry["media"]["call_id"]
+        names = [p["role"] for p in student.call("GET", f"/api/v1/calls/{call_id}/state").json()["people"]]
+        assert "observer" not in names and "host" in names, names
+        ob = Browser(school.url, name="observer", media=True)
+        opened.append(ob)
+        as_browser(ob, admin)
+        ob.open("/#/")
+        ob.driver.execute_script(
+            "import('/js/media.js').then((m) => { window.rogue = new m.MediaCall(arguments[0], { display: 'x', publish: true }); window.rogue.start(); })",
+            entry["media"])
+        deadline = time.time() + 45
+        while admin.call("GET", f"/api/v1/calls/{call_id}/state").status_code == 200 and time.time() < deadline:
+            time.sleep(1)
+        assert admin.call("GET", f"/api/v1/calls/{call_id}/state").status_code == 404, "the publishing observer is out"
+        ob.close()
+        opened.remove(ob)
+
         for browser in (tb, sb):
             browser.wait_text("Звонок завершён", timeout=200)
         for browser in (tb, sb):
