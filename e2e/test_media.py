@@ -36,6 +36,42 @@ def media_school(workdir, servers):
     return servers(workdir, ["--demo"], env=env).wait_ready()
 
 
+@pytest.fixture
+def relayed_school(workdir, servers):
+    """The demo school whose calls go only through a private coturn (PARTA_TURN_RELAY_ONLY)."""
+    started = subprocess.run(["bash", "-c", f". {ROOT}/scripts/lib/coturn.sh && coturn_start 127.0.0.2 3479 127.0.0.2 >/dev/null && "
+                              "echo $PARTA_COTURN_PID $PARTA_COTURN_ROOT $PARTA_TURN_SECRET"], capture_output=True, text=True, check=True)
+    pid, root, secret = started.stdout.split()
+    try:
+        run_cli(["demo", "--students", "60"], cwd=workdir, check=True)
+        env = demo_env()
+        env.update(PARTA_JANUS_URL=JANUS, PARTA_JANUS_ADMIN_KEY=os.environ["PARTA_MEDIA_JANUS_ADMIN_KEY"],
+                   PARTA_TURN_URLS="turn:127.0.0.2:3479?transport=udp", PARTA_TURN_SECRET=secret, PARTA_TURN_RELAY_ONLY="true")
+        yield servers(workdir, ["--demo"], env=env).wait_ready()
+    finally:
+        subprocess.run(["kill", pid])
+        subprocess.run(["rm", "-rf", root])
+
+
+# Keeps every RTCPeerConnection the page makes, so the test can read which candidates carried the media.
+RECORD_PEERS = """
+window.__peers = [];
+const Native = window.RTCPeerConnection;
+window.RTCPeerConnection = function (...args) { const pc = new Native(...args); window.__peers.push(pc); return pc; };
+window.RTCPeerConnection.prototype = Native.prototype;
+"""
+
+RELAYED = """
+const done = arguments[arguments.length - 1];
+Promise.all(window.__peers.filter((pc) => pc.connectionState === 'connected').map(async (pc) => {
+  const stats = [...(await pc.getStats()).values()];
+  const pair = stats.find((s) => s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded');
+  const local = pair && stats.find((s) => s.id === pair.localCandidateId);
+  return [pc.getConfiguration().iceTransportPolicy, local ? local.candidateType : 'none'];
+})).then(done);
+"""
+
+
 def watch_without_joining(room, feed):
     """Asks Janus to watch `feed` in `room` as someone who only knows the numbers would: no token,
     no participant's private id. Answers Janus's error text (empty if it let them watch)."""
@@ -262,6 +298,41 @@ def test_a_direct_call_then_a_staff_room_meeting_with_three_browsers(media_schoo
         assert_clean(tb, ab, cb)
         audit = admin.call("GET", f"{ORG}/audit", params={"action": "calls.participant_removed"}).json()["items"]
         assert [entry["details"] for entry in audit] == [{"account": str(second.me()["account"]["id"])}]
+    finally:
+        for browser in opened:
+            browser.close()
+
+
+def test_calls_forced_through_coturn_still_carry_video(relayed_school):
+    school = relayed_school
+    admin, zone, assignment, teacher, student, outsider = lesson_people(school.url, ["+79990004021", "+79990004022", "+79990004023"])
+    direct = teacher.call("POST", f"{ORG}/direct-chats", json={"account_id": student.me()["account"]["id"]}).json()
+    opened = []
+    try:
+        browsers = []
+        for name, session in (("teacher", teacher), ("student", student)):
+            browser = Browser(school.url, name=name, media=True)
+            opened.append(browser)
+            browser.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORD_PEERS})
+            as_browser(browser, session)
+            browsers.append(browser)
+        tb, sb = browsers
+        tb.open(f"/#/chats/{direct['id']}")
+        tb.find(".call-start.video").click()
+        tb.find(".call-screen")
+        sb.open(f"/#/chats/{direct['id']}")
+        sb.click("Присоединиться")
+        sb.wait(lambda: (sb.driver.execute_script(DECODED) or 0) > 10 or None, timeout=40, message="the teacher's video through coturn")
+        for browser in (tb, sb):
+            peers = browser.driver.execute_async_script(RELAYED)
+            assert peers and all(p == ["relay", "relay"] for p in peers), f"{browser.name}: {peers}"
+        grant = teacher.call("POST", f"/api/v1/chats/{direct['id']}/calls").json()["media"]
+        assert grant["ice_transport_policy"] == "relay" and grant["ice_servers"][0]["urls"] == ["turn:127.0.0.2:3479?transport=udp"]
+        sb.click("Выйти из звонка")
+        tb.click("Выйти из звонка")
+        for browser in (tb, sb):
+            browser.wait_text("участника", ".call-line", timeout=20)
+        assert_clean(tb, sb)
     finally:
         for browser in opened:
             browser.close()

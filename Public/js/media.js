@@ -51,6 +51,9 @@ export class MediaCall extends EventTarget {
 
   get iceServers() { return (this.grant.ice_servers || []).map((s) => ({ urls: s.urls, username: s.username, credential: s.credential })); }
 
+  /** The peer connections' settings: the TURN servers, and relay only when the server says so. */
+  get rtcConfiguration() { return { iceServers: this.iceServers, iceTransportPolicy: this.grant.ice_transport_policy === "relay" ? "relay" : "all" }; }
+
   async request(path, body) {
     const response = await fetch(this.grant.url + path, {
       method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ transaction: transaction(), ...body }),
@@ -103,7 +106,7 @@ export class MediaCall extends EventTarget {
     // Left while the browser was asking for the camera: stop it at once.
     if (this.closed) { for (const track of this.localStream.getTracks()) track.stop(); return; }
     this.dispatchEvent(new CustomEvent("local", { detail: this.localStream }));
-    const pc = new RTCPeerConnection({ iceServers: this.iceServers });
+    const pc = new RTCPeerConnection(this.rtcConfiguration);
     for (const track of this.localStream.getTracks()) pc.addTrack(track, this.localStream);
     this.handles.get(this.publisher).pc = pc;
     await pc.setLocalDescription(await pc.createOffer());
@@ -165,7 +168,7 @@ export class MediaCall extends EventTarget {
   async subscribe(feedId, feed) {
     if (this.closed) return;
     const handle = (await this.request(`/${this.session}`, { janus: "attach", plugin: "janus.plugin.videoroom" })).data.id;
-    const pc = new RTCPeerConnection({ iceServers: this.iceServers });
+    const pc = new RTCPeerConnection(this.rtcConfiguration);
     this.handles.set(handle, { kind: "subscriber", feed: feedId, pc });
     const stream = new MediaStream();
     pc.addEventListener("track", (event) => {

@@ -137,6 +137,8 @@ struct MediaGrantDTO: ResponseCodable {
     /// The id to join the room with.
     var participant: Int64
     var iceServers: [IceServer]
+    /// `relay` when media must go through coturn only (`PARTA_TURN_RELAY_ONLY`), else `all`.
+    var iceTransportPolicy: String
     /// The caller's name as the others see it in the call.
     var display: String
 
@@ -148,6 +150,7 @@ struct MediaGrantDTO: ResponseCodable {
         participant = grant.participant
         display = grant.display
         iceServers = grant.turn.map { [IceServer(urls: $0.urls, username: $0.username, credential: $0.credential)] } ?? []
+        iceTransportPolicy = grant.turn?.relayOnly == true ? "relay" : "all"
     }
 }
 

@@ -167,6 +167,9 @@ public struct ServerConfig: Sendable {
                 throw Problem(description: "PARTA_TURN_URLS (turn:host:3478, …) and PARTA_TURN_SECRET (coturn's static-auth-secret) go together.")
             }
             c.app.turn = turn
+            c.app.turn?.relayOnly = try p.bool("PARTA_TURN_RELAY_ONLY") ?? false
+        } else if p.string("PARTA_TURN_RELAY_ONLY") != nil {
+            throw Problem(description: "PARTA_TURN_RELAY_ONLY needs coturn: PARTA_TURN_URLS and PARTA_TURN_SECRET.")
         }
         c.live.pingSeconds = try p.double("PARTA_WS_PING_SECONDS", in: 1...600) ?? c.live.pingSeconds
         c.live.sessionCheckSeconds = try p.double("PARTA_WS_SESSION_CHECK_SECONDS", in: 1...3600) ?? c.live.sessionCheckSeconds

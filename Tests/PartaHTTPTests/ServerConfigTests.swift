@@ -63,6 +63,7 @@ struct ServerConfigTests {
         ["PARTA_JANUS_URL": "http://127.0.0.1:8088/janus"], ["PARTA_JANUS_URL": "janus", "PARTA_JANUS_ADMIN_KEY": "k"],
         ["PARTA_JANUS_URL": "http://127.0.0.1:8088/janus", "PARTA_JANUS_ADMIN_KEY": "k", "PARTA_JANUS_PUBLIC_URL": "ws:/x"],
         ["PARTA_TURN_URLS": "turn:127.0.0.1:3478"], ["PARTA_TURN_SECRET": "s"], ["PARTA_TURN_URLS": "stun:x:3478", "PARTA_TURN_SECRET": "s"],
+        ["PARTA_TURN_RELAY_ONLY": "true"], ["PARTA_TURN_URLS": "turn:x:3478", "PARTA_TURN_SECRET": "s", "PARTA_TURN_RELAY_ONLY": "sometimes"],
     ])
     func refuses(env: [String: String]) {
         do {
@@ -85,6 +86,8 @@ struct ServerConfigTests {
         ])
         #expect(config.app.janus == JanusConfiguration(url: "http://10.0.0.5:8088/janus", publicURL: "https://school.example/janus", adminKey: "key"))
         #expect(config.app.turn == TurnConfiguration(urls: ["turn:turn.example:3478?transport=udp"], secret: "s"))
+        let relayed = try ServerConfig.fromEnvironment(["PARTA_TURN_URLS": "turn:t:3478", "PARTA_TURN_SECRET": "s", "PARTA_TURN_RELAY_ONLY": "true"])
+        #expect(relayed.app.turn?.relayOnly == true && relayed.app.turn?.credentials(for: "a", now: Date()).relayOnly == true)
     }
 
     @Test func theSMSTokenCanComeFromAFile() throws {

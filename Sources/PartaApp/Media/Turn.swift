@@ -8,11 +8,16 @@ public struct TurnConfiguration: Sendable, Equatable {
     public var urls: [String]
     public var secret: String
     public var lifetime: TimeInterval
+    /// Browsers send media only through coturn (`iceTransportPolicy: "relay"`): for networks that
+    /// let nothing else through, and so that no participant's address reaches the media server
+    /// (`PARTA_TURN_RELAY_ONLY`).
+    public var relayOnly: Bool
 
-    public init(urls: [String], secret: String, lifetime: TimeInterval = 4 * 3600) {
+    public init(urls: [String], secret: String, lifetime: TimeInterval = 4 * 3600, relayOnly: Bool = false) {
         self.urls = urls
         self.secret = secret
         self.lifetime = lifetime
+        self.relayOnly = relayOnly
     }
 
     public static func fromEnvironment(_ env: [String: String]) -> TurnConfiguration? {
@@ -26,7 +31,9 @@ public struct TurnConfiguration: Sendable, Equatable {
         let expiry = Int64(now.timeIntervalSince1970 + lifetime)
         let username = "\(expiry):\(user)"
         let mac = HMAC<Insecure.SHA1>.authenticationCode(for: Data(username.utf8), using: SymmetricKey(data: Data(secret.utf8)))
-        return TurnCredentials(urls: urls, username: username, credential: Data(mac).base64EncodedString(), expiresAt: Date(timeIntervalSince1970: TimeInterval(expiry)))
+        return TurnCredentials(
+            urls: urls, username: username, credential: Data(mac).base64EncodedString(), expiresAt: Date(timeIntervalSince1970: TimeInterval(expiry)),
+            relayOnly: relayOnly)
     }
 }
 
@@ -36,11 +43,14 @@ public struct TurnCredentials: Sendable, Equatable {
     public var username: String
     public var credential: String
     public var expiresAt: Date
+    /// Use only relayed candidates.
+    public var relayOnly: Bool
 
-    public init(urls: [String], username: String, credential: String, expiresAt: Date) {
+    public init(urls: [String], username: String, credential: String, expiresAt: Date, relayOnly: Bool = false) {
         self.urls = urls
         self.username = username
         self.credential = credential
         self.expiresAt = expiresAt
+        self.relayOnly = relayOnly
     }
 }
