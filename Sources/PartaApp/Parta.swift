@@ -64,7 +64,7 @@ public struct Parta: Sendable, CustomStringConvertible {
         self.devInbox = devInbox
         self.limiter = RateLimiter()
         self.importGate = CountingGate(capacity: 2)
-        self.media = config.janus.map { JanusRooms($0) }
+        self.media = config.janus.map { JanusPool($0) }
     }
 
     /// Spends one action of `kind` for `subject` (an account or an API key), or throws 429. Call it

@@ -66,7 +66,7 @@ public enum PartaServer {
         let router = buildRouter(parta: parta, config: config, metrics: metrics, logger: logger)
         let hub = LiveHub(parta: parta, encoder: LiveFrames(), queueLimit: config.live.queueLimit)
         let live = Router(context: PartaRequestContext.self)
-        live.add(middleware: RequestSetupMiddleware(trustedProxies: config.trustedProxies, maxBodyBytes: config.maxBodyBytes, mediaURL: parta.media?.publicURL))
+        live.add(middleware: RequestSetupMiddleware(trustedProxies: config.trustedProxies, maxBodyBytes: config.maxBodyBytes, mediaURLs: parta.media?.publicURLs ?? []))
         LiveRoutes(parta: parta, hub: hub, config: config.live, metrics: metrics).register(on: live)
         return Application(
             router: router,
@@ -93,7 +93,7 @@ public enum PartaServer {
         // Outermost first: observe the final response, add headers to every response (errors
         // included), turn errors into JSON, then files, then the session.
         router.add(middleware: ObservingMiddleware(metrics: metrics))
-        router.add(middleware: RequestSetupMiddleware(trustedProxies: config.trustedProxies, maxBodyBytes: config.maxBodyBytes, mediaURL: parta.media?.publicURL))
+        router.add(middleware: RequestSetupMiddleware(trustedProxies: config.trustedProxies, maxBodyBytes: config.maxBodyBytes, mediaURLs: parta.media?.publicURLs ?? []))
         router.add(middleware: ErrorMiddleware())
         if let assets {
             router.add(middleware: StaticFilesMiddleware(directory: assets.publicDirectory.path, logger: logger))

@@ -38,21 +38,23 @@ struct RequestSetupMiddleware: RouterMiddleware {
     let maxBodyBytes: Int
     let contentSecurityPolicy: String
 
-    init(trustedProxies: Set<String>, maxBodyBytes: Int, mediaURL: String? = nil) {
+    init(trustedProxies: Set<String>, maxBodyBytes: Int, mediaURLs: [String] = []) {
         self.trustedProxies = trustedProxies
         self.maxBodyBytes = maxBodyBytes
-        self.contentSecurityPolicy = Self.contentSecurityPolicy(mediaURL: mediaURL)
+        self.contentSecurityPolicy = Self.contentSecurityPolicy(mediaURLs: mediaURLs)
     }
 
     /// The page's policy: everything from Parta itself, and connections to exactly the media
-    /// server's origin when there is one (the browser talks to Janus directly).
-    static func contentSecurityPolicy(mediaURL: String?) -> String {
-        let media = mediaURL.flatMap(URL.init(string:)).flatMap { url -> String? in
-            guard let scheme = url.scheme, let host = url.host else { return nil }
-            return "\(scheme)://\(host)\(url.port.map { ":\($0)" } ?? "")"
+    /// servers' origins when there are some (the browser talks to Janus directly).
+    static func contentSecurityPolicy(mediaURLs: [String]) -> String {
+        var origins: [String] = []
+        for url in mediaURLs.compactMap(URL.init(string:)) {
+            guard let scheme = url.scheme, let host = url.host else { continue }
+            let origin = "\(scheme)://\(host)\(url.port.map { ":\($0)" } ?? "")"
+            if !origins.contains(origin) { origins.append(origin) }
         }
         return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
-            + "connect-src 'self'\(media.map { " " + $0 } ?? ""); font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+            + "connect-src 'self'\(origins.map { " " + $0 }.joined()); font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
             + "frame-ancestors 'none'"
     }
 

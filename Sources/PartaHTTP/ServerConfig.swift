@@ -152,9 +152,9 @@ public struct ServerConfig: Sendable {
             c.app.phoneCountries = PhoneCountries(codes: list)
         }
         if let janus = JanusConfiguration.fromEnvironment(env) {
-            for url in [janus.url, janus.publicURL] {
+            for url in janus.servers.flatMap({ [$0.url, $0.publicURL] }) {
                 guard let parsed = URL(string: url), parsed.scheme == "http" || parsed.scheme == "https", parsed.host != nil else {
-                    throw Problem(description: "PARTA_JANUS_URL and PARTA_JANUS_PUBLIC_URL must be addresses such as http://127.0.0.1:8088/janus, not «\(url)».")
+                    throw Problem(description: "PARTA_JANUS_URL and PARTA_JANUS_PUBLIC_URL must be addresses such as http://127.0.0.1:8088/janus (comma-separated for a pool, in the same order), not «\(url)».")
                 }
             }
             guard !janus.adminKey.isEmpty else {

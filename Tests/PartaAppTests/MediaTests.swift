@@ -26,6 +26,16 @@ struct TurnCredentialTests {
         #expect(JanusConfiguration.fromEnvironment(["PARTA_JANUS_URL": "http://10.0.0.5:8088/janus", "PARTA_JANUS_PUBLIC_URL": "https://school.example/janus"])?.publicURL
             == "https://school.example/janus")
         #expect(JanusConfiguration.fromEnvironment([:]) == nil)
+        // A pool: comma-separated, public URLs in the same order.
+        let pool = JanusConfiguration.fromEnvironment([
+            "PARTA_JANUS_URL": "http://10.0.0.5:8088/janus, http://10.0.0.6:8088/janus", "PARTA_JANUS_ADMIN_KEY": "k",
+            "PARTA_JANUS_PUBLIC_URL": "https://a.school.example/janus,https://b.school.example/janus",
+        ])
+        #expect(pool?.servers == [.init(url: "http://10.0.0.5:8088/janus", publicURL: "https://a.school.example/janus"),
+                                  .init(url: "http://10.0.0.6:8088/janus", publicURL: "https://b.school.example/janus")])
+        let pooled = JanusPool(try! #require(pool))
+        #expect(pooled.publicURLs == ["https://a.school.example/janus", "https://b.school.example/janus"])
+        #expect(pooled.publicURL(of: "http://10.0.0.6:8088/janus") == "https://b.school.example/janus")
     }
 }
 
@@ -137,4 +147,37 @@ struct JanusRoomsTests {
 extension Result {
     var failureCode: Int? { if case .failure(let error) = self { (error as? MediaServerError)?.code } else { nil } }
     var successValue: Success? { if case .success(let value) = self { value } else { nil } }
+}
+
+/// Several Janus servers behind one `MediaRooms`, on the real Janus of `scripts/test`.
+@Suite("A pool of Janus servers")
+struct JanusPoolTests {
+    @Test("a pool: new rooms go round the servers that answer; each room's business goes to its own server", .enabled(if: JanusRoomsTests.enabled))
+    func pool() async throws {
+        let janus = try #require(JanusRoomsTests.configuration)
+        // The same Janus under two names stands for two servers; a third name answers nothing.
+        let other = janus.url.replacingOccurrences(of: "127.0.0.1", with: "localhost")
+        let dead = "http://127.0.0.1:9/janus"
+        let pool = JanusPool(JanusConfiguration(
+            servers: [.init(url: janus.url, publicURL: "https://a.example/janus"), .init(url: other, publicURL: "https://b.example/janus"),
+                      .init(url: dead, publicURL: "https://c.example/janus")], adminKey: janus.adminKey))
+        try await pool.ping()
+        var rooms: [MediaRoom] = []
+        for _ in 0..<4 { rooms.append(try await pool.create(description: "pool", publishers: 4)) }
+        // Never the dead one; both live ones in turn (the dead one's turn falls to the next).
+        #expect(!rooms.contains { $0.server == dead })
+        #expect(Set(rooms.map(\.server)) == [janus.url, other])
+        for room in rooms {
+            #expect(try await pool.exists(room))
+            try await pool.grant(room, tokens: ["pool-token"])
+            #expect(try await JanusRoomsTests.join(room, token: "pool-token").successValue != nil)
+            #expect(pool.publicURL(of: room.server) == (room.server == other ? "https://b.example/janus" : "https://a.example/janus"))
+            try await pool.destroy(room)
+            #expect(try await !pool.exists(room))
+        }
+        // A pool with no server answering makes no room and is not ready.
+        let down = JanusPool(JanusConfiguration(servers: [.init(url: dead)], adminKey: "k"))
+        await #expect(throws: MediaServerError.self) { try await down.create(description: "x", publishers: 1) }
+        await #expect(throws: MediaServerError.self) { try await down.ping() }
+    }
 }

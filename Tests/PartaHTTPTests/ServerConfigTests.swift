@@ -62,6 +62,7 @@ struct ServerConfigTests {
         ["PARTA_SMS_SENDER": "http", "PARTA_SMS_HTTP_URL": "https://x.example", "PARTA_SMS_HTTP_TOKEN_FILE": "/nonexistent/token"],
         ["PARTA_JANUS_URL": "http://127.0.0.1:8088/janus"], ["PARTA_JANUS_URL": "janus", "PARTA_JANUS_ADMIN_KEY": "k"],
         ["PARTA_JANUS_URL": "http://127.0.0.1:8088/janus", "PARTA_JANUS_ADMIN_KEY": "k", "PARTA_JANUS_PUBLIC_URL": "ws:/x"],
+        ["PARTA_JANUS_URL": "http://10.0.0.5:8088/janus,http://10.0.0.6:8088/janus", "PARTA_JANUS_ADMIN_KEY": "k", "PARTA_JANUS_PUBLIC_URL": "https://a/janus"],
         ["PARTA_TURN_URLS": "turn:127.0.0.1:3478"], ["PARTA_TURN_SECRET": "s"], ["PARTA_TURN_URLS": "stun:x:3478", "PARTA_TURN_SECRET": "s"],
         ["PARTA_TURN_RELAY_ONLY": "true"], ["PARTA_TURN_URLS": "turn:x:3478", "PARTA_TURN_SECRET": "s", "PARTA_TURN_RELAY_ONLY": "sometimes"],
     ])

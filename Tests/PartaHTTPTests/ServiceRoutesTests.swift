@@ -24,10 +24,15 @@ struct ServiceRoutesTests {
 
     @Test("readiness reports the media server: answering, or not (still ready for chats)")
     func readyMedia() async throws {
-        let down = AppConfig(janus: JanusConfiguration(url: "http://127.0.0.1:9/janus", adminKey: "k"))
+        let down = AppConfig(janus: JanusConfiguration(
+            servers: [.init(url: "http://127.0.0.1:9/janus", publicURL: "https://a.school.example/janus"),
+                      .init(url: "http://127.0.0.1:10/janus", publicURL: "https://b.school.example:8443/janus")], adminKey: "k"))
         try await withApp(.sqlite, app: down) { _, client in
             let ready = try await client.call(.get, "/readyz")
             #expect(ready.status == .ok && ready.json as NSDictionary == ["status": "ready", "media": "unreachable"] as NSDictionary)
+            // The page may talk to exactly the pool's servers, as browsers reach them.
+            let csp = try await client.call(.get, "/").headers[.contentSecurityPolicy] ?? ""
+            #expect(csp.contains("connect-src 'self' https://a.school.example https://b.school.example:8443;"), "\(csp)")
         }
         guard let url = ProcessInfo.processInfo.environment["PARTA_TEST_JANUS_URL"] else { return }
         let up = AppConfig(janus: JanusConfiguration(url: url, adminKey: ProcessInfo.processInfo.environment["PARTA_TEST_JANUS_ADMIN_KEY"] ?? ""))

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A call's room on the media server. The secret stays on the server: the browser gets only the
 /// room number and a token granted to it (and withdrawn) by the server.
@@ -19,8 +20,10 @@ public struct MediaRoom: Sendable, Equatable, Codable {
 /// VideoRoom `admin_key`), every room checks the tokens it was given, and a room goes when its
 /// call ends.
 public protocol MediaRooms: Sendable {
-    /// The media server's URL as browsers reach it (for the page and its CSP).
-    var publicURL: String { get }
+    /// The media servers' URLs as browsers reach them (the page's CSP allows exactly these).
+    var publicURLs: [String] { get }
+    /// The URL browsers use for the media server a room is on (`MediaRoom.server`).
+    func publicURL(of server: String) -> String
     func create(description: String, publishers: Int) async throws -> MediaRoom
     /// Lets the holders of `tokens` join (a participant's token, minted at join time).
     func grant(_ room: MediaRoom, tokens: [String]) async throws
@@ -39,22 +42,108 @@ public protocol MediaRooms: Sendable {
 
 /// What the server needs to drive Janus: `PARTA_JANUS_URL` (as the server reaches it),
 /// `PARTA_JANUS_PUBLIC_URL` (as browsers do; the same by default) and `PARTA_JANUS_ADMIN_KEY`.
+/// Several Janus servers (a pool) are comma-separated lists, the public URLs in the same order.
 public struct JanusConfiguration: Sendable, Equatable {
-    public var url: String
-    public var publicURL: String
+    public struct Server: Sendable, Equatable {
+        public var url: String
+        public var publicURL: String
+
+        public init(url: String, publicURL: String? = nil) {
+            self.url = url
+            self.publicURL = publicURL ?? url
+        }
+    }
+
+    public var servers: [Server]
     public var adminKey: String
+    /// The first server (the only one, without a pool).
+    public var url: String { servers[0].url }
+    public var publicURL: String { servers[0].publicURL }
 
     public init(url: String, publicURL: String? = nil, adminKey: String) {
-        self.url = url
-        self.publicURL = publicURL ?? url
+        self.init(servers: [Server(url: url, publicURL: publicURL)], adminKey: adminKey)
+    }
+
+    public init(servers: [Server], adminKey: String) {
+        precondition(!servers.isEmpty, "a Janus configuration names at least one server")
+        self.servers = servers
         self.adminKey = adminKey
     }
 
+    /// One server of the pool, as a configuration of its own.
+    public func only(_ server: Server) -> JanusConfiguration { JanusConfiguration(servers: [server], adminKey: adminKey) }
+
     /// From the environment; `nil` when `PARTA_JANUS_URL` is not set (calls are then unavailable).
+    /// A public URL list of another length than the server list is `nil` public URLs (the
+    /// configuration check refuses it).
     public static func fromEnvironment(_ env: [String: String]) -> JanusConfiguration? {
-        guard let url = env["PARTA_JANUS_URL"], !url.isEmpty else { return nil }
-        return JanusConfiguration(
-            url: url, publicURL: env["PARTA_JANUS_PUBLIC_URL"].flatMap { $0.isEmpty ? nil : $0 }, adminKey: env["PARTA_JANUS_ADMIN_KEY"] ?? "")
+        let list = { (name: String) in (env[name] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+        let urls = list("PARTA_JANUS_URL")
+        guard !urls.isEmpty else { return nil }
+        let publics = list("PARTA_JANUS_PUBLIC_URL")
+        let servers = urls.enumerated().map { index, url in
+            Server(url: url, publicURL: publics.isEmpty ? nil : index < publics.count ? publics[index] : "")
+        }
+        return JanusConfiguration(servers: servers, adminKey: env["PARTA_JANUS_ADMIN_KEY"] ?? "")
+    }
+}
+
+/// Several Janus servers behind one `MediaRooms`: a new room goes to the next server in turn
+/// that answers (a server that is down takes no new calls), and everything about an existing
+/// room goes to the server it is on (`MediaRoom.server`, kept with the call).
+public final class JanusPool: MediaRooms {
+    let servers: [JanusRooms]
+    let configuration: JanusConfiguration
+    /// The server the next room goes to (nodes start at random places, so they spread too).
+    private let next: Mutex<Int>
+
+    public init(_ configuration: JanusConfiguration) {
+        self.configuration = configuration
+        self.servers = configuration.servers.map { JanusRooms(configuration.only($0)) }
+        self.next = Mutex(Int.random(in: 0..<configuration.servers.count))
+    }
+
+    public var publicURLs: [String] { configuration.servers.map(\.publicURL) }
+
+    public func publicURL(of server: String) -> String {
+        configuration.servers.first { $0.url == server }?.publicURL ?? server
+    }
+
+    /// The server a room is on; one configured since the room was made still gets its calls ended.
+    func rooms(on server: String) -> JanusRooms {
+        servers.first { $0.configuration.url == server } ?? JanusRooms(configuration.only(.init(url: server)))
+    }
+
+    public func create(description: String, publishers: Int) async throws -> MediaRoom {
+        let start = next.withLock { value in
+            defer { value = (value + 1) % servers.count }
+            return value
+        }
+        var failure: (any Error)?
+        for offset in 0..<servers.count {
+            do {
+                return try await servers[(start + offset) % servers.count].create(description: description, publishers: publishers)
+            } catch {
+                failure = error
+            }
+        }
+        throw failure ?? MediaServerError(code: 0, reason: "no media server")
+    }
+
+    public func grant(_ room: MediaRoom, tokens: [String]) async throws { try await rooms(on: room.server).grant(room, tokens: tokens) }
+    public func withdraw(_ room: MediaRoom, tokens: [String]) async throws { try await rooms(on: room.server).withdraw(room, tokens: tokens) }
+    public func kick(_ room: MediaRoom, participant: Int64) async throws { try await rooms(on: room.server).kick(room, participant: participant) }
+    public func destroy(_ room: MediaRoom) async throws { try await rooms(on: room.server).destroy(room) }
+    public func exists(_ room: MediaRoom) async throws -> Bool { try await rooms(on: room.server).exists(room) }
+    public func participants(_ room: MediaRoom) async throws -> [Int64: Bool] { try await rooms(on: room.server).participants(room) }
+
+    /// Ready while at least one server answers (new calls go to those that do).
+    public func ping() async throws {
+        var failure: (any Error)?
+        for server in servers {
+            do { return try await server.ping() } catch { failure = error }
+        }
+        throw failure ?? MediaServerError(code: 0, reason: "no media server")
     }
 }
 
@@ -62,7 +151,8 @@ public struct JanusConfiguration: Sendable, Equatable {
 /// Janus or a lost session never leaves the server holding a dead one.
 public struct JanusRooms: MediaRooms {
     public let configuration: JanusConfiguration
-    public var publicURL: String { configuration.publicURL }
+    public var publicURLs: [String] { [configuration.publicURL] }
+    public func publicURL(of server: String) -> String { configuration.publicURL }
 
     public init(_ configuration: JanusConfiguration) {
         self.configuration = configuration

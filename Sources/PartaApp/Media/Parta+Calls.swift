@@ -111,7 +111,7 @@ extension Parta {
             return try await store.account(account)?.name.short ?? ""
         }
         let grant = MediaGrant(
-            call: call.call.id, url: media.publicURL, room: call.room, token: stay.token, participant: stay.participant,
+            call: call.call.id, url: media.publicURL(of: call.server), room: call.room, token: stay.token, participant: stay.participant,
             turn: config.turn?.credentials(for: "account-\(account)", now: now), display: display)
         return (call, grant)
     }
