@@ -269,6 +269,20 @@ def test_a_direct_call_then_a_staff_room_meeting_with_three_browsers(media_schoo
         staff = next(c for c in teacher.call("GET", "/api/v1/me/chats").json()["items"] if c["type"] == "staff_room")
         meeting = teacher.call("GET", f"/api/v1/chats/{staff['id']}/meetings").json()["items"][0]
         assert meeting["title"] == "Педсовет" and meeting["state"] == "open" and meeting.get("call_id")
+        # The host shares the screen: everyone gets it as a tile named after them, then it goes.
+        tb.click("Показать экран")
+        host_name = teacher.call("GET", f"/api/v1/calls/{meeting['call_id']}/state").json()["me"]["name"]
+        for browser in (ab, cb):
+            browser.wait(lambda b=browser: any(f"Экран: {host_name}" in c.text for c in b.all(".tile.screen figcaption")) or None,
+                         timeout=30, message="the host's screen")
+        cb.wait(lambda: cb.driver.execute_script(
+            "const v = document.querySelector('.tile.screen video'); return v && v.getVideoPlaybackQuality().totalVideoFrames > 5") or None,
+            timeout=30, message="the screen's frames decoded")
+        cb.shot("13-shared-screen")
+        tb.click("Показать экран")
+        for browser in (ab, cb):
+            browser.wait(lambda b=browser: not b.all(".tile.screen") or None, timeout=20, message="the screen gone")
+
         # Inside it: a raised hand shows to everyone, the host mutes everyone and removes someone.
         cb.click("Поднять руку")
         for browser in (tb, ab):

@@ -8,7 +8,7 @@ import { h, errorLine } from "./dom.js";
 import { t } from "./i18n.js";
 import { get, post, errorText } from "./api.js";
 import { notify, confirmDialog } from "./widgets.js";
-import { MediaCall } from "./media.js";
+import { MediaCall, isScreenFeed } from "./media.js";
 
 const POLL_MS = 3000;
 
@@ -20,10 +20,11 @@ function tile(stream, name, { muted = false, feed = "" } = {}) {
   return h("figure", { class: "tile", "data-feed": feed }, video, h("figcaption", {}, h("span", { class: "who" }, name)));
 }
 
-/** A button that switches something on and off, showing its state to assistive technology. */
+/** A button that switches something on and off, showing its state to assistive technology.
+ * Things off unless asked for (a hand, a shared screen) start off and are "latches". */
 function toggle(label, apply, initial = true) {
   let on = initial;
-  const button = h("button", { type: "button", "aria-pressed": String(on), onclick: () => set(!on, true) }, label);
+  const button = h("button", { type: "button", class: initial ? "" : "latch", "aria-pressed": String(on), onclick: () => set(!on, true) }, label);
   function set(value, fromPerson) {
     on = value;
     button.setAttribute("aria-pressed", String(on));
@@ -65,7 +66,13 @@ export function callScreen({ grant, publish = true, video = true, heading, statu
     try { await post(`/calls/${grant.call_id}/hand`, { raised: on }); refresh(); } catch (e) { problem.textContent = errorText(e); }
   }, false) : null;
   const hostControls = h("span", { class: "host-controls" });
-  const controls = h("div", { class: "row call-controls" }, microphone?.button, camera?.button, hand?.button, hostControls,
+  // The host shares the screen as a second feed (the server gave its id to hosts only).
+  const screenShare = grant?.screen_participant ? toggle(t("call.share_screen"), async (on, fromPerson) => {
+    if (!fromPerson) return;
+    if (!on) { call?.stopScreen(); return; }
+    try { await call?.shareScreen(); } catch (e) { problem.textContent = t("call.screen_failed"); screenShare.set(false, false); console.warn("screen", e); }
+  }, false) : null;
+  const controls = h("div", { class: "row call-controls" }, microphone?.button, camera?.button, screenShare?.button, hand?.button, hostControls,
     h("button", { type: "button", class: "danger", onclick: async () => {
       try { await leave(); } catch { /* leaving anyway */ }
       finish(null);
@@ -77,8 +84,14 @@ export function callScreen({ grant, publish = true, video = true, heading, statu
   const node = h("div", { class: "call-screen" }, heading, status, problem, hands,
     grant ? grid : h("p", { class: "muted" }, t("call.no_media")), controls);
 
-  /** The school's name for a feed, from the call's state (a dash until it is known). */
-  const nameOf = (feed) => state?.people.find((p) => p.participant === Number(feed))?.name || "—";
+  /** The school's name for a feed, from the call's state (a dash until it is known); a host's
+   * shared screen is named after them. */
+  const nameOf = (feed) => {
+    const person = state?.people.find((p) => p.participant === Number(feed));
+    if (person) return person.name;
+    const sharer = state?.people.find((p) => p.screen_participant === Number(feed));
+    return sharer ? t("call.screen_of", { name: sharer.name }) : "—";
+  };
 
   /** Names, raised hands and the host's buttons on the tiles, from the state. */
   function paint() {
@@ -88,7 +101,7 @@ export function callScreen({ grant, publish = true, video = true, heading, statu
       const feed = figure.dataset.feed;
       const person = feed === "me" ? state.me : state.people.find((p) => p.participant === Number(feed));
       const caption = figure.querySelector("figcaption");
-      const name = feed === "me" ? t("call.me") : nameOf(feed);
+      const name = feed === "me" ? t("call.me") : feed === "my-screen" ? t("call.my_screen") : nameOf(feed);
       caption.replaceChildren(h("span", { class: "who" }, name), person?.hand_raised_at ? h("span", { class: "hand", title: t("call.hand_raised") }, " ✋") : "");
       figure.querySelector("video")?.setAttribute("aria-label", name);
       if (amHost && person && feed !== "me" && person.role !== "host") {
@@ -135,10 +148,17 @@ export function callScreen({ grant, publish = true, video = true, heading, statu
     call.addEventListener("remote", (event) => {
       const { feed, stream } = event.detail;
       grid.querySelector(`[data-feed="${feed}"]`)?.remove();
-      grid.append(tile(stream, nameOf(feed), { feed: String(feed) }));
+      const shown = tile(stream, nameOf(feed), { feed: String(feed) });
+      if (isScreenFeed(feed)) { shown.classList.add("screen"); grid.prepend(shown); } else grid.append(shown);
       paint();
     });
     call.addEventListener("gone", (event) => grid.querySelector(`[data-feed="${event.detail.feed}"]`)?.remove());
+    call.addEventListener("screen", (event) => {
+      grid.querySelector('[data-feed="my-screen"]')?.remove();
+      if (event.detail) grid.prepend(tile(event.detail, t("call.my_screen"), { muted: true, feed: "my-screen" }));
+      else screenShare?.set(false, false);
+      paint();
+    });
     call.addEventListener("talking", (event) => {
       grid.querySelector(`[data-feed="${event.detail.feed}"]`)?.classList.toggle("speaking", event.detail.talking);
     });

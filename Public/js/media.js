@@ -29,6 +29,9 @@ export function speakerSwap(feeds, talker, page = PAGE) {
   return shown.reduce((oldest, f) => ((f.lastTalk || 0) < (oldest.lastTalk || 0) ? f : oldest)).id;
 }
 
+/** Screen feeds have ids above every entry's (the server's `CallModeration.screenFeed`). */
+export function isScreenFeed(id) { return id > 2 ** 52; }
+
 export class MediaCall extends EventTarget {
   /**
    * @param grant `{url, room, token, ice_servers}` from the server's entry answer
@@ -119,10 +122,48 @@ export class MediaCall extends EventTarget {
 
   addFeeds(publishers) {
     for (const p of publishers) {
-      if (p.id === this.myId || this.feeds.has(p.id)) continue;
+      if (p.id === this.myId || p.id === this.grant.screen_participant || this.feeds.has(p.id)) continue;
       this.feeds.set(p.id, { display: p.display, subscribed: false });
+      // A shared screen is what everyone came to see: it is always on the page.
+      if (isScreenFeed(p.id)) this.promote(p.id);
     }
     this.fillPage();
+  }
+
+  /** The host shares the screen as a second feed, with the id the server gave for it. */
+  async shareScreen() {
+    const stream = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
+    if (this.closed) { for (const track of stream.getTracks()) track.stop(); return; }
+    const handle = (await this.request(`/${this.session}`, { janus: "attach", plugin: "janus.plugin.videoroom" })).data.id;
+    const pc = new RTCPeerConnection(this.rtcConfiguration);
+    this.handles.set(handle, { kind: "screen", pc });
+    this.screen = { handle, stream, pc };
+    // The browser's own "stop sharing" ends it too.
+    for (const track of stream.getVideoTracks()) track.addEventListener("ended", () => this.stopScreen());
+    await this.message(handle, {
+      request: "join", ptype: "publisher", room: this.grant.room, id: this.grant.screen_participant, token: this.grant.token, display: this.display,
+    });
+    for (const track of stream.getTracks()) pc.addTrack(track, stream);
+    await pc.setLocalDescription(await pc.createOffer());
+    await gathered(pc);
+    const answer = await this.message(handle, { request: "publish", audio: false, video: true },
+      { type: "offer", sdp: pc.localDescription.sdp, trickle: false });
+    await pc.setRemoteDescription(answer.jsep);
+    this.dispatchEvent(new CustomEvent("screen", { detail: stream }));
+  }
+
+  /** Stops sharing the screen: its feed leaves the room. */
+  stopScreen() {
+    if (!this.screen) return;
+    const { handle, stream, pc } = this.screen;
+    this.screen = null;
+    for (const track of stream.getTracks()) track.stop();
+    pc.close();
+    this.handles.delete(handle);
+    fetch(`${this.grant.url}/${this.session}/${handle}`, {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ janus: "detach", transaction: transaction() }),
+    }).catch(() => {});
+    this.dispatchEvent(new CustomEvent("screen", { detail: null }));
   }
 
   /** Subscribes to feeds until a page is shown (the others wait for a free place). */

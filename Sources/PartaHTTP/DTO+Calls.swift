@@ -100,9 +100,12 @@ struct CallStateDTO: ResponseCodable {
         var name: String
         var role: CallRole
         var handRaisedAt: Date?
+        /// A host's screen feed, when they share it: name its tile after them.
+        var screenParticipant: Int64?
 
         init(_ person: CallState.Person) {
             participant = person.participant
+            screenParticipant = person.role == .host ? CallModeration.screenFeed(of: person.participant) : nil
             accountId = person.account
             name = person.name
             role = person.role

@@ -136,6 +136,8 @@ struct MediaGrantDTO: ResponseCodable {
     var token: String
     /// The id to join the room with.
     var participant: Int64
+    /// A host's id for sharing the screen (a second feed).
+    var screenParticipant: Int64?
     var iceServers: [IceServer]
     /// `relay` when media must go through coturn only (`PARTA_TURN_RELAY_ONLY`), else `all`.
     var iceTransportPolicy: String
@@ -148,6 +150,7 @@ struct MediaGrantDTO: ResponseCodable {
         room = grant.room
         token = grant.token
         participant = grant.participant
+        screenParticipant = grant.screenParticipant
         display = grant.display
         iceServers = grant.turn.map { [IceServer(urls: $0.urls, username: $0.username, credential: $0.credential)] } ?? []
         iceTransportPolicy = grant.turn?.relayOnly == true ? "relay" : "all"

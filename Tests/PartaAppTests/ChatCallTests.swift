@@ -30,9 +30,13 @@ struct ChatCallTests {
 
     /// A browser's entry into the room with its grant: what the web client does after the server granted it.
     static func enter(_ room: MediaRoom, _ grant: MediaGrant) async throws -> JanusSession {
+        try await enter(room, token: grant.token, participant: grant.participant)
+    }
+
+    static func enter(_ room: MediaRoom, token: String, participant: Int64) async throws -> JanusSession {
         let session = try await JanusSession.open(room.server)
         try await session.message([
-            "request": "join", "ptype": "publisher", "room": .int(room.room), "id": .int(grant.participant), "token": .string(grant.token),
+            "request": "join", "ptype": "publisher", "room": .int(room.room), "id": .int(participant), "token": .string(token),
         ])
         _ = try await session.poll()
         return session
@@ -261,10 +265,21 @@ struct ChatCallTests {
             #expect(try await p.myChats(p2).first { $0.entry.chat.id == parents }?.call == nil)
             let room = try await Self.room(world, parent.call.id)
 
+            // The organizer hosts it and may share the screen; leaving takes the screen out too.
+            let screen = try #require(teacher.grant.screenParticipant)
+            #expect(parent.grant.screenParticipant == nil)
+            let sharing = try await Self.enter(room, token: teacher.grant.token, participant: screen)
+            #expect(try await JanusRoomsTests.participants(room).contains(screen))
+            try await p.leaveChatCall(ivanova, chat: parents, call: teacher.call.id)
+            #expect(try await !JanusRoomsTests.participants(room).contains(screen))
+            await sharing.close()
+            let back = try await p.joinMeeting(ivanova, chat: parents, meeting: meeting.id)
+            #expect(back.call.id == parent.call.id && back.grant.token != teacher.grant.token)
+
             // At its end the sweeper ends the call (the browsers are still there).
             world.clock.set(at("10:30"))
             let session = try await Self.enter(room, parent.grant)
-            let session2 = try await Self.enter(room, teacher.grant)
+            let session2 = try await Self.enter(room, back.grant)
             #expect(try await p.endFinishedCalls().isEmpty)
             world.clock.set(at("11:00"))
             #expect(try await p.endFinishedCalls() == [parent.call.id])
@@ -341,7 +356,14 @@ struct ChatCallTests {
             #expect(audit.count == 1 && audit.first?.action == .callParticipantRemoved && audit.first?.targetID == "\(host.call.id)"
                     && audit.first?.details == ["account": "\(s1.account.id)"])
             await browser.close()
+
+            // Only a host may share the screen: a second feed with the id the server gave, put out with its host.
+            let screen = try #require(host.grant.screenParticipant)
+            #expect(screen == CallModeration.screenFeed(of: host.grant.participant) && student.grant.screenParticipant == nil)
+            let sharing = try await Self.enter(room, token: host.grant.token, participant: screen)
+            #expect(try await JanusRoomsTests.participants(room).contains(screen))
             try await p.leaveChatCall(ivanova, chat: classChat, call: host.call.id)
+            await sharing.close()
             await #expect(throws: PartaError(.gone, code: "call_over", message: "The call is over.")) { try await p.callState(ivanova, call: host.call.id) }
         }
     }

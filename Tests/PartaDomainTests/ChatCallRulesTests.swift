@@ -225,4 +225,12 @@ struct CallModerationTests {
         #expect(CallModeration.chatRole(isChatAdmin: false, isOrganizer: false) == .member)
         #expect(CallRole.allCases.filter(\.publishes) == [.host, .student, .member])
     }
+
+    @Test("a host's screen feed has an id no entry has, exact in a browser's numbers")
+    func screenFeeds() {
+        let ids = CallModeration.participantIDs
+        #expect(CallModeration.screenFeed(of: ids.upperBound) <= (1 << 53) - 1, "JavaScript's largest exact integer")
+        #expect(CallModeration.screenFeed(of: ids.lowerBound) > ids.upperBound)
+        #expect(CallModeration.screenFeed(of: 42) == 42 + (1 << 52))
+    }
 }

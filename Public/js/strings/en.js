@@ -10,6 +10,7 @@ export default {
   "call.raise_hand": "Raise hand", "call.hand_raised": "Hand raised", "call.hands": "Hands raised: {names}",
   "call.mute_all": "Mute everyone", "call.muted_all_done": "Everyone is muted.", "call.muted_by_host": "The host muted everyone. Turn your microphone on when you want to speak.",
   "call.remove": "Remove from the call", "call.remove_confirm": "Remove {name} from the call? They will not be able to come back into it.", "call.removed": "The host removed you from the call.",
+  "call.share_screen": "Share screen", "call.screen_failed": "Could not share the screen.", "call.screen_of": "Screen: {name}", "call.my_screen": "Your screen",
   "call.title": "Call", "call.start_audio": "Audio call", "call.start_video": "Video call", "call.audio": "Audio call", "call.video": "Video call",
   "call.kind": "Kind", "call.join": "Join", "call.leave": "Leave the call", "call.end_for_all": "End for everyone",
   "call.in_progress_audio": "Audio call in progress", "call.in_progress_video": "Video call in progress", "call.running_line": "in progress",

@@ -9,6 +9,7 @@ export default {
   "call.raise_hand": "Поднять руку", "call.hand_raised": "Рука поднята", "call.hands": "Подняли руку: {names}",
   "call.mute_all": "Выключить микрофоны всем", "call.muted_all_done": "Микрофоны выключены у всех.", "call.muted_by_host": "Ведущий выключил микрофоны. Включите свой, когда захотите сказать.",
   "call.remove": "Удалить из звонка", "call.remove_confirm": "Удалить {name} из звонка? Вернуться в этот звонок будет нельзя.", "call.removed": "Ведущий удалил вас из звонка.",
+  "call.share_screen": "Показать экран", "call.screen_failed": "Не удалось показать экран.", "call.screen_of": "Экран: {name}", "call.my_screen": "Ваш экран",
   "call.title": "Звонок", "call.start_audio": "Аудиозвонок", "call.start_video": "Видеозвонок", "call.audio": "Аудиозвонок", "call.video": "Видеозвонок",
   "call.kind": "Связь", "call.join": "Присоединиться", "call.leave": "Выйти из звонка", "call.end_for_all": "Завершить для всех",
   "call.in_progress_audio": "Идёт аудиозвонок", "call.in_progress_video": "Идёт видеозвонок", "call.running_line": "идёт сейчас",

@@ -1,4 +1,5 @@
 import Foundation
+import PartaDomain
 import Synchronization
 
 /// A call's room on the media server. The secret stays on the server: the browser gets only the
@@ -38,6 +39,14 @@ public protocol MediaRooms: Sendable {
     func participants(_ room: MediaRoom) async throws -> [Int64: Bool]
     /// Whether the media server answers (`/readyz`).
     func ping() async throws
+}
+
+extension MediaRooms {
+    /// Puts a participant out, and the screen they may be sharing.
+    public func kickWithScreen(_ room: MediaRoom, participant: Int64) async throws {
+        try await kick(room, participant: participant)
+        try await kick(room, participant: CallModeration.screenFeed(of: participant))
+    }
 }
 
 /// What the server needs to drive Janus: `PARTA_JANUS_URL` (as the server reaches it),

@@ -15,6 +15,8 @@ public struct MediaGrant: Sendable, Equatable {
     /// The participant id the server gave this entry in the room (the browser joins with it,
     /// and the server puts it out with it).
     public var participant: Int64
+    /// For a host: the id to share the screen with (`CallModeration.screenFeed(of:)`).
+    public var screenParticipant: Int64?
     public var turn: TurnCredentials?
     /// The name the others see: the school's name for the person (never one the browser picks).
     public var display: String
@@ -97,7 +99,7 @@ extension Parta {
         }
         if stay == nil {
             let token = Secrets.newToken()
-            let participant = Int64.random(in: 1...(1 << 52))
+            let participant = Int64.random(in: CallModeration.participantIDs)
             try await media.grant(room, tokens: [token])
             let recorded = try await database.write { store in
                 try await store.insertStay(call: call.call.id, account: account, role: role, token: token, participant: participant, now: now)
@@ -112,6 +114,7 @@ extension Parta {
         }
         let grant = MediaGrant(
             call: call.call.id, url: media.publicURL(of: call.server), room: call.room, token: stay.token, participant: stay.participant,
+            screenParticipant: stay.role == CallRole.host.rawValue ? CallModeration.screenFeed(of: stay.participant) : nil,
             turn: config.turn?.credentials(for: "account-\(account)", now: now), display: display)
         return (call, grant)
     }
@@ -162,7 +165,7 @@ extension Parta {
         if let call, let stay, let media {
             let room = MediaRoom(server: call.server, room: call.room, secret: call.secret)
             try? await media.withdraw(room, tokens: [stay.token])
-            try? await media.kick(room, participant: stay.participant)
+            try? await media.kickWithScreen(room, participant: stay.participant)
         }
     }
 
@@ -253,7 +256,7 @@ extension Parta {
             let room = MediaRoom(server: open.server, room: open.room, secret: open.secret)
             do {
                 try await media?.withdraw(room, tokens: [token])
-                try await media?.kick(room, participant: participant)
+                try await media?.kickWithScreen(room, participant: participant)
             } catch {
                 logger.warning("calls.put_out_failed", metadata: ["parta.call.id": "\(open.call.id)", "error": "\(error)"])
                 continue
@@ -286,7 +289,7 @@ extension Parta {
                 guard absent || publishingObserver else { continue }
                 _ = try await database.write { store in try await store.endStay(call: open.call.id, account: stay.account, now: now) }
                 try? await media.withdraw(room, tokens: [stay.token])
-                if publishingObserver { try? await media.kick(room, participant: stay.participant) }
+                if publishingObserver { try? await media.kickWithScreen(room, participant: stay.participant) }
                 logger.info(absent ? "calls.stay_abandoned" : "calls.observer_published",
                             metadata: ["parta.call.id": "\(open.call.id)", "parta.account.id": "\(stay.account)"])
             }

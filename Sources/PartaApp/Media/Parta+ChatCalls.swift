@@ -140,7 +140,7 @@ extension Parta {
         let room = MediaRoom(server: call.server, room: call.room, secret: call.secret)
         do {
             try await media.withdraw(room, tokens: [token])
-            try await media.kick(room, participant: participant)
+            try await media.kickWithScreen(room, participant: participant)
         } catch {
             logger.warning("calls.withdraw_failed", metadata: ["parta.call.id": "\(call.call.id)", "error": "\(error)"])
         }

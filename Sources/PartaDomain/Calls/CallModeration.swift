@@ -42,6 +42,14 @@ public enum CallModeration {
         }
     }
 
+    /// Participant ids the server gives entries: below 2^52, so that each one's screen feed
+    /// (`screenFeed(of:)`) is an id no entry has, and both stay exact in a browser's numbers.
+    public static let participantIDs: ClosedRange<Int64> = 1...((1 << 52) - 1)
+
+    /// The id a host's shared screen joins the room with: known to the server, so the others'
+    /// pages name it and the server puts it out with its host.
+    public static func screenFeed(of participant: Int64) -> Int64 { participant + (1 << 52) }
+
     /// The role of someone entering a chat's call: host when they administer the chat, started
     /// the call or planned its meeting.
     public static func chatRole(isChatAdmin: Bool, isOrganizer: Bool) -> CallRole {
