@@ -3,6 +3,7 @@ import Logging
 public import PartaDomain
 import PartaStore
 public import ServiceLifecycle
+import Synchronization
 
 /// What a browser needs to join a call's room: the media server as it reaches it, the room, the
 /// token the server granted it (withdrawn when it leaves or the call ends), TURN credentials.
@@ -297,25 +298,47 @@ extension Parta {
     }
 }
 
+/// One pass of `putOutThoseWhoLeft` soon after membership changes: a burst of them (an import
+/// commits thousands) makes one pass, not one each.
+final class PutOutPass: Sendable {
+    let parta: Parta
+    private let scheduled = Mutex(false)
+
+    init(parta: Parta) {
+        self.parta = parta
+    }
+
+    func soon() {
+        let first = scheduled.withLock { scheduled in
+            defer { scheduled = true }
+            return !scheduled
+        }
+        guard first else { return }
+        Task {
+            try? await Task.sleep(for: .milliseconds(100))
+            scheduled.withLock { $0 = false }
+            do { try await parta.putOutThoseWhoLeft() } catch {
+                parta.logger.warning("calls.put_out_failed", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+}
+
 /// Ends finished calls every few seconds, so a lesson's room goes at its end, not an hour later.
 public struct CallSweeper: Service, CustomStringConvertible {
     public var description: String { "CallSweeper" }
     let parta: Parta
     let interval: Duration
 
-    /// Also listens to the chats' membership changes: a member removed from a chat is put out
-    /// of its running call at once, not at the next pass.
+    /// Also listens to the chats' membership changes — a roster change that moves or withdraws a
+    /// student, or takes someone out of a chat, commits one — and puts out of running calls at
+    /// once (not at the next pass) whoever no longer belongs in them.
     public init(parta: Parta, interval: Duration = .seconds(15)) {
         self.parta = parta
         self.interval = interval
+        let pass = PutOutPass(parta: parta)
         parta.database.onChatEvents { touched in
-            let chats = Set(touched.filter(\.value.membership).keys)
-            guard !chats.isEmpty else { return }
-            Task {
-                do { try await parta.putOutThoseWhoLeft(chats: chats) } catch {
-                    parta.logger.warning("calls.put_out_failed", metadata: ["error": "\(error)"])
-                }
-            }
+            if touched.values.contains(where: \.membership) { pass.soon() }
         }
     }
 
