@@ -114,3 +114,59 @@ def test_a_distance_lesson_from_the_teachers_week_to_the_students_diary(school, 
     ended = student.call("POST", f"{ORG}/distance-lessons/{made['id']}/enter")
     assert ended.status_code == 410 and ended.json()["error"] == "lesson_ended"
     assert_clean(tb, sb, ob)
+
+
+def test_the_administrator_keeps_a_class_week_by_hand(school, browsers):
+    """The console's timetable: a lesson added for a class from its assignments, changed,
+    cancelled and restored, deleted — each seen in the class's week and over the API."""
+    admin = sign_in(school.url, ADMIN)
+    assignment = next(a for a in admin.call("GET", f"{ORG}/assignments").json()["items"] if not a["group"])
+    school_class = assignment["school_class"]
+    today = datetime.datetime.now(ZoneInfo(admin.call("GET", ORG).json()["time_zone"])).date()  # the console's week is the school's
+    monday = today - datetime.timedelta(days=today.weekday())
+    wednesday = (monday + datetime.timedelta(days=2)).isoformat()
+
+    def week():
+        return admin.call("GET", f"{ORG}/classes/{school_class['id']}/timetable",
+                          params={"from": monday.isoformat(), "to": (monday + datetime.timedelta(days=6)).isoformat()}).json()["items"]
+    before = len(week())
+
+    ab = browsers(school.url, name="admin")
+    as_browser(ab, admin)
+    ab.open("/#/org/1/lessons")
+    ab.wait_text("Расписание", "nav")
+    ab.select("select[name=class]", school_class["name"])
+    ab.driver.execute_script("const f = document.querySelector('.lesson-form'); f.querySelector('[name=date]').value = arguments[0];"
+                             "f.querySelector('[name=start]').value = '13:05'; f.querySelector('[name=end]').value = '13:50';", wednesday)
+    ab.select("select[name=teaching]", f"{assignment['subject']['name']} — {assignment['teacher']['full_name']}")
+    ab.type("input[name=topic]", "Контрольная работа")
+    ab.type("input[name=room]", "214")
+    ab.click("Добавить урок")
+    ab.wait_text("Контрольная работа", ".lessons-list")
+    made = [l for l in week() if l["topic"] == "Контрольная работа"]
+    assert len(made) == 1 and len(week()) == before + 1
+    lesson = made[0]
+    assert (lesson["date"], lesson["start"], lesson["end"], lesson["room"], lesson["subject"]["id"], lesson["teacher"]["id"]) == (
+        wednesday, "13:05", "13:50", "214", assignment["subject"]["id"], assignment["teacher"]["id"])
+
+    # Changed: the form takes the lesson, the change is saved in place.
+    ab.click_in_row(".lessons-list tr", "Контрольная работа", "button")
+    ab.wait_text("Изменить урок", ".lesson-form")
+    ab.type("input[name=topic]", "Самостоятельная работа")
+    ab.click("Сохранить", ".lesson-form button")
+    ab.wait_text("Самостоятельная работа", ".lessons-list")
+    changed = admin.call("GET", f"{ORG}/lessons/{lesson['id']}").json()
+    assert changed["topic"] == "Самостоятельная работа" and changed["room"] == "214" and len(week()) == before + 1
+
+    # Cancelled and restored, then deleted after asking.
+    ab.click_in_row(".lessons-list tr", "Самостоятельная работа", f"[data-lesson-id='{lesson['id']}'] button:nth-child(2)")
+    ab.wait_text("Отменён", ".lessons-list")
+    assert admin.call("GET", f"{ORG}/lessons/{lesson['id']}").json()["cancelled"] is True
+    ab.click("Вернуть", ".lessons-list button")
+    ab.wait(lambda: admin.call("GET", f"{ORG}/lessons/{lesson['id']}").json()["cancelled"] is False or None, message="restored")
+    ab.click_in_row(".lessons-list tr", "Самостоятельная работа", "button.danger")
+    ab.click("Удалить", "dialog button")
+    ab.wait(lambda: "Самостоятельная работа" not in ab.find(".lessons-list").text or None, message="the lesson gone")
+    assert admin.call("GET", f"{ORG}/lessons/{lesson['id']}").status_code == 404 and len(week()) == before
+    assert ab.no_horizontal_scroll()
+    assert_clean(ab)

@@ -65,6 +65,16 @@ export function zonedInstant(day, clock, zone) {
   const shown = Date.UTC(part("year"), part("month") - 1, part("day"), part("hour"), part("minute"));
   return new Date(guess.getTime() - (shown - guess.getTime())).toISOString();
 }
+/** `2026-09-01` shifted by whole days (dates as UTC midnights: no daylight saving). */
+export function addDays(iso, days) {
+  const d = new Date(`${iso}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+/** The Monday of the week of `2026-09-03`. */
+export function mondayOf(iso) {
+  return addDays(iso, -((new Date(`${iso}T00:00:00Z`).getUTCDay() + 6) % 7));
+}
 /** Today's date `2026-09-01` on the zone's clock (for date inputs). */
 export function today(zone) {
   const parts = new Intl.DateTimeFormat("en-GB", { timeZone: zone || defaultZone, year: "numeric", month: "2-digit", day: "2-digit" }).formatToParts(new Date());

@@ -6,7 +6,7 @@ import { t } from "./i18n.js";
 import { get, post, patch, errorText } from "./api.js";
 
 /** The console's sections an administrator sees, in order (chat management comes after them). */
-export const consoleTabs = ["profile", "invites", "requests", "members", "roster", "imports", "keys", "audit"];
+export const consoleTabs = ["profile", "invites", "requests", "members", "roster", "lessons", "imports", "keys", "audit"];
 
 /** The console's heading and its tabs (chat management is one of them). */
 export function consoleHeader(app, org, current) {

@@ -1,9 +1,10 @@
 // The administrator's console: profile and the active-organization checklist, invites (QR,
 // copy, revoke), the join-request queue (accept with matching, reject with reason), members
 // (administrator rights, removing someone from the organization), the roster (classes, people,
-// movement orders), imports with a dry run, API keys, the audit log.
+// movement orders), the timetable (a class's week: lessons made, changed, cancelled, removed by
+// hand), imports with a dry run, API keys, the audit log.
 import { h, field, replace, select, debounce, errorLine } from "../dom.js";
-import { t, has, dateTime, date } from "../i18n.js";
+import { t, has, dateTime, date, addDays, mondayOf, today } from "../i18n.js";
 import { api, get, post, patch, del, errorText, sendFile } from "../api.js";
 import { pager, table, copyButton, qrImage, readonlyText, notify, confirmDialog, personName } from "../widgets.js";
 import { consoleTabs, consoleHeader, classesOf } from "../parts.js";
@@ -18,7 +19,7 @@ export async function adminView(app, orgId, tab) {
   const node = h("div", { class: "page wide" },
     consoleHeader(app, org, tab),
     content);
-  const render = { profile, invites, requests, members, roster, imports, keys, audit }[tab];
+  const render = { profile, invites, requests, members, roster, lessons, imports, keys, audit }[tab];
   await render(app, org, content);
   return { node, title: `${t(`admin.${tab}`)} — ${org.short_name}` };
 }
@@ -362,6 +363,112 @@ async function keys(app, org, content) {
   });
   await load();
   replace(content, h("section", { class: "card" }, h("h2", {}, t("keys.title")), h("p", { class: "muted" }, t("keys.intro")), form, error, issued), listBox);
+}
+
+// ——— lessons ———
+async function lessons(app, org, content) {
+  const classes = await classesOf(org);
+  if (!classes.length) { replace(content, h("p", { class: "muted" }, t("lessons.no_classes"))); return; }
+  const assignments = (await get(`/organizations/${org.id}/assignments`)).items;
+  let classId = classes[0].id;
+  let monday = mondayOf(today(org.time_zone));
+  let editing = null; // the lesson the form changes; null: a new one
+  const classSelect = select(classes.map((c) => [c.id, c.name]), classId, { name: "class", "aria-label": t("lessons.class") });
+  const weekTitle = h("h2", {});
+  const listBox = h("div", { class: "lessons-list" });
+  const error = errorLine();
+
+  // The form: a day and its hours, what is taught by whom (the class's assignments), topic, room.
+  const day = h("input", { type: "date", name: "date", required: true });
+  const start = h("input", { type: "time", name: "start", required: true, value: "08:30" });
+  const end = h("input", { type: "time", name: "end", required: true, value: "09:15" });
+  const teaching = h("select", { name: "teaching", required: true });
+  const topic = h("input", { name: "topic", maxlength: 300 });
+  const room = h("input", { name: "room", maxlength: 40 });
+  const submit = h("button", { type: "submit", class: "primary" }, t("lessons.add"));
+  const cancelEdit = h("button", { type: "button", class: "link", hidden: true, onclick: () => edit(null) }, t("common.cancel"));
+  const formTitle = h("h3", {}, t("lessons.new"));
+  const form = h("form", { class: "grid-form lesson-form" }, formTitle, field(t("lessons.date"), day), field(t("lessons.start"), start),
+    field(t("lessons.end"), end), field(t("lessons.teaching"), teaching), field(t("lessons.topic"), topic), field(t("lessons.room"), room),
+    error, h("div", { class: "row" }, submit, cancelEdit));
+
+  const ofClass = () => assignments.filter((a) => a.school_class.id === classId);
+  const teachingLabel = (a) => `${a.subject.name}${a.group ? ` (${a.group})` : ""} — ${a.teacher.full_name}`;
+  function fillTeaching(selected) {
+    const options = ofClass();
+    replace(teaching, options.length ? options.map((a, index) => h("option", { value: String(index) }, teachingLabel(a)))
+      : h("option", { value: "" }, t("lessons.no_assignments")));
+    if (selected) {
+      const index = options.findIndex((a) => a.subject.id === selected.subject.id && a.teacher.id === selected.teacher.id && (a.group || "") === (selected.group || ""));
+      if (index >= 0) teaching.value = String(index);
+    }
+  }
+
+  function edit(lesson) {
+    editing = lesson;
+    error.textContent = "";
+    formTitle.textContent = lesson ? t("lessons.edit_title") : t("lessons.new");
+    submit.textContent = lesson ? t("common.save") : t("lessons.add");
+    cancelEdit.hidden = !lesson;
+    day.value = lesson ? lesson.date : monday;
+    if (lesson) { start.value = lesson.start; end.value = lesson.end; topic.value = lesson.topic; room.value = lesson.room; }
+    else { topic.value = ""; room.value = ""; }
+    fillTeaching(lesson);
+    if (lesson) day.focus();
+  }
+
+  async function act(promise) {
+    try { await promise; await load(); } catch (e) { notify(errorText(e), "error"); }
+  }
+
+  async function load() {
+    const to = addDays(monday, 6);
+    weekTitle.textContent = t("lessons.week", { from: monday.split("-").reverse().join("."), to: to.split("-").reverse().join(".") });
+    const week = await get(`/organizations/${org.id}/classes/${classId}/timetable`, { from: monday, to });
+    replace(listBox, week.items.length ? table(
+      [t("lessons.date"), t("lessons.time"), t("lessons.teaching"), t("lessons.topic"), t("lessons.room"), t("lessons.state"), ""],
+      week.items.map((l) => [l.date.split("-").reverse().join("."), `${l.start}–${l.end}`,
+        `${l.subject.name}${l.group ? ` (${l.group})` : ""} — ${l.teacher.short_name}`, l.topic, l.room,
+        l.cancelled ? h("span", { class: "badge closed" }, t("timetable.cancelled")) : l.distance_lesson ? h("span", { class: "badge" }, t("lessons.distance")) : "",
+        h("div", { class: "row", dataset: { lessonId: l.id } },
+          h("button", { type: "button", onclick: async () => edit(await get(`/organizations/${org.id}/lessons/${l.id}`)) }, t("lessons.edit")),
+          l.cancelled
+            ? h("button", { type: "button", onclick: () => act(post(`/organizations/${org.id}/lessons/${l.id}/restore`)) }, t("lessons.restore"))
+            : h("button", { type: "button", onclick: () => act(post(`/organizations/${org.id}/lessons/${l.id}/cancel`)) }, t("lessons.cancel")),
+          h("button", { type: "button", class: "danger", onclick: async () => {
+            if (!(await confirmDialog(t("lessons.delete_confirm", { subject: l.subject.name, date: l.date.split("-").reverse().join(".") }), t("lessons.delete")))) return;
+            act(del(`/organizations/${org.id}/lessons/${l.id}`));
+          } }, t("lessons.delete")))])) : h("p", { class: "muted" }, t("lessons.none")));
+  }
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    error.textContent = "";
+    const chosen = ofClass()[Number(teaching.value)];
+    if (!chosen) { error.textContent = t("lessons.no_assignments"); return; }
+    const body = {
+      date: day.value, start: start.value, end: end.value, class_id: classId, group: chosen.group || "",
+      subject_id: chosen.subject.id, teacher_id: chosen.teacher.id, topic: topic.value, room: room.value,
+    };
+    try {
+      if (editing) await api("PUT", `/organizations/${org.id}/lessons/${editing.id}`, { body: { ...body, external_id: editing.external_id ?? undefined } });
+      else await post(`/organizations/${org.id}/lessons`, body);
+      notify(editing ? t("common.saved") : t("lessons.added"));
+      const date = day.value;
+      edit(null);
+      day.value = date;
+      await load();
+    } catch (e) { error.textContent = errorText(e); }
+  });
+  classSelect.addEventListener("change", () => { classId = Number(classSelect.value); edit(null); load(); });
+  const move = (days) => { monday = addDays(monday, days); if (!editing) day.value = monday; load(); };
+  const nav = h("div", { class: "row" }, field(t("lessons.class"), classSelect),
+    h("button", { type: "button", onclick: () => move(-7) }, t("timetable.previous")),
+    h("button", { type: "button", onclick: () => { monday = mondayOf(today(org.time_zone)); load(); } }, t("timetable.this_week")),
+    h("button", { type: "button", onclick: () => move(7) }, t("timetable.next")));
+  edit(null);
+  await load();
+  replace(content, h("p", { class: "muted" }, t("lessons.intro")), nav, weekTitle, listBox, h("section", { class: "card" }, form));
 }
 
 // ——— audit ———

@@ -2,17 +2,10 @@
 // distance lessons on their lessons' rows; and the distance lesson's own screen, which ends
 // with the lesson.
 import { h, replace, select, errorLine } from "../dom.js";
-import { t } from "../i18n.js";
+import { t, addDays } from "../i18n.js";
 import { get, post, errorText } from "../api.js";
 import { notify } from "../widgets.js";
 import { callScreen } from "../call-screen.js";
-
-/** `2026-09-01` shifted by whole days (dates as UTC midnights: no daylight saving). */
-function addDays(iso, days) {
-  const d = new Date(`${iso}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
 
 /** The weekday and date of `2026-09-01`: «вт, 01.09». */
 function dayTitle(iso) {
