@@ -1,0 +1,134 @@
+import Foundation
+import PartaDomain
+import Testing
+
+@Suite("Statistics: weeks, the snapshot schedule, counting rules")
+struct StatisticsRulesTests {
+    static func moscow(_ text: String) -> Date { ISO8601DateFormatter().date(from: text + "+03:00")! }
+
+    @Test("weeks: ISO numbering on Moscow's clock, Monday 00:00 to Monday 00:00", arguments: [
+        ("2026-11-23T00:00:00", "2026-W48"), ("2026-11-22T23:59:59", "2026-W47"), ("2026-11-29T23:59:59", "2026-W48"),
+        ("2026-12-31T12:00:00", "2026-W53"), ("2027-01-03T12:00:00", "2026-W53"), ("2027-01-04T00:00:00", "2027-W01"),
+        ("2025-12-29T10:00:00", "2026-W01"),
+    ])
+    func weeks(moment: String, week: String) throws {
+        let found = StatisticsWeek.containing(Self.moscow(moment))
+        #expect(found.description == week)
+        #expect(try StatisticsWeek.parse(week) == found)
+        #expect(found.start <= Self.moscow(moment) && Self.moscow(moment) < found.end)
+        #expect(found.end.timeIntervalSince(found.start) == 7 * 86_400)
+        #expect(found.adding(weeks: 1).adding(weeks: -1) == found && found.adding(weeks: 1) > found)
+    }
+
+    @Test("a week's start is Monday midnight in Moscow, whatever the machine's zone")
+    func start() throws {
+        #expect(try StatisticsWeek.parse("2026-W48").start == Self.moscow("2026-11-23T00:00:00"))
+        #expect(try StatisticsWeek.parse("2026w48") == StatisticsWeek.parse("2026-W48"))
+        #expect(try StatisticsWeek.parse("2027-W01").adding(weeks: -1).description == "2026-W53")
+    }
+
+    @Test("what is not a week is refused", arguments: ["", "2026", "2026-W", "2026-W54", "2027-W53", "2026-W00", "26-W48", "2026-W4x", "2026-W048", "W48-2026"])
+    func badWeeks(text: String) {
+        #expect(throws: PartaError.invalid("invalid_week", "A week is written like 2026-W48 (an ISO week that exists).", details: ["field": .string("week")])) {
+            try StatisticsWeek.parse(text)
+        }
+    }
+
+    @Test("the snapshot is due once its moment has passed, once per week; a missed one is taken late", arguments: [
+        // (now, last taken, due)
+        ("2026-11-27T15:59:00", "2026-W47", nil),
+        ("2026-11-27T16:00:00", "2026-W47", "2026-W48"),
+        ("2026-11-27T16:00:00", "2026-W48", nil),
+        ("2026-11-30T09:00:00", "2026-W47", "2026-W48"),  // down on Friday: taken on Monday
+        ("2026-11-30T09:00:00", "2026-W48", nil),
+        ("2026-12-04T16:01:00", nil, "2026-W49"),
+        ("2026-12-02T10:00:00", "2026-W40", "2026-W48"),  // only the latest missed week
+    ] as [(String, String?, String?)])
+    func due(now: String, last: String?, due: String?) throws {
+        let found = SnapshotSchedule.standard.due(now: Self.moscow(now), lastTaken: try last.map(StatisticsWeek.parse))
+        #expect(found?.description == due)
+    }
+
+    @Test("the schedule is configurable: a weekday and a time")
+    func schedule() throws {
+        #expect(try SnapshotSchedule.parse("FRI 16:00") == .standard)
+        let monday = try SnapshotSchedule.parse(" mon 08:30 ")
+        #expect(monday == SnapshotSchedule(weekday: 1, minutes: 510))
+        #expect(monday.moment(in: try .parse("2026-W48")) == Self.moscow("2026-11-23T08:30:00"))
+        #expect(SnapshotSchedule.standard.moment(in: try .parse("2026-W48")) == Self.moscow("2026-11-27T16:00:00"))
+        for bad in ["", "FRIDAY 16:00", "FRI", "FRI 25:00", "16:00 FRI"] {
+            #expect(throws: PartaError.self) { try SnapshotSchedule.parse(bad) }
+        }
+    }
+
+    @Test("only verified staff count as staff; a teacher is counted once per school")
+    func staff() {
+        let (a, b, c, d) = (AccountID(1), AccountID(2), AccountID(3), AccountID(4))
+        let grants = [
+            StaffGrant(account: a, role: .teacher, verified: true), StaffGrant(account: b, role: .teacher, verified: false),
+            StaffGrant(account: c, role: .employee, verified: true), StaffGrant(account: c, role: .teacher, verified: true),
+            StaffGrant(account: d, role: .administrator, verified: true), StaffGrant(account: d, role: .parent, verified: false),
+        ]
+        let staff = StatisticsRules.verifiedStaff(grants)
+        #expect(staff.teachers == 2 && staff.employees == 1)
+        #expect(StatisticsRules.verifiedStaff([]) == (0, 0))
+        // The same teacher in another school counts there too: figures are per organization.
+        #expect(StatisticsRules.verifiedStaff([StaffGrant(account: a, role: .teacher, verified: true)]).teachers == 1)
+    }
+
+    @Test("the roster: each person once, linked or not; a student withdrawn mid-week is not counted at the snapshot")
+    func roster() {
+        let heads = [
+            RosterHead(person: RosterPersonID(1), role: .student, stands: true, linked: true),
+            RosterHead(person: RosterPersonID(2), role: .student, stands: true, linked: false),
+            RosterHead(person: RosterPersonID(3), role: .student, stands: false, linked: true),  // withdrawn on Wednesday
+            RosterHead(person: RosterPersonID(10), role: .parent, stands: true, linked: true),
+            RosterHead(person: RosterPersonID(10), role: .parent, stands: true, linked: true),  // a parent of two children
+            RosterHead(person: RosterPersonID(11), role: .parent, stands: true, linked: false),
+            RosterHead(person: RosterPersonID(20), role: .teacher, stands: true, linked: true),
+        ]
+        let counts = StatisticsRules.roster(heads)
+        #expect(counts[.student]?.total == 2 && counts[.student]?.linked == 1)
+        #expect(counts[.parent]?.total == 2 && counts[.parent]?.linked == 1)
+        #expect(counts[.teacher]?.total == 1 && counts[.teacher]?.linked == 1 && counts[.employee] == nil)
+    }
+
+    @Test("active accounts by role: each once per role, unverified staff not as staff")
+    func active() {
+        let (a, b, c) = (AccountID(1), AccountID(2), AccountID(3))
+        let grants = [
+            StaffGrant(account: a, role: .teacher, verified: true), StaffGrant(account: a, role: .parent, verified: false),
+            StaffGrant(account: b, role: .teacher, verified: false), StaffGrant(account: c, role: .student, verified: false),
+        ]
+        let active = StatisticsRules.activeAccounts([a, b, c], grants: grants)
+        #expect(active == [.teacher: 1, .parent: 1, .student: 1])
+        #expect(StatisticsRules.activeAccounts([], grants: grants).isEmpty)
+    }
+
+    @Test("percentages with one decimal, none of nothing")
+    func percent() {
+        #expect(StatisticsRules.percent(1, of: 3) == 33.3)
+        #expect(StatisticsRules.percent(2, of: 3) == 66.7)
+        #expect(StatisticsRules.percent(5, of: 5) == 100)
+        #expect(StatisticsRules.percent(0, of: 0) == nil)
+    }
+
+    @Test("a roll-up is the sum of its children")
+    func rollUp() {
+        var school = Figures()
+        school.organizations = 1
+        school.activeOrganizations = 1
+        school.verifiedTeachers = 12
+        school.chats = ["class": 3, "staff_room": 1]
+        school.messagesBySenderRole = ["teacher": 40]
+        var other = Figures()
+        other.organizations = 1
+        other.verifiedTeachers = 2
+        other.chats = ["class": 1]
+        other.messagesBySenderRole = ["teacher": 1, "student": 5]
+        let total = Figures.total([school, other])
+        #expect(total.organizations == 2 && total.activeOrganizations == 1 && total.verifiedTeachers == 14)
+        #expect(total.chats == ["class": 4, "staff_room": 1] && total.messagesBySenderRole == ["teacher": 41, "student": 5])
+        #expect(Figures.total([]) == Figures())
+    }
+}
