@@ -134,6 +134,13 @@ public enum StatisticsRules {
         return byRole.mapValues(\.count)
     }
 
+    /// The role a message is counted under when its sender holds several in the organization:
+    /// staff before students before parents (a teacher who is also a parent writes as a teacher);
+    /// `nil` for a sender with no role there any more.
+    public static func senderRole(_ roles: Set<OrganizationRole>) -> OrganizationRole? {
+        [.teacher, .employee, .administrator, .student, .parent].first(where: roles.contains)
+    }
+
     /// `part` of `whole` in percent with one decimal; `nil` when there is no whole.
     public static func percent(_ part: Int, of whole: Int) -> Double? {
         guard whole > 0 else { return nil }

@@ -44,6 +44,7 @@ public enum Migrations {
         .v10Calls,
         .v11ChatCalls,
         .v12CallControls,
+        .v13StatisticsIndexes,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }

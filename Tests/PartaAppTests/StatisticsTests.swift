@@ -1,0 +1,77 @@
+import Foundation
+import PartaApp
+import PartaDomain
+import PartaStore
+import PartaTesting
+import Testing
+
+/// One school's figures for a week, on both engines, from a roster and activity whose counts are
+/// known (`ChatSchool`: 10А with s1–s3, 9Г with s9; p1 parent of s1, p2 of s2 and s9; Иванова,
+/// Петров, Смит linked — verified staff — Сидорова not; s1 and p2 linked).
+@Suite("Statistics: one school's week")
+struct StatisticsTests {
+    @Test("the figures of a week: staff, roster, chats, messages, active accounts, joining, calls", arguments: TestEngine.all)
+    func figures(engine: TestEngine) async throws {
+        try await TestWorld.with(engine) { world in
+            let s = try await world.chatSchool()
+            let p = world.parta
+            let week = StatisticsWeek.containing(world.clock.now())
+            #expect(week.description == "2026-W36")
+            let friday = SnapshotSchedule.standard.moment(in: week)
+
+            let empty = try await p.organizationFigures(s.id, week: week, asOf: friday)
+            #expect(empty.organizations == 1 && empty.activeOrganizations == 0, "the profile has no address yet")
+            #expect(empty.verifiedTeachers == 3 && empty.verifiedEmployees == 0)
+            #expect((empty.students, empty.studentsLinked, empty.parents, empty.parentsLinked) == (4, 1, 2, 1))
+            #expect((empty.rosterTeachers, empty.rosterTeachersLinked, empty.rosterEmployees) == (4, 3, 0))
+            #expect(empty.chats == ["staff_room": 1, "class": 2, "parents": 2, "subject": 3] && empty.missingRosterChats == 0)
+            #expect(empty.messages == 0 && empty.activeAccountsByRole.isEmpty && empty.calls == 0)
+
+            // The week: s1 writes twice in the class chat, Петров once in the staff room, p2 reads
+            // the parents' chat; an invite; s3 withdrawn on Wednesday; a class chat deleted; a call
+            // of 45 minutes with two people, one of whom left after 30.
+            let principals = s.principals
+            let chats = try await p.myChats(principals["ivanova"]!)
+            let classChat = try #require(chats.first { $0.entry.chat.kind == .classChat }).entry.chat.id
+            let staffRoom = try #require(chats.first { $0.entry.chat.kind == .staffRoom }).entry.chat.id
+            let parents = try #require(try await p.myChats(principals["p2"]!).first { $0.entry.chat.kind == .parents })
+            _ = try await p.sendMessage(principals["s1"]!, chat: classChat, clientID: "st-1", text: "Здравствуйте")
+            _ = try await p.sendMessage(principals["s1"]!, chat: classChat, clientID: "st-2", text: "Когда контрольная?")
+            _ = try await p.sendMessage(principals["petrov"]!, chat: staffRoom, clientID: "st-3", text: "Педсовет в пятницу")
+            _ = try await p.markRead(principals["p2"]!, chat: parents.entry.chat.id, seq: parents.entry.lastSeq)
+            _ = try await p.createInvite(s.admin, organization: s.id, role: .teacher, classID: nil)
+            _ = try await p.createOrder(s.admin, organization: s.id, student: s.s3, kind: .withdrawal, classID: s.tenA, date: LocalDate("2026-09-02"))
+            let nineGChat = try #require(try await world.database.read { try await $0.rosterChats(of: s.id, classes: [s.nineG], staffRoom: false) }
+                .live[.classChat(s.nineG)]).id
+            try await p.deleteChat(s.admin, organization: s.id, id: nineGChat)
+            let start = world.clock.now()
+            try await world.database.write { store in
+                let call = try #require(try await store.insertChatCall(
+                    organization: s.id, chat: classChat, meeting: nil, media: .video, startedBy: principals["ivanova"]!.account.id,
+                    server: "http://127.0.0.1:9/janus", room: 1, secret: "x", now: start))
+                _ = try await store.insertStay(call: call, account: principals["ivanova"]!.account.id, role: "host", token: "a", participant: 1, now: start)
+                _ = try await store.insertStay(call: call, account: principals["s1"]!.account.id, role: "member", token: "b", participant: 2, now: start)
+                _ = try await store.endStay(call: call, account: principals["s1"]!.account.id, now: start.addingTimeInterval(30 * 60))
+                try await store.endCall(call, now: start.addingTimeInterval(45 * 60))
+            }
+            _ = try await p.updateProfile(s.admin, organization: s.id, ProfilePatch(address: "г. Тверь, ул. Советская, 5", email: "s5@example.org"))
+
+            let figures = try await p.organizationFigures(s.id, week: week, asOf: friday)
+            #expect(figures.activeOrganizations == 1, "signed-in administrator, a full profile, three verified teachers")
+            #expect((figures.students, figures.studentsLinked) == (3, 1), "s3 withdrawn on Wednesday is not counted on Friday")
+            #expect((figures.parents, figures.parentsLinked) == (2, 1), "p2, parent of two, counts once")
+            #expect(figures.chats == ["staff_room": 1, "class": 1, "parents": 2, "subject": 3] && figures.missingRosterChats == 1)
+            #expect(figures.messages == 3 && figures.messagesByChatType == ["class": 2, "staff_room": 1])
+            #expect(figures.messagesBySenderRole == ["student": 2, "teacher": 1])
+            #expect(figures.activeAccountsByRole == ["student": 1, "teacher": 1, "parent": 1])
+            #expect((figures.invitesCreated, figures.joinRequestsAccepted, figures.joinRequestsRejected) == (1, 0, 0))
+            #expect((figures.calls, figures.distanceLessons, figures.callParticipants, figures.callMinutes) == (1, 0, 2, 75))
+
+            // The week before holds none of this week's activity; the next week's starts empty.
+            let before = try await p.organizationFigures(s.id, week: week.adding(weeks: -1), asOf: week.start)
+            #expect(before.messages == 0 && before.invitesCreated == 0 && before.calls == 0 && before.activeAccountsByRole.isEmpty)
+            let next = try await p.organizationFigures(s.id, week: week.adding(weeks: 1), asOf: SnapshotSchedule.standard.moment(in: week.adding(weeks: 1)))
+            #expect(next.messages == 0 && next.calls == 0 && next.students == 3)
+        }
+    }
+}
