@@ -16,6 +16,8 @@ public struct AppConfig: Sendable, Equatable {
     public var janus: JanusConfiguration?
     /// coturn for browsers behind NATs; `nil`: no TURN servers are handed out.
     public var turn: TurnConfiguration?
+    /// When the weekly statistics snapshot is taken (`PARTA_STATS_SNAPSHOT`, Friday 16:00 Moscow).
+    public var statisticsSchedule: SnapshotSchedule = .standard
 
     public init(
         signIn: SignInPolicy = .init(), sessions: SessionPolicy = .init(), imports: ImportLimits = .init(),

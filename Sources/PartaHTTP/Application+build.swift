@@ -44,7 +44,7 @@ public enum PartaServer {
             database: database, sms: makeSMSSender(config, inbox: inbox, logger: logger), config: config.app,
             logger: logger, devInbox: inbox)
         var app = buildApplication(parta: parta, config: config, metrics: metrics, logger: logger)
-        app.addServices(database, CallSweeper(parta: parta), Maintenance(
+        app.addServices(database, CallSweeper(parta: parta), StatisticsScheduler(parta: parta), Maintenance(
             parta: parta, files: AttachmentFiles(dataDirectory: config.dataDirectory),
             spoolFolders: [BodySpool(dataDirectory: config.dataDirectory, folder: "imports").directory]))
         let autoMigrate = config.autoMigrate

@@ -171,6 +171,11 @@ public struct ServerConfig: Sendable {
         } else if p.string("PARTA_TURN_RELAY_ONLY") != nil {
             throw Problem(description: "PARTA_TURN_RELAY_ONLY needs coturn: PARTA_TURN_URLS and PARTA_TURN_SECRET.")
         }
+        if let schedule = p.string("PARTA_STATS_SNAPSHOT") {
+            do { c.app.statisticsSchedule = try SnapshotSchedule.parse(schedule) } catch {
+                throw Problem(description: "PARTA_STATS_SNAPSHOT must be a weekday and a Moscow time such as FRI 16:00, not «\(schedule)».")
+            }
+        }
         c.live.pingSeconds = try p.double("PARTA_WS_PING_SECONDS", in: 1...600) ?? c.live.pingSeconds
         c.live.sessionCheckSeconds = try p.double("PARTA_WS_SESSION_CHECK_SECONDS", in: 1...3600) ?? c.live.sessionCheckSeconds
         c.live.queueLimit = try p.int("PARTA_WS_QUEUE_LIMIT", in: 16...1_000_000) ?? c.live.queueLimit

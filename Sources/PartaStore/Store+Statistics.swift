@@ -129,3 +129,86 @@ extension Store {
         return counts
     }
 }
+
+/// An organization's place in the directory, for a snapshot's rows.
+public struct StatisticsOrganization: Sendable, Equatable {
+    public var id: OrganizationID
+    public var municipality: MunicipalityID
+    public var region: RegionID
+}
+
+/// Weekly snapshots: claimed by one node, then written and marked done.
+extension Store {
+    /// Every organization with its municipality and region.
+    public func statisticsOrganizations() async throws -> [StatisticsOrganization] {
+        try await sql.raw("""
+            SELECT o.id, o.municipality_id, m.region_id FROM organizations o JOIN municipalities m ON m.id = o.municipality_id ORDER BY o.id
+            """).all().map { StatisticsOrganization(id: try $0.id("id"), municipality: try $0.id("municipality_id"), region: try $0.id("region_id")) }
+    }
+
+    /// Claims `week`'s snapshot for this node until `until`: `true` when no node has it, or a
+    /// node's claim ran out without finishing (it crashed). A week done is never claimed again.
+    public func claimSnapshot(_ week: StatisticsWeek, token: String, asOf: Date, now: Date, until: Date) async throws -> Bool {
+        try await sql.raw("""
+            DELETE FROM statistics_weeks WHERE week = \(bind: week.description) AND state = 'taking' AND claimed_until <= \(bind: now.millis)
+            """).run()
+        return try await sql.raw("""
+            INSERT INTO statistics_weeks (week, state, token, claimed_until, as_of)
+            VALUES (\(bind: week.description), 'taking', \(bind: token), \(bind: until.millis), \(bind: asOf.millis))
+            ON CONFLICT (week) DO NOTHING RETURNING week
+            """).first() != nil
+    }
+
+    /// Writes an organization's figures of a claimed week (again: replaced).
+    public func saveFigures(_ figures: Figures, week: StatisticsWeek, organization: StatisticsOrganization) async throws {
+        let json = String(decoding: try JSONEncoder().encode(figures), as: UTF8.self)
+        try await sql.raw("""
+            DELETE FROM statistics_figures WHERE week = \(bind: week.description) AND organization_id = \(bind: organization.id.rawValue)
+            """).run()
+        try await sql.raw("""
+            INSERT INTO statistics_figures (week, organization_id, municipality_id, region_id, figures)
+            VALUES (\(bind: week.description), \(bind: organization.id.rawValue), \(bind: organization.municipality.rawValue),
+                \(bind: organization.region.rawValue), \(bind: json))
+            """).run()
+    }
+
+    /// Marks a claimed week done; `false` when the claim was lost (another node took it over).
+    public func finishSnapshot(_ week: StatisticsWeek, token: String, now: Date) async throws -> Bool {
+        try await sql.raw("""
+            UPDATE statistics_weeks SET state = 'done', taken_at = \(bind: now.millis)
+            WHERE week = \(bind: week.description) AND token = \(bind: token) AND state = 'taking' RETURNING week
+            """).first() != nil
+    }
+
+    /// The latest week whose snapshot is done.
+    public func latestSnapshot() async throws -> StatisticsWeek? {
+        let weeks = try await sql.raw("SELECT week FROM statistics_weeks WHERE state = 'done'").all().compactMap {
+            try? StatisticsWeek.parse(try $0.string("week"))
+        }
+        return weeks.max()
+    }
+
+    /// The weeks with a snapshot, newest first, and when each was taken.
+    public func snapshots() async throws -> [(week: StatisticsWeek, asOf: Date, takenAt: Date)] {
+        try await sql.raw("SELECT week, as_of, taken_at FROM statistics_weeks WHERE state = 'done'").all().compactMap { row in
+            guard let week = try? StatisticsWeek.parse(try row.string("week")), let taken = try row.optionalDate("taken_at") else { return nil }
+            return (week, try row.date("as_of"), taken)
+        }.sorted { $0.week > $1.week }
+    }
+
+    /// A done week's figures per organization, within a region or a municipality (or all).
+    public func snapshotFigures(_ week: StatisticsWeek, region: RegionID? = nil, municipality: MunicipalityID? = nil) async throws
+        -> [(organization: StatisticsOrganization, figures: Figures)]
+    {
+        var filter = SQLQueryString("f.week = \(bind: week.description) AND w.state = 'done'")
+        if let region { filter = SQLQueryString("\(filter) AND f.region_id = \(bind: region.rawValue)") }
+        if let municipality { filter = SQLQueryString("\(filter) AND f.municipality_id = \(bind: municipality.rawValue)") }
+        return try await sql.raw("""
+            SELECT f.organization_id, f.municipality_id, f.region_id, f.figures FROM statistics_figures f
+            JOIN statistics_weeks w ON w.week = f.week WHERE \(filter) ORDER BY f.organization_id
+            """).all().map { row in
+            (StatisticsOrganization(id: try row.id("organization_id"), municipality: try row.id("municipality_id"), region: try row.id("region_id")),
+             try JSONDecoder().decode(Figures.self, from: Data(try row.string("figures").utf8)))
+        }
+    }
+}

@@ -74,4 +74,66 @@ struct StatisticsTests {
             #expect(next.messages == 0 && next.calls == 0 && next.students == 3)
         }
     }
+
+    static func moscow(_ text: String) -> Date { ISO8601DateFormatter().date(from: text + "+03:00")! }
+
+    @Test("the weekly snapshot: once at its moment, kept, taken late by a node that was down", arguments: TestEngine.all)
+    func snapshots(engine: TestEngine) async throws {
+        try await TestWorld.with(engine) { world in
+            let s = try await world.chatSchool()
+            let p = world.parta
+            _ = try await p.sendMessage(s.principals["s1"]!, chat: try #require(try await p.myChats(s.principals["s1"]!).first).entry.chat.id,
+                                        clientID: "snap-1", text: "Привет")
+            let w36 = try StatisticsWeek.parse("2026-W36")
+            // Tuesday: last week's is due (nothing taken yet): a node starting mid-week catches up.
+            #expect(try await p.takeDueSnapshot()?.description == "2026-W35")
+            #expect(try await p.takeDueSnapshot() == nil, "once")
+            world.clock.set(Self.moscow("2026-09-04T15:59:00"))
+            #expect(try await p.takeDueSnapshot() == nil)
+            world.clock.set(Self.moscow("2026-09-04T16:00:00"))
+            #expect(try await p.takeDueSnapshot() == w36)
+            #expect(try await p.takeDueSnapshot() == nil)
+            let stored = try await world.database.read { try await $0.snapshotFigures(w36) }
+            #expect(stored.map(\.organization.id) == [s.id])
+            let live = try await p.organizationFigures(s.id, week: w36, asOf: Self.moscow("2026-09-04T16:00:00"))
+            #expect(stored.first?.figures == live && live.messages == 1)
+            #expect(try await world.database.read { try await $0.snapshots() }.map(\.week.description) == ["2026-W36", "2026-W35"])
+            // A message after the moment belongs to no snapshot of W36 (it was taken).
+            _ = try await p.sendMessage(s.principals["s1"]!, chat: try #require(try await p.myChats(s.principals["s1"]!).first).entry.chat.id,
+                                        clientID: "snap-2", text: "Ещё")
+            #expect(try await world.database.read { try await $0.snapshotFigures(w36) }.first?.figures.messages == 1)
+
+            // Down over the next Friday: on Monday the node takes W37, not W38.
+            world.clock.set(Self.moscow("2026-09-14T09:00:00"))
+            #expect(try await p.takeDueSnapshot()?.description == "2026-W37")
+        }
+    }
+
+    @Test("two nodes at the moment: exactly one takes the snapshot; a crashed node's claim runs out", arguments: TestEngine.all)
+    func oneNode(engine: TestEngine) async throws {
+        try await TestWorld.with(engine) { world in
+            let s = try await world.chatSchool()
+            world.clock.set(Self.moscow("2026-09-04T16:00:00"))
+            let other = Parta(database: world.database, clock: world.clock, sms: world.sms, config: world.parta.config, logger: TestDatabase.logger)
+            let w36 = try StatisticsWeek.parse("2026-W36")
+            // W35 first, so both nodes meet at W36.
+            #expect(try await world.parta.takeSnapshot(try StatisticsWeek.parse("2026-W35"), asOf: Self.moscow("2026-08-28T16:00:00")))
+            async let first = world.parta.takeDueSnapshot()
+            async let second = other.takeDueSnapshot()
+            let taken = [try await first, try await second].compactMap { $0 }
+            #expect(taken == [w36], "exactly one node took it")
+            #expect(try await world.database.read { try await $0.snapshotFigures(w36) }.count == 1)
+
+            // A node that claimed W37 and died: another takes it over once the claim ran out.
+            let w37 = w36.adding(weeks: 1)
+            world.clock.set(Self.moscow("2026-09-11T16:00:00"))
+            #expect(try await world.database.write { try await $0.claimSnapshot(w37, token: "dead", asOf: world.clock.now(), now: world.clock.now(),
+                                                                                  until: world.clock.now().addingTimeInterval(1800)) })
+            #expect(try await other.takeDueSnapshot() == nil)
+            world.clock.advance(by: 1801)
+            #expect(try await other.takeDueSnapshot() == w37)
+            #expect(try await world.database.write { try await $0.finishSnapshot(w37, token: "dead", now: world.clock.now()) } == false)
+            #expect(try await world.database.read { try await $0.snapshotFigures(w37) }.map(\.organization.id) == [s.id])
+        }
+    }
 }

@@ -45,6 +45,7 @@ public enum Migrations {
         .v11ChatCalls,
         .v12CallControls,
         .v13StatisticsIndexes,
+        .v14StatisticsSnapshots,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }

@@ -1,0 +1,66 @@
+public import Foundation
+import Logging
+public import PartaDomain
+import PartaStore
+public import ServiceLifecycle
+
+/// Weekly statistics snapshots (SPEC §8): taken at the schedule's moment (Friday 16:00 Moscow
+/// time by default), by exactly one node; a node that was down takes the missed one when it
+/// starts. Each organization's figures are stored, so any past week can be shown and compared.
+extension Parta {
+    /// How long a node may take a snapshot before another may take it over.
+    static let snapshotClaim: TimeInterval = 30 * 60
+
+    /// Takes the snapshot that is due at `now`, if any and if no other node takes it; answers
+    /// the week taken.
+    @discardableResult
+    public func takeDueSnapshot() async throws -> StatisticsWeek? {
+        let now = clock.now()
+        let last = try await database.read { try await $0.latestSnapshot() }
+        guard let week = config.statisticsSchedule.due(now: now, lastTaken: last) else { return nil }
+        return try await takeSnapshot(week, asOf: config.statisticsSchedule.moment(in: week)) ? week : nil
+    }
+
+    /// Takes `week`'s snapshot as of `asOf` (the week's activity until then, the roster as it
+    /// stands now). `false` when another node has it or it is done already.
+    @discardableResult
+    public func takeSnapshot(_ week: StatisticsWeek, asOf: Date) async throws -> Bool {
+        let token = Secrets.newToken()
+        let now = clock.now()
+        let claimed = try await database.write { store in
+            try await store.claimSnapshot(week, token: token, asOf: asOf, now: now, until: now.addingTimeInterval(Self.snapshotClaim))
+        }
+        guard claimed else { return false }
+        let organizations = try await database.read { try await $0.statisticsOrganizations() }
+        for organization in organizations {
+            let figures = try await organizationFigures(organization.id, week: week, asOf: asOf)
+            try await database.write { store in try await store.saveFigures(figures, week: week, organization: organization) }
+        }
+        let done = try await database.write { store in try await store.finishSnapshot(week, token: token, now: clock.now()) }
+        logger.info("statistics.snapshot", metadata: ["parta.week": "\(week)", "parta.organizations": "\(organizations.count)", "done": "\(done)"])
+        return done
+    }
+}
+
+/// Checks every minute whether the weekly snapshot is due, and takes it.
+public struct StatisticsScheduler: Service, CustomStringConvertible {
+    public var description: String { "StatisticsScheduler" }
+    let parta: Parta
+    let interval: Duration
+
+    public init(parta: Parta, interval: Duration = .seconds(60)) {
+        self.parta = parta
+        self.interval = interval
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do { try await parta.takeDueSnapshot() } catch {
+                    parta.logger.warning("statistics.snapshot_failed", metadata: ["error": "\(error)"])
+                }
+                do { try await Task.sleep(for: interval) } catch { return }
+            }
+        }
+    }
+}
