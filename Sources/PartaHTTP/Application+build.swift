@@ -118,6 +118,7 @@ public enum PartaServer {
         ChatRoutes(parta: parta).register(on: api)
         MessageRoutes(parta: parta).register(on: api)
         CallRoutes(parta: parta).register(on: api)
+        StatisticsRoutes(parta: parta).register(on: api)
         IntegrationRoutes(parta: parta, links: links).register(on: api)
         ImportRoutes(parta: parta, maxBytes: config.maxImportBytes, spool: BodySpool(dataDirectory: config.dataDirectory, folder: "imports"))
             .register(on: api)

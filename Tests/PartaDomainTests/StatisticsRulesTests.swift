@@ -132,3 +132,38 @@ struct StatisticsRulesTests {
         #expect(Figures.total([]) == Figures())
     }
 }
+
+@Suite("Statistics: who reads what")
+struct StatisticsAccessTests {
+    static let (tver, pskov) = (RegionID(1), RegionID(2))
+    static let (city, district) = (MunicipalityID(10), MunicipalityID(11))  // both in Тверь's region
+    static let (school, otherSchool) = (OrganizationID(100), OrganizationID(101))
+    static let scopes: [String: StatisticsScope] = [
+        "platform": .platform, "region": .region(tver), "other-region": .region(pskov),
+        "city": .municipality(city, region: tver), "district": .municipality(district, region: tver),
+        "school": .organization(school, municipality: city, region: tver),
+        "district-school": .organization(otherSchool, municipality: district, region: tver),
+    ]
+    static let actors: [String: ActorRoles] = [
+        "operator": ActorRoles(platform: [.operator]),
+        "regional": ActorRoles(platform: [.regionalOfficer(tver)]),
+        "municipal": ActorRoles(platform: [.municipalOfficer(city)]),
+        "admin": ActorRoles(organizations: [school: [.administrator]]),
+        "teacher": ActorRoles(organizations: [school: [.teacher]]),
+        "nobody": ActorRoles(),
+        "api-key": ActorRoles(integrationFor: school),
+    ]
+
+    @Test("the table", arguments: [
+        ("operator", ["platform", "region", "other-region", "city", "district", "school", "district-school"]),
+        ("regional", ["region", "city", "district", "school", "district-school"]),
+        ("municipal", ["city", "school"]),
+        ("admin", ["school"]),
+        ("teacher", []), ("nobody", []), ("api-key", []),
+    ])
+    func table(actor: String, allowed: [String]) {
+        for (name, scope) in Self.scopes {
+            #expect(StatisticsAccess.decide(Self.actors[actor]!, scope).isAllowed == allowed.contains(name), "\(actor) → \(name)")
+        }
+    }
+}

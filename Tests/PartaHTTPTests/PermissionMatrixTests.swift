@@ -195,6 +195,13 @@ struct PermissionMatrixTests {
         Row(.post, "/api/v1/calls/{call_id}/mute-all", "401 404 403 404 404 204 404 404 404 404 401"),
         Row(.post, "/api/v1/calls/{call_id}/participants/{account_id}/remove", path: "/api/v1/calls/{call_id}/participants/{student_account}/remove",
             "401 404 403 404 404 204 404 404 404 404 401"),
+        // Statistics: the operator everything, the municipal officer their municipality and its
+        // schools, a school's administrator their school.
+        Row(.get, "/api/v1/statistics", "401 403 403 403 403 403 403 403 200 403 401"),
+        Row(.get, "/api/v1/statistics/regions/{region_id}", path: "/api/v1/statistics/regions/{region}", "401 403 403 403 403 403 403 403 200 403 401"),
+        Row(.get, "/api/v1/statistics/municipalities/{municipality_id}", path: "/api/v1/statistics/municipalities/{municipality}",
+            "401 403 403 403 403 403 403 403 200 200 401"),
+        Row(.get, "/api/v1/statistics/organizations/{id}", "401 403 403 403 403 403 403 200 200 200 401"),
         Row(.post, "/api/v1/attachments", raw: "План урока", "401 403 201 201 201 201 201 201 403 403 401"),
         Row(.get, "/api/v1/attachments/{attachment_id}", "401 403 200 403 403 200 403 403 403 403 401"),
         // Linking.
@@ -320,6 +327,8 @@ struct PermissionMatrixTests {
         let meeting = try await p.scheduleMeeting(
             s.principals["ivanova"]!, chat: classChat, title: "Классный час", media: "video", startsAt: world.clock.now().addingTimeInterval(300),
             endsAt: world.clock.now().addingTimeInterval(3600))
+        // Last Friday's statistics snapshot.
+        _ = try await p.takeDueSnapshot()
         let session = try #require(try await p.sessions(s.roster.adminPrincipal).first)
         let region = try #require(try await p.regions().first)
         return World(tokens: tokens, values: [

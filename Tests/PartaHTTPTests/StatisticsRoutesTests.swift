@@ -1,0 +1,79 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import PartaApp
+import PartaDomain
+import PartaStore
+import PartaTesting
+import Testing
+
+/// Statistics pages over HTTP: drill down region → municipality → school, who sees what (another
+/// municipality's officer: 403), a past week, the school's page with its municipality's total.
+@Suite("Statistics over HTTP")
+struct StatisticsRoutesTests {
+    @Test("drill-down, weeks, and who reads which page", arguments: TestEngine.all)
+    func pages(engine: TestEngine) async throws {
+        try await withApp(engine) { world, client in
+            let p = world.parta
+            let s = try await world.chatSchool()
+            let twin = try await world.registerSchool("МБОУ «Гимназия № 2»", shortName: "Гимназия № 2", adminPhone: "+79990000011")
+            let far = try await world.registerSchool("МБОУ «Школа № 7»", shortName: "Школа № 7", municipality: "Калининский район", adminPhone: "+79990000012")
+            let org = try #require(try await world.database.read { try await $0.organization(s.id) })
+            let farOrg = far.summary.organization
+            _ = try await p.addOfficer(world.system, name: "Лебедева Елена Павловна", phone: "+79990000003", scope: .municipality(org.municipalityID))
+            _ = try await p.addOfficer(world.system, name: "Орлова Анна Сергеевна", phone: "+79990000004", scope: .municipality(farOrg.municipalityID))
+            _ = try await p.addOfficer(world.system, name: "Зуева Ирина Петровна", phone: "+79990000005", scope: .region(org.regionID))
+            let officer = try await world.signIn("+79990000003").token
+            let farOfficer = try await world.signIn("+79990000004").token
+            let regional = try await world.signIn("+79990000005").token
+
+            let base = "/api/v1/statistics"
+            let none = try await client.call(.get, "\(base)/municipalities/\(org.municipalityID)", token: officer)
+            #expect(none.status == .notFound && none.error == "no_snapshot")
+            #expect(try await p.takeDueSnapshot()?.description == "2026-W35")
+            _ = try await p.sendMessage(s.principals["s1"]!, chat: try #require(try await p.myChats(s.principals["s1"]!).first).entry.chat.id,
+                                        clientID: "stat-1", text: "Привет")
+            world.clock.set(ISO8601DateFormatter().date(from: "2026-09-04T16:00:00+03:00")!)
+            #expect(try await p.takeDueSnapshot()?.description == "2026-W36")
+
+            // The region: a row per municipality, sums beside them.
+            let region = try await client.call(.get, "\(base)/regions/\(org.regionID)", token: regional)
+            #expect(region.status == .ok && region["week"] as? String == "2026-W36" && region["weeks"] as? [String] == ["2026-W36", "2026-W35"])
+            let rows = try #require(region["rows"] as? [[String: Any]])
+            #expect(rows.map { $0["name"] as? String } == ["г. Тверь", "Калининский район"])
+            let total = try #require(region["total"] as? [String: Any])
+            #expect(total["organizations"] as? Int == 3 && total["messages"] as? Int == 1 && total["students"] as? Int == 4)
+            #expect((rows[0]["figures"] as? [String: Any])?["organizations"] as? Int == 2)
+
+            // The municipality: a row per school; its officer reads it, another municipality's does not.
+            let city = try await client.call(.get, "\(base)/municipalities/\(org.municipalityID)", token: officer)
+            #expect(city.status == .ok)
+            #expect((city["rows"] as? [[String: Any]])?.map { $0["name"] as? String } == ["Гимназия № 2", org.profile.shortName])
+            for (path, token) in [("municipalities/\(org.municipalityID)", farOfficer), ("organizations/\(s.id)", farOfficer),
+                                  ("regions/\(org.regionID)", officer), ("", officer), ("organizations/\(s.id)", s.tokens["ivanova"]!)] {
+                let refused = try await client.call(.get, "\(base)/\(path)", token: token)
+                #expect(refused.status == .forbidden, "\(path)")
+            }
+            #expect(try await client.call(.get, "\(base)/municipalities/\(farOrg.municipalityID)", token: farOfficer).status == .ok)
+            #expect(try await client.call(.get, "\(base)/organizations/999999", token: officer).status == .notFound)
+
+            // The school's administrator: their page with the municipality's total, no other school's name.
+            let school = try await client.call(.get, "\(base)/organizations/\(s.id)", token: s.tokens["admin"]!)
+            #expect(school.status == .ok && school["name"] as? String == org.profile.shortName && (school["rows"] as? [Any])?.isEmpty == true)
+            #expect((school["total"] as? [String: Any])?["messages"] as? Int == 1)
+            #expect((school["municipality_total"] as? [String: Any])?["organizations"] as? Int == 2)
+            #expect(!school.text.contains("Гимназия"))
+            let twinAdmin = try await world.signIn("+79990000011").token
+            #expect(try await client.call(.get, "\(base)/organizations/\(s.id)", token: twinAdmin).status == .forbidden)
+            _ = twin
+
+            // A past week, and weeks that are not.
+            let past = try await client.call(.get, "\(base)/organizations/\(s.id)?week=2026-W35", token: s.tokens["admin"]!)
+            #expect(past["week"] as? String == "2026-W35" && (past["total"] as? [String: Any])?["messages"] as? Int == 0)
+            let missing = try await client.call(.get, "\(base)/organizations/\(s.id)?week=2026-W30", token: s.tokens["admin"]!)
+            #expect(missing.status == .notFound)
+            let bad = try await client.call(.get, "\(base)/organizations/\(s.id)?week=allweeks", token: s.tokens["admin"]!)
+            #expect(bad.status == .badRequest && bad.error == "invalid_week")
+        }
+    }
+}
