@@ -167,3 +167,32 @@ struct StatisticsAccessTests {
         }
     }
 }
+
+@Suite("Statistics: CSV for Russian Excel")
+struct StatisticsExportTests {
+    @Test("a BOM, semicolons, decimal commas, quoted names, the total last")
+    func csv() throws {
+        var school = Figures()
+        school.organizations = 1
+        school.activeOrganizations = 1
+        school.students = 3
+        school.studentsLinked = 1
+        school.chats = ["class": 2, "parents": 2]
+        school.messages = 7
+        var other = Figures()
+        other.organizations = 1
+        let text = StatisticsExport.csv(
+            week: try .parse("2026-W48"), rows: [("Школа № 5", school), ("МБОУ «Лицей; № 1»", other)], total: ("г. Тверь", school + other))
+        #expect(text.hasPrefix("\u{FEFF}Неделя;Название;Организаций;Активных;Активных, %;"))
+        let lines = text.dropFirst().split(separator: "\r\n", omittingEmptySubsequences: true).map(String.init)
+        #expect(lines.count == 4 && text.hasSuffix("\r\n"))
+        let header = lines[0].split(separator: ";", omittingEmptySubsequences: false)
+        let first = lines[1].split(separator: ";", omittingEmptySubsequences: false)
+        #expect(header.count == StatisticsExport.columns.count + 2 && first.count == header.count)
+        func cell(_ line: [Substring], _ title: String) -> String { String(line[header.firstIndex(of: Substring(title))!]) }
+        #expect(cell(first, "Учеников с аккаунтом, %") == "33,3" && cell(first, "Чатов") == "4" && cell(first, "Сообщений за неделю") == "7")
+        #expect(lines[2].hasPrefix("2026-W48;\"МБОУ «Лицей; № 1»\";1;0;0,0;"))
+        let total = lines[3].split(separator: ";", omittingEmptySubsequences: false)
+        #expect(cell(total, "Организаций") == "2" && cell(total, "Активных, %") == "50,0" && cell(total, "Учеников с аккаунтом, %") == "33,3")
+    }
+}

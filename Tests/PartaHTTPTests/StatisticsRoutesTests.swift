@@ -74,6 +74,20 @@ struct StatisticsRoutesTests {
             #expect(missing.status == .notFound)
             let bad = try await client.call(.get, "\(base)/organizations/\(s.id)?week=allweeks", token: s.tokens["admin"]!)
             #expect(bad.status == .badRequest && bad.error == "invalid_week")
+
+            // CSV for Russian Excel: the same numbers as the JSON, a row per municipality and the total.
+            let csv = try await client.call(.get, "\(base)/regions/\(org.regionID)?format=csv", token: regional)
+            #expect(csv.status == .ok && csv.headers[.contentType] == "text/csv; charset=utf-8")
+            #expect(csv.headers[.contentDisposition] == "attachment; filename=\"statistics-2026-W36-region-\(org.regionID).csv\"")
+            #expect(csv.text.hasPrefix("\u{FEFF}Неделя;Название;Организаций;"))
+            let lines = csv.text.dropFirst().split(separator: "\r\n").map { $0.split(separator: ";", omittingEmptySubsequences: false).map(String.init) }
+            let columns = lines[0]
+            func cell(_ line: [String], _ title: String) -> String? { columns.firstIndex(of: title).map { line[$0] } }
+            #expect(lines.count == 4 && lines.dropFirst().map { $0[1] } == ["г. Тверь", "Калининский район", "Тверская область"])
+            #expect(cell(lines[3], "Организаций") == "\(total["organizations"] as? Int ?? -1)" && cell(lines[3], "Сообщений за неделю") == "1")
+            #expect(cell(lines[1], "Организаций") == "2")
+            #expect(try await client.call(.get, "\(base)/regions/\(org.regionID)?format=pdf", token: regional).error == "invalid_format")
+            #expect(try await client.call(.get, "\(base)/municipalities/\(org.municipalityID)?format=csv", token: farOfficer).status == .forbidden)
         }
     }
 }
