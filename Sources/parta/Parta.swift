@@ -14,7 +14,7 @@ struct PartaCommand: AsyncParsableCommand {
             """,
         subcommands: [
             ServeCommand.self, MigrateCommand.self, DemoCommand.self, OrgCommand.self, OperatorCommand.self,
-            OfficerCommand.self, RosterCommand.self, InviteCommand.self, ChatsCommand.self,
+            OfficerCommand.self, RosterCommand.self, InviteCommand.self, ChatsCommand.self, StatsCommand.self,
         ]
     )
 }

@@ -42,7 +42,8 @@ extension Parta {
     }
 }
 
-/// Checks every minute whether the weekly snapshot is due, and takes it.
+/// Checks every minute whether the weekly snapshot is due, and takes it (a node that starts after
+/// the moment takes it at its first check).
 public struct StatisticsScheduler: Service, CustomStringConvertible {
     public var description: String { "StatisticsScheduler" }
     let parta: Parta
@@ -53,13 +54,15 @@ public struct StatisticsScheduler: Service, CustomStringConvertible {
         self.interval = interval
     }
 
+    /// Waits before each check — the first one too, so a server that refuses its database (an
+    /// outdated or newer schema) shuts down without the scheduler holding it.
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
+                do { try await Task.sleep(for: interval) } catch { return }
                 do { try await parta.takeDueSnapshot() } catch {
                     parta.logger.warning("statistics.snapshot_failed", metadata: ["error": "\(error)"])
                 }
-                do { try await Task.sleep(for: interval) } catch { return }
             }
         }
     }
