@@ -216,11 +216,14 @@ extension Store {
         return (present.token, present.participant)
     }
 
-    /// Whether the host removed the account from this call (it does not come back into it).
+    /// Whether a host removed the account from this call — or, for a meeting's call, from any call
+    /// of that meeting (it does not come back into the meeting when its call opens again).
     public func wasRemoved(call: CallID, account: AccountID) async throws -> Bool {
         try await sql.raw("""
-            SELECT 1 AS removed FROM call_participants
-            WHERE call_id = \(bind: call.rawValue) AND account_id = \(bind: account.rawValue) AND removed_at IS NOT NULL
+            SELECT 1 AS removed FROM call_participants p JOIN calls c ON c.id = p.call_id
+            WHERE p.account_id = \(bind: account.rawValue) AND p.removed_at IS NOT NULL
+                AND (c.id = \(bind: call.rawValue)
+                    OR c.meeting_id = (SELECT meeting_id FROM calls WHERE id = \(bind: call.rawValue) AND meeting_id IS NOT NULL))
             """).first() != nil
     }
 }

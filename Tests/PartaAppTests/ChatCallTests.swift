@@ -259,6 +259,16 @@ struct ChatCallTests {
             #expect(parent.call.kind == .meeting && parent.call.meetingID == meeting.id && parent.meeting == meeting)
             let teacher = try await p.joinMeeting(ivanova, chat: parents, meeting: meeting.id)
             #expect(teacher.call.id == parent.call.id && teacher.grant.room == parent.grant.room)
+            // The parent who opened the meeting's call does not organize it: they neither end it nor
+            // host it, however they come back into it.
+            await #expect(throws: PartaError.forbidden("Only the chat's admins and whoever started the call end it for everyone; leave it instead.")) {
+                try await p.endChatCall(p2, chat: parents, call: parent.call.id)
+            }
+            #expect(try await p.callState(p2, call: parent.call.id).me.role == .member)
+            #expect(try await p.callState(ivanova, call: parent.call.id).me.role == .host)
+            try await p.leaveChatCall(p2, chat: parents, call: parent.call.id)
+            let again = try await p.joinChatCall(p2, chat: parents, call: parent.call.id)
+            #expect(try await p.callState(p2, call: again.call.id).me.role == .member && again.grant.screenParticipant == nil)
             #expect(try await p.meetings(p2, chat: parents).first?.openCall == parent.call.id)
             #expect(try await p.meetings(p2, chat: parents).first?.state == .open)
             // A meeting's call is not the chat's "call in progress": a call may start beside it.
@@ -278,7 +288,7 @@ struct ChatCallTests {
 
             // At its end the sweeper ends the call (the browsers are still there).
             world.clock.set(at("10:30"))
-            let session = try await Self.enter(room, parent.grant)
+            let session = try await Self.enter(room, again.grant)
             let session2 = try await Self.enter(room, back.grant)
             #expect(try await p.endFinishedCalls().isEmpty)
             world.clock.set(at("11:00"))
@@ -293,6 +303,15 @@ struct ChatCallTests {
             let council = try await p.scheduleMeeting(ivanova, chat: parents, title: "Совет", media: "audio", startsAt: at("11:05"), endsAt: at("12:00"))
             let open = try await p.joinMeeting(p2, chat: parents, meeting: council.id)
             #expect(open.call.media == .audio)
+            // Removed from the meeting: not back in when its call opens again.
+            _ = try await p.joinMeeting(ivanova, chat: parents, meeting: council.id)
+            try await p.removeFromCall(ivanova, call: open.call.id, account: p2.account.id)
+            try await p.leaveChatCall(ivanova, chat: parents, call: open.call.id)
+            #expect(try await world.database.read { try await $0.openCalls() }.isEmpty)
+            #expect(await Self.refusal { try await p.joinMeeting(p2, chat: parents, meeting: council.id) } == "removed_from_call")
+            let reopened = try await p.joinMeeting(ivanova, chat: parents, meeting: council.id)
+            #expect(reopened.call.id != open.call.id)
+            #expect(await Self.refusal { try await p.joinMeeting(p2, chat: parents, meeting: council.id) } == "removed_from_call")
             await #expect(throws: PartaError.forbidden("Only the chat's admins and whoever scheduled the meeting cancel it.")) {
                 try await p.cancelMeeting(p2, chat: parents, meeting: council.id)
             }

@@ -208,7 +208,7 @@ struct CallModerationTests {
         (CallControl.seeState, CallRole.observer, nil, true), (.seeState, .member, nil, true),
         (.raiseHand, .student, nil, true), (.raiseHand, .member, nil, true), (.raiseHand, .host, nil, true), (.raiseHand, .observer, nil, false),
         (.muteAll, .host, nil, true), (.muteAll, .student, nil, false), (.muteAll, .member, nil, false), (.muteAll, .observer, nil, false),
-        (.remove, .host, .student, true), (.remove, .host, .member, true), (.remove, .host, .observer, true), (.remove, .host, .host, false),
+        (.remove, .host, .student, true), (.remove, .host, .member, true), (.remove, .host, .observer, false), (.remove, .host, .host, false),
         (.remove, .student, .student, false), (.remove, .member, .host, false), (.remove, .observer, .student, false),
         (.shareScreen, .host, nil, true), (.shareScreen, .student, nil, false), (.shareScreen, .member, nil, false),
     ] as [(CallControl, CallRole, CallRole?, Bool)])

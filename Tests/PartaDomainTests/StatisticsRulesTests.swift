@@ -194,5 +194,8 @@ struct StatisticsExportTests {
         #expect(lines[2].hasPrefix("2026-W48;\"МБОУ «Лицей; № 1»\";1;0;0,0;"))
         let total = lines[3].split(separator: ";", omittingEmptySubsequences: false)
         #expect(cell(total, "Организаций") == "2" && cell(total, "Активных, %") == "50,0" && cell(total, "Учеников с аккаунтом, %") == "33,3")
+        // A name that looks like a formula is kept as text.
+        let formula = StatisticsExport.csv(week: try .parse("2026-W48"), rows: [("=HYPERLINK(\"http://x\")", other)], total: ("+7", other))
+        #expect(formula.contains("\r\n2026-W48;\"'=HYPERLINK(\"\"http://x\"\")\";1;") && formula.contains("\r\n2026-W48;'+7;1;"))
     }
 }

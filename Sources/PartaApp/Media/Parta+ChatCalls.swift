@@ -40,6 +40,12 @@ extension Parta {
         return (seat, actor, CallChat(kind: seat.kind, announcementsOnly: seat.settings.announcementsOnly, closed: seat.closed))
     }
 
+    /// Whether `account` organizes a call: whoever started a chat's call; for a meeting's call
+    /// only whoever planned the meeting (the first member to open its call is no organizer).
+    static func organizes(_ account: AccountID, call: Call, meeting: Meeting?) -> Bool {
+        call.meetingID == nil ? call.startedBy == account : meeting?.createdBy == account
+    }
+
     /// Starts a call in the chat — or, when one runs already, joins it.
     public func startChatCall(_ principal: Principal, chat: ChatID, media rawMedia: String?) async throws -> JoinedCall {
         let me = principal.account.id
@@ -55,8 +61,11 @@ extension Parta {
             me, organization: seat.organization, role: role.rawValue, description: "chat \(chat)",
             find: { store in try await store.openCall(chat: chat) },
             open: { store, room, now in
-                // The seat is checked again where the call is recorded: a member removed meanwhile starts nothing.
-                guard try await store.seat(chat: chat, account: me) != nil else { throw PartaError.notFound("The chat") }
+                // The rules are checked again where the call is recorded: a member removed (or a
+                // call that ended) meanwhile — the one found running was only joined — starts
+                // nothing the rules would not let them start.
+                let (_, actorNow, chatNow) = try await self.callSeat(me, chat: chat, in: store)
+                try ChatCallRules.decide(.start, actor: actorNow, chat: chatNow).check()
                 guard let id = try await store.insertChatCall(
                     organization: seat.organization, chat: chat, meeting: nil, media: media, startedBy: me, server: room.server,
                     room: room.room, secret: room.secret, now: now)
@@ -84,8 +93,7 @@ extension Parta {
         if let meeting { try ChatCallRules.checkJoin(meeting, now: clock.now()) }
         guard call.call.endedAt == nil else { throw PartaError(.gone, code: "call_over", message: "The call is over.") }
         try admit(.calls, me.rawValue)
-        let role = CallModeration.chatRole(
-            isChatAdmin: actor.isChatAdmin, isOrganizer: call.call.startedBy == me || (meeting?.createdBy != nil && meeting?.createdBy == me))
+        let role = CallModeration.chatRole(isChatAdmin: actor.isChatAdmin, isOrganizer: Self.organizes(me, call: call.call, meeting: meeting))
         let entered = try await enterCall(
             me, organization: seat.organization, role: role.rawValue, description: "chat \(chat)",
             find: { store in try await store.call(id, chat: chat).flatMap { $0.call.endedAt == nil ? $0 : nil } }, open: nil)
@@ -112,9 +120,9 @@ extension Parta {
         let call = try await database.read { store in
             let (_, actor, callChat) = try await callSeat(me, chat: chat, in: store)
             guard let call = try await store.call(id, chat: chat) else { throw PartaError.notFound("The call") }
-            let organizer = try await call.call.meetingID.asyncMap { try await store.meeting($0)?.createdBy } ?? nil
+            let meeting = try await call.call.meetingID.asyncMap { try await store.meeting($0) } ?? nil
             var acting = actor
-            acting.isOrganizer = call.call.startedBy == me || (organizer != nil && organizer == me)
+            acting.isOrganizer = Self.organizes(me, call: call.call, meeting: meeting)
             try ChatCallRules.decide(.end, actor: acting, chat: callChat).check()
             return call
         }
@@ -221,7 +229,8 @@ extension Parta {
             me, organization: seat.organization, role: role.rawValue, description: meeting.title,
             find: { store in try await store.openCall(meeting: id) },
             open: { store, room, now in
-                guard try await store.seat(chat: chat, account: me) != nil else { throw PartaError.notFound("The chat") }
+                let (_, actorNow, chatNow) = try await self.callSeat(me, chat: chat, in: store)
+                try ChatCallRules.decide(.join, actor: actorNow, chat: chatNow).check()
                 guard let current = try await store.meeting(id, chat: chat), ChatCallRules.callGoesOn(current, now: now),
                     let callID = try await store.insertChatCall(
                         organization: seat.organization, chat: chat, meeting: id, media: meeting.media, startedBy: me, server: room.server,

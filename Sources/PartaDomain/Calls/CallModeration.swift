@@ -26,7 +26,8 @@ public enum CallControl: String, Sendable, CaseIterable {
 }
 
 /// The rules inside a call (SPEC §7): everyone present sees who is there; those who publish raise
-/// their hand; the host mutes everyone, removes anyone but another host, and shares the screen.
+/// their hand; the host mutes everyone, removes anyone but another host or an observer, and shares
+/// the screen.
 public enum CallModeration {
     public static func decide(_ control: CallControl, role: CallRole, target: CallRole? = nil) -> Decision {
         switch control {
@@ -38,7 +39,12 @@ public enum CallModeration {
             return role == .host ? .allowed : .denied("Only the call's host does this.")
         case .remove:
             guard role == .host else { return .denied("Only the call's host removes people from it.") }
-            return target == .host ? .denied("A host is not removed from the call.") : .allowed
+            switch target {
+            case .host: return .denied("A host is not removed from the call.")
+            // The school's administrator watching a lesson is its safeguard: a teacher does not send them away.
+            case .observer: return .denied("An observer is not removed from the call.")
+            default: return .allowed
+            }
         }
     }
 

@@ -47,8 +47,10 @@ public enum StatisticsExport {
     /// CSV for Russian Excel as it is: UTF-8 with a BOM, `;` between fields, a decimal comma,
     /// CRLF; a header row, a row per child, and the total last.
     public static func csv(week: StatisticsWeek, rows: [(name: String, figures: Figures)], total: (name: String, figures: Figures)) -> String {
-        func field(_ text: String) -> String {
-            text.contains(where: { $0 == ";" || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+        func field(_ raw: String) -> String {
+            // A name that starts like a formula stays text in Excel (a school named "=HYPERLINK(…)").
+            let text = raw.first.map { "=+-@".contains($0) } == true ? "'" + raw : raw
+            return text.contains(where: { $0 == ";" || $0 == "\"" || $0 == "\n" || $0 == "\r" })
                 ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
         }
         func number(_ value: Double?, percent: Bool) -> String {
