@@ -226,6 +226,24 @@ struct CallModerationTests {
         #expect(CallRole.allCases.filter(\.publishes) == [.host, .student, .member])
     }
 
+    @Test("observers are listed to hosts and to themselves only; who organizes a meeting's call")
+    func listingAndOrganizers() {
+        #expect(CallModeration.lists(.observer, to: .host, isSelf: false))
+        #expect(!CallModeration.lists(.observer, to: .student, isSelf: false) && !CallModeration.lists(.observer, to: .member, isSelf: false))
+        #expect(CallModeration.lists(.observer, to: .observer, isSelf: true) && CallModeration.lists(.student, to: .member, isSelf: false))
+        let now = Date(timeIntervalSince1970: 0)
+        let chatCall = Call(id: CallID(1), organizationID: OrganizationID(1), kind: .chat, distanceLessonID: nil, lessonID: nil, startedBy: AccountID(7),
+                            startedAt: now, endedAt: nil)
+        var meetingCall = chatCall
+        meetingCall.kind = .meeting
+        meetingCall.meetingID = MeetingID(3)
+        let meeting = Meeting(id: MeetingID(3), organizationID: OrganizationID(1), chatID: ChatID(1), title: "Собрание", media: .video,
+                              startsAt: now, endsAt: now.addingTimeInterval(3600), createdBy: AccountID(9))
+        #expect(ChatCallRules.organizes(AccountID(7), call: chatCall, meeting: nil))
+        #expect(!ChatCallRules.organizes(AccountID(7), call: meetingCall, meeting: meeting), "opening a meeting's call organizes nothing")
+        #expect(ChatCallRules.organizes(AccountID(9), call: meetingCall, meeting: meeting))
+    }
+
     @Test("a host's screen feed has an id no entry has, exact in a browser's numbers")
     func screenFeeds() {
         let ids = CallModeration.participantIDs

@@ -64,7 +64,9 @@ extension Parta {
                 CallState.Person(participant: p.participant, account: p.account, name: names[p.account]?.name.short ?? "—",
                                  role: CallRole(rawValue: p.role) ?? .member, handRaisedAt: p.handRaisedAt)
             }
-            let visible = present.filter { $0.role != CallRole.observer.rawValue || role == .host || $0.account == me.account }
+            let visible = present.filter {
+                CallModeration.lists(CallRole(rawValue: $0.role) ?? .member, to: role, isSelf: $0.account == me.account)
+            }
             return CallState(call: call.call, me: person(me), people: visible.map(person), mutedAllAt: try await store.mutedAllAt(call: id))
         }
     }

@@ -163,11 +163,7 @@ extension Parta {
             guard let call = try await store.openCall(distanceLesson: id) else { return (nil as OpenCall?, nil as (token: String, participant: Int64)?) }
             return (call, try await store.endStay(call: call.call.id, account: account, now: now))
         }
-        if let call, let stay, let media {
-            let room = MediaRoom(server: call.server, room: call.room, secret: call.secret)
-            try? await media.withdraw(room, tokens: [stay.token])
-            try? await media.kickWithScreen(room, participant: stay.participant)
-        }
+        if let call, let stay { await withdrawQuietly(call, token: stay.token, participant: stay.participant) }
     }
 
     /// Ends the calls whose time is over — a distance lesson's once its lesson is not running

@@ -40,12 +40,6 @@ extension Parta {
         return (seat, actor, CallChat(kind: seat.kind, announcementsOnly: seat.settings.announcementsOnly, closed: seat.closed))
     }
 
-    /// Whether `account` organizes a call: whoever started a chat's call; for a meeting's call
-    /// only whoever planned the meeting (the first member to open its call is no organizer).
-    static func organizes(_ account: AccountID, call: Call, meeting: Meeting?) -> Bool {
-        call.meetingID == nil ? call.startedBy == account : meeting?.createdBy == account
-    }
-
     /// Starts a call in the chat — or, when one runs already, joins it.
     public func startChatCall(_ principal: Principal, chat: ChatID, media rawMedia: String?) async throws -> JoinedCall {
         let me = principal.account.id
@@ -93,7 +87,7 @@ extension Parta {
         if let meeting { try ChatCallRules.checkJoin(meeting, now: clock.now()) }
         guard call.call.endedAt == nil else { throw PartaError(.gone, code: "call_over", message: "The call is over.") }
         try admit(.calls, me.rawValue)
-        let role = CallModeration.chatRole(isChatAdmin: actor.isChatAdmin, isOrganizer: Self.organizes(me, call: call.call, meeting: meeting))
+        let role = CallModeration.chatRole(isChatAdmin: actor.isChatAdmin, isOrganizer: ChatCallRules.organizes(me, call: call.call, meeting: meeting))
         let entered = try await enterCall(
             me, organization: seat.organization, role: role.rawValue, description: "chat \(chat)",
             find: { store in try await store.call(id, chat: chat).flatMap { $0.call.endedAt == nil ? $0 : nil } }, open: nil)
@@ -122,7 +116,7 @@ extension Parta {
             guard let call = try await store.call(id, chat: chat) else { throw PartaError.notFound("The call") }
             let meeting = try await call.call.meetingID.asyncMap { try await store.meeting($0) } ?? nil
             var acting = actor
-            acting.isOrganizer = Self.organizes(me, call: call.call, meeting: meeting)
+            acting.isOrganizer = ChatCallRules.organizes(me, call: call.call, meeting: meeting)
             try ChatCallRules.decide(.end, actor: acting, chat: callChat).check()
             return call
         }

@@ -48,6 +48,12 @@ public enum CallModeration {
         }
     }
 
+    /// Whether `viewer` sees `person` listed in the call: observers are shown to hosts only (and
+    /// to themselves).
+    public static func lists(_ person: CallRole, to viewer: CallRole, isSelf: Bool) -> Bool {
+        person != .observer || viewer == .host || isSelf
+    }
+
     /// Participant ids the server gives entries: below 2^52, so that each one's screen feed
     /// (`screenFeed(of:)`) is an id no entry has, and both stay exact in a browser's numbers.
     public static let participantIDs: ClosedRange<Int64> = 1...((1 << 52) - 1)

@@ -124,6 +124,12 @@ public enum ChatCallRules {
         }
     }
 
+    /// Whether `account` organizes a call: whoever started a chat's call; for a meeting's call
+    /// only whoever planned the meeting (the first member to open its call is no organizer).
+    public static func organizes(_ account: AccountID, call: Call, meeting: Meeting?) -> Bool {
+        call.meetingID == nil ? call.startedBy == account : meeting?.createdBy == account
+    }
+
     public static let maxTitleCharacters = 200
     /// The longest meeting: a school day's council.
     public static let maxMeetingLength: TimeInterval = 8 * 3600
