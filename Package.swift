@@ -80,17 +80,26 @@ let package = Package(
             dependencies: ["CQRencode"],
             swiftSettings: swiftSettings
         ),
+        // Debian's libxlsxwriter (apt-get install libxlsxwriter-dev): statistics as real spreadsheets.
+        .systemLibrary(name: "CXLSXWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
+        .target(
+            name: "PartaXLSX",
+            dependencies: ["CXLSXWriter", "PartaDomain"],
+            swiftSettings: swiftSettings
+        ),
         // Hummingbird: routes, auth, error mapping, metrics, static files.
         .target(
             name: "PartaHTTP",
             dependencies: [
                 "PartaApp",
                 "PartaQR",
+                "PartaXLSX",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -114,6 +123,7 @@ let package = Package(
             dependencies: [
                 "PartaHTTP",
                 "PartaQR",
+                "PartaXLSX",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -131,6 +141,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "SQLKit", package: "sql-kit"),
             ],
             path: "Benchmarks/PartaBench",
             swiftSettings: swiftSettings
@@ -155,6 +166,7 @@ let package = Package(
             dependencies: [
                 "PartaHTTP",
                 "PartaTesting",
+                "PartaXLSX",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),

@@ -15,7 +15,8 @@ public struct Maintenance: Service, CustomStringConvertible {
     let interval: Duration
     /// Where attached files live; `nil` leaves files alone (the rows still go).
     let files: AttachmentFiles?
-    /// Folders of uploads being received (imports): what a crash left there for a day goes.
+    /// Folders of uploads being received (imports) and spreadsheets being written (exports): what a
+    /// crash left there for a day goes.
     let spoolFolders: [URL]
     /// Uploads kept for sending before housekeeping removes them.
     static let unsentUploadLifetime: TimeInterval = 86_400

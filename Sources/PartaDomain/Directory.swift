@@ -160,6 +160,9 @@ public struct Organization: Hashable, Sendable, Codable {
         self.communityID = communityID
         self.createdAt = createdAt
     }
+
+    /// The name people read: the short name, or the full one where there is none.
+    public var displayName: String { profile.shortName.isEmpty ? profile.fullName : profile.shortName }
 }
 
 /// The identifier an administrator reads out to the support desk: `PRT-7K3F-9QX2`.

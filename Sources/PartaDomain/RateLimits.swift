@@ -93,6 +93,8 @@ public enum RateKind: String, Sendable, CaseIterable {
     case apiKey = "api_key"
     /// Starting or entering a call (each first entry may make a room on the media server).
     case calls
+    /// Counting a provisional statistics page now (it reads every school of the territory).
+    case statisticsNow = "statistics_now"
 }
 
 /// The limits a server applies; every one is configurable (docs/operations.md).
@@ -119,6 +121,7 @@ public struct RateLimits: Sendable, Equatable {
         .invites: [.perHour(100), .perDay(500)],
         .apiKey: [.perMinute(1_200)],
         .calls: [.perMinute(20), .perHour(300)],
+        .statisticsNow: [.perMinute(2), .perHour(20)],
     ]
 
     /// No rate limits (benchmarks, tests that send in bulk); the quota and connection cap stay.

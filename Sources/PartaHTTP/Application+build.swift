@@ -46,7 +46,7 @@ public enum PartaServer {
         var app = buildApplication(parta: parta, config: config, metrics: metrics, logger: logger)
         app.addServices(database, CallSweeper(parta: parta), StatisticsScheduler(parta: parta), Maintenance(
             parta: parta, files: AttachmentFiles(dataDirectory: config.dataDirectory),
-            spoolFolders: [BodySpool(dataDirectory: config.dataDirectory, folder: "imports").directory]))
+            spoolFolders: ["imports", "exports"].map { BodySpool(dataDirectory: config.dataDirectory, folder: $0).directory }))
         let autoMigrate = config.autoMigrate
         app.beforeServerStarts {
             if autoMigrate {
@@ -118,7 +118,7 @@ public enum PartaServer {
         ChatRoutes(parta: parta).register(on: api)
         MessageRoutes(parta: parta).register(on: api)
         CallRoutes(parta: parta).register(on: api)
-        StatisticsRoutes(parta: parta).register(on: api)
+        StatisticsRoutes(parta: parta, exports: BodySpool(dataDirectory: config.dataDirectory, folder: "exports")).register(on: api)
         IntegrationRoutes(parta: parta, links: links).register(on: api)
         ImportRoutes(parta: parta, maxBytes: config.maxImportBytes, spool: BodySpool(dataDirectory: config.dataDirectory, folder: "imports"))
             .register(on: api)

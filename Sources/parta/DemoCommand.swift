@@ -6,20 +6,34 @@ import PartaDomain
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Create the demo region, municipality and school with named people (safe to run again).")
+        abstract: "Create the demo region, municipality and school with named people (safe to run again).",
+        discussion: """
+            With --schools, more schools in the demo school's municipality and in a second one; with
+            --history-weeks, past weeks of use (schools coming on, parents and students linking,
+            messages) with their weekly statistics snapshots, so the officers see trends at once.
+            """)
 
     @OptionGroup var database: DatabaseOptions
 
     @Option(help: "Also fill the school with a generated roster of this many students (200 to 3000 is realistic).")
     var students: Int?
 
+    @Option(help: "Also create this many more schools (0 to \(DemoTerritory.schools.count)), each with a generated roster.")
+    var schools = 0
+
+    @Option(help: "Also play this many past weeks of use and take their weekly snapshots (0 to 12; only on a fresh demo).")
+    var historyWeeks = 0
+
     func validate() throws {
         if let students, !(1...20_000).contains(students) { throw ValidationError("--students is from 1 to 20000.") }
+        guard (0...DemoTerritory.schools.count).contains(schools) else { throw ValidationError("--schools is from 0 to \(DemoTerritory.schools.count).") }
+        guard (0...12).contains(historyWeeks) else { throw ValidationError("--history-weeks is from 0 to 12.") }
+        if (schools > 0 || historyWeeks > 0) && students == nil { throw ValidationError("--schools and --history-weeks need --students.") }
     }
 
     func run() async throws {
         ownerOnlyFiles()
-        let students = self.students
+        let (students, schools, historyWeeks) = (self.students, self.schools, self.historyWeeks)
         let seeded = try await withParta(database) { parta in
             let seeded = try await DemoSchool.seed(parta, caller: commandLineCaller())
             if let students {
@@ -35,6 +49,22 @@ struct DemoCommand: AsyncParsableCommand {
                     try await DemoSchool.timetable(parta, caller: commandLineCaller(), organization: seeded.organization.summary.organization.id)
                 }
                 print("timetable: \(lessons.counts["lessons_created", default: 0]) lessons added for this week and the next")
+                if historyWeeks > 0 {
+                    // The history writes in the roster chats.
+                    _ = try await parta.initializeChats(commandLineCaller(), organization: seeded.organization.summary.organization.id, dryRun: false)
+                }
+                let territory = try await runReportingErrors {
+                    try await DemoTerritory.build(parta, caller: commandLineCaller(), schools: schools, students: students)
+                }
+                if schools > 0 { print("territory: \(territory.count + 1) schools in two municipalities") }
+                let history = try await runReportingErrors {
+                    try await DemoTerritory.history(
+                        parta, caller: commandLineCaller(), demoSchool: seeded.organization.summary.organization.id, territory: territory,
+                        weeks: historyWeeks)
+                }
+                if let first = history.weeks.first, let last = history.weeks.last {
+                    print("history: \(first)…\(last), \(history.linked) accounts linked, \(history.messages) messages, \(history.weeks.count) weekly snapshots")
+                }
             }
             return seeded
         }
@@ -45,6 +75,7 @@ struct DemoCommand: AsyncParsableCommand {
         print("")
         print("Sign in as any of these people (start the server with `parta serve --demo`;")
         print("the one-time code appears at http://127.0.0.1:8080/dev/codes):")
-        print(table([["phone", "name", "role"]] + seeded.people.map { [PhoneNumber(e164: $0.phone).formatted, $0.name, $0.role] }))
+        let people = seeded.people + (schools > 0 ? [DemoTerritory.regionalOfficer] : [])
+        print(table([["phone", "name", "role"]] + people.map { [PhoneNumber(e164: $0.phone).formatted, $0.name, $0.role] }))
     }
 }

@@ -136,4 +136,31 @@ struct StatisticsTests {
             #expect(try await world.database.read { try await $0.snapshotFigures(w37) }.map(\.organization.id) == [s.id])
         }
     }
+
+    @Test("active since: the week a school became active, carried while it stays active; provisional pages carry it too", arguments: TestEngine.all)
+    func activeSince(engine: TestEngine) async throws {
+        try await TestWorld.with(engine) { world in
+            let s = try await world.chatSchool()
+            let p = world.parta
+            let (w35, w36, w37) = (try StatisticsWeek.parse("2026-W35"), try StatisticsWeek.parse("2026-W36"), try StatisticsWeek.parse("2026-W37"))
+            #expect(try await p.takeSnapshot(w35, asOf: Self.moscow("2026-08-28T16:00:00")))
+            #expect(try await world.database.read { try await $0.snapshotFigures(w35) }.first?.figures.activeSince == nil, "not active yet")
+            _ = try await p.updateProfile(s.admin, organization: s.id, ProfilePatch(address: "г. Тверь, ул. Советская, 5", email: "s5@example.org"))
+            world.clock.set(Self.moscow("2026-09-04T16:00:00"))
+            #expect(try await p.takeDueSnapshot() == w36)
+            #expect(try await world.database.read { try await $0.snapshotFigures(w36) }.first?.figures.activeSince == w36)
+            world.clock.set(Self.moscow("2026-09-11T16:00:00"))
+            #expect(try await p.takeDueSnapshot() == w37)
+            let stored = try #require(try await world.database.read { try await $0.snapshotFigures(w37) }.first?.figures)
+            #expect(stored.activeOrganizations == 1 && stored.activeSince == w36, "carried from the week before")
+            world.clock.set(Self.moscow("2026-09-15T10:00:00"))
+            let now = try await p.statistics(s.admin, level: .organization, id: s.id.rawValue, week: "now")
+            #expect(now.provisional && now.week.description == "2026-W38" && now.total.activeSince == w36)
+            #expect(now.trend.map(\.week.description) == ["2026-W35", "2026-W36", "2026-W37", "2026-W38"])
+            #expect(now.trend.map(\.figures.activeOrganizations) == [0, 1, 1, 1])
+            // A roll-up has no "since".
+            let city = try await p.statistics(world.system, level: .municipality, id: now.trail[2].id, week: "2026-W37")
+            #expect(city.total.activeSince == nil && city.total.activeOrganizations == 1 && city.rows.first?.figures.activeSince == w36)
+        }
+    }
 }

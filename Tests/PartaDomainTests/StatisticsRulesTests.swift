@@ -198,4 +198,33 @@ struct StatisticsExportTests {
         let formula = StatisticsExport.csv(week: try .parse("2026-W48"), rows: [("=HYPERLINK(\"http://x\")", other)], total: ("+7", other))
         #expect(formula.contains("\r\n2026-W48;\"'=HYPERLINK(\"\"http://x\"\")\";1;") && formula.contains("\r\n2026-W48;'+7;1;"))
     }
+
+    @Test("a sheet: the parent column only where rows have parents, typed cells, nothing for a share of nothing, the total last")
+    func sheet() throws {
+        var school = Figures()
+        school.organizations = 1
+        school.parents = 4
+        school.parentsLinked = 1
+        school.messages = 9
+        let week = try StatisticsWeek.parse("2026-W48")
+        let sheet = StatisticsExport.Sheet(
+            title: "Школы", week: week,
+            lines: [.init(name: "Школа № 5", parent: "г. Тверь", figures: school), .init(name: "Школа № 7", parent: "Калининский район", figures: Figures())],
+            total: .init(name: "Тверская область", figures: school))
+        #expect(sheet.hasParent && Array(sheet.header.prefix(4)) == ["Неделя", "Название", "Входит в", "Организаций"])
+        #expect(sheet.header.count == StatisticsExport.columns.count + 3)
+        let rows = sheet.rows
+        #expect(rows.count == 3 && rows.allSatisfy { $0.count == sheet.header.count })
+        func cell(_ row: Int, _ title: String) -> StatisticsExport.Cell { rows[row][sheet.header.firstIndex(of: title)!] }
+        #expect(Array(rows[0].prefix(3)) == [.text("2026-W48"), .text("Школа № 5"), .text("г. Тверь")])
+        #expect(cell(0, "Родителей с аккаунтом, %") == .percent(25) && cell(0, "Сообщений за неделю") == .count(9))
+        #expect(cell(1, "Родителей с аккаунтом, %") == .empty && cell(1, "Организаций") == .count(0))
+        #expect(rows[2][1] == .text("Тверская область") && rows[2][2] == .text(""), "the total has no parent")
+        // Without parents the column is not there, and the CSV of a sheet is the page's CSV.
+        let flat = StatisticsExport.Sheet(title: "", week: week, lines: [.init(name: "Школа № 5", figures: school)], total: .init(name: "г. Тверь", figures: school))
+        #expect(!flat.hasParent && flat.header[2] == "Организаций")
+        #expect(StatisticsExport.csv(flat) == StatisticsExport.csv(week: week, rows: [("Школа № 5", school)], total: ("г. Тверь", school)))
+        #expect(StatisticsExport.fileName(week: week, level: "region", id: 3, extension: "xlsx") == "statistics-2026-W48-region-3.xlsx")
+        #expect(StatisticsExport.fileName(week: week, level: "platform", id: nil, extension: "csv") == "statistics-2026-W48-platform.csv")
+    }
 }

@@ -88,6 +88,45 @@ struct StatisticsRoutesTests {
             #expect(cell(lines[1], "Организаций") == "2")
             #expect(try await client.call(.get, "\(base)/regions/\(org.regionID)?format=pdf", token: regional).error == "invalid_format")
             #expect(try await client.call(.get, "\(base)/municipalities/\(org.municipalityID)?format=csv", token: farOfficer).status == .forbidden)
+
+            // The way back up and the trend: the page's total in each week, oldest first.
+            let trail = try #require(school["trail"] as? [[String: Any]])
+            #expect(trail.map { $0["level"] as? String } == ["platform", "region", "municipality"])
+            #expect(trail.map { $0["name"] as? String } == ["Российская Федерация", "Тверская область", "г. Тверь"])
+            #expect((trail.last?["id"] as? NSNumber)?.int64Value == org.municipalityID.rawValue)
+            let trend = try #require(region["trend"] as? [[String: Any]])
+            #expect(trend.map { $0["week"] as? String } == ["2026-W35", "2026-W36"])
+            #expect(trend.map { ($0["figures"] as? [String: Any])?["messages"] as? Int } == [0, 1])
+            #expect((trend.last?["figures"] as? [String: Any])?["organizations"] as? Int == 3)
+            #expect((past["trend"] as? [[String: Any]])?.map { $0["week"] as? String } == ["2026-W35"], "a past week's trend ends with it")
+
+            // A provisional page counted now: this week so far, marked, with the trend ending in it;
+            // rate-limited per account (2 a minute), and refused before counting anything.
+            world.clock.set(ISO8601DateFormatter().date(from: "2026-09-08T10:00:00+03:00")!)
+            _ = try await p.sendMessage(s.principals["s1"]!, chat: try #require(try await p.myChats(s.principals["s1"]!).first).entry.chat.id,
+                                        clientID: "stat-2", text: "Новая неделя")
+            world.clock.advance(by: 60)
+            let now = try await client.call(.get, "\(base)/municipalities/\(org.municipalityID)?week=now", token: officer)
+            #expect(now.status == .ok && now["provisional"] as? Bool == true && now["week"] as? String == "2026-W37")
+            #expect((now["total"] as? [String: Any])?["messages"] as? Int == 1 && now["weeks"] as? [String] == ["2026-W36", "2026-W35"])
+            #expect((now["trend"] as? [[String: Any]])?.map { $0["week"] as? String } == ["2026-W35", "2026-W36", "2026-W37"])
+            let live = try await p.organizationFigures(s.id, week: try StatisticsWeek.parse("2026-W37"), asOf: world.clock.now())
+            let nowRow = try #require((now["rows"] as? [[String: Any]])?.first { ($0["id"] as? NSNumber)?.int64Value == s.id.rawValue })
+            #expect((nowRow["figures"] as? [String: Any])?["messages"] as? Int == live.messages)
+            #expect(try await client.call(.get, "\(base)/municipalities/\(org.municipalityID)?week=now", token: officer).status == .ok)
+            let third = try await client.call(.get, "\(base)/organizations/\(s.id)?week=now", token: officer)
+            #expect(third.status == .tooManyRequests && third.error == "too_many_requests" && third.headers[.retryAfter] != nil)
+            #expect(try await client.call(.get, "\(base)/municipalities/\(farOrg.municipalityID)?week=now", token: officer).status == .forbidden,
+                    "another territory is refused before the limit is spent")
+            #expect(try await client.call(.get, "\(base)/organizations/\(s.id)?week=now", token: s.tokens["admin"]!).status == .ok)
+
+            // XLSX: a workbook (a zip) for Excel, named like the CSV; for the region a sheet of
+            // municipalities and one of schools (the e2e tests open it with openpyxl).
+            let xlsx = try await client.call(.get, "\(base)/regions/\(org.regionID)?format=xlsx&week=2026-W36", token: regional)
+            #expect(xlsx.status == .ok && xlsx.headers[.contentType] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            #expect(xlsx.headers[.contentDisposition] == "attachment; filename=\"statistics-2026-W36-region-\(org.regionID).xlsx\"")
+            #expect(xlsx.text.hasPrefix("PK") && xlsx.headers[.cacheControl] == "private, no-store")
+            #expect(try await client.call(.get, "\(base)/regions/\(org.regionID)?format=xlsx", token: officer).status == .forbidden)
         }
     }
 }

@@ -32,8 +32,14 @@ extension Parta {
         }
         guard claimed else { return false }
         let organizations = try await database.read { try await $0.statisticsOrganizations() }
+        // Active since: carried from the week before when the school was active then too.
+        let before = try await database.read { store in
+            let previous = try await store.snapshots().first { $0.week < week }
+            return try await previous.asyncMap { try await Self.activeSince(in: store, week: $0.week) } ?? [:]
+        }
         for organization in organizations {
-            let figures = try await organizationFigures(organization.id, week: week, asOf: asOf)
+            var figures = try await organizationFigures(organization.id, week: week, asOf: asOf)
+            figures.activeSince = figures.activeOrganizations == 1 ? before[organization.id] ?? week : nil
             try await database.write { store in try await store.saveFigures(figures, week: week, organization: organization) }
         }
         let done = try await database.write { store in try await store.finishSnapshot(week, token: token, now: clock.now()) }

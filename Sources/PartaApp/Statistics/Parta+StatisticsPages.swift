@@ -11,13 +11,15 @@ public struct StatisticsPage: Sendable, Equatable {
         public var figures: Figures
     }
 
-    public enum Level: String, Sendable, Codable {
+    public enum Level: String, Sendable, Codable, CaseIterable {
         case platform, region, municipality, organization
     }
 
     public var week: StatisticsWeek
-    /// The snapshot's moment.
+    /// The snapshot's moment (for a provisional page: when it was counted).
     public var asOf: Date
+    /// Counted on demand for "where do we stand now", not a stored weekly snapshot.
+    public var provisional: Bool
     public var level: Level
     public var id: Int64?
     public var name: String
@@ -27,78 +29,252 @@ public struct StatisticsPage: Sendable, Equatable {
     public var municipalityTotal: Figures?
     /// The weeks with a snapshot, newest first.
     public var weeks: [StatisticsWeek]
+    /// The page's total in the weeks up to its own (at most `trendWeeks`), oldest first: the trend.
+    public var trend: [TrendPoint] = []
+    /// The territories above the page, from the platform down (to go back up).
+    public var trail: [Place] = []
+
+    public struct TrendPoint: Sendable, Equatable {
+        public var week: StatisticsWeek
+        public var figures: Figures
+    }
+
+    public struct Place: Sendable, Equatable {
+        public var level: Level
+        public var id: Int64?
+        public var name: String
+    }
+
+    /// How many weeks a trend shows.
+    public static let trendWeeks = 12
 }
 
 /// Reading snapshots (SPEC §8), with `StatisticsAccess` deciding who reads what.
 extension Parta {
-    public func statistics(_ caller: Caller, level: StatisticsPage.Level, id: Int64?, week rawWeek: String?) async throws -> StatisticsPage {
-        let requested = try rawWeek.map { try StatisticsWeek.parse($0) }
-        return try await database.read { store in
-            let roles = try await actorRoles(caller, in: store)
-            // Where the page sits: an unknown id is 404 before any rule is read.
-            let scope: StatisticsScope
-            var name = "Российская Федерация"
-            switch level {
-            case .platform:
-                scope = .platform
-            case .region:
-                guard let id, let region = try await store.region(RegionID(rawValue: id)) else { throw PartaError.notFound("The region") }
-                scope = .region(region.id)
-                name = region.name
-            case .municipality:
-                guard let id, let municipality = try await store.municipality(MunicipalityID(rawValue: id)) else {
-                    throw PartaError.notFound("The municipality")
-                }
-                scope = .municipality(municipality.id, region: municipality.regionID)
-                name = municipality.name
-            case .organization:
-                guard let id, let org = try await store.organization(OrganizationID(rawValue: id)) else { throw PartaError.notFound("The organization") }
-                scope = .organization(org.id, municipality: org.municipalityID, region: org.regionID)
-                name = org.profile.shortName.isEmpty ? org.profile.fullName : org.profile.shortName
-            }
-            try StatisticsAccess.decide(roles, scope).check()
+    /// The value of `week` that asks for a provisional page counted now.
+    public static let provisionalWeek = "now"
 
-            let snapshots = try await store.snapshots()
+    /// The page of `level`/`id` for `week` (`2026-W48`; the latest snapshot when nil; `now` for a
+    /// provisional page counted on demand, rate-limited per account).
+    public func statistics(_ caller: Caller, level: StatisticsPage.Level, id: Int64?, week rawWeek: String?) async throws -> StatisticsPage {
+        try await statisticsData(caller, level: level, id: id, week: rawWeek).page
+    }
+
+    /// The page and the figures of every organization it was made of.
+    func statisticsData(_ caller: Caller, level: StatisticsPage.Level, id: Int64?, week rawWeek: String?) async throws
+        -> (page: StatisticsPage, scope: StatisticsScope, figures: [(organization: StatisticsOrganization, figures: Figures)])
+    {
+        let provisional = rawWeek == Self.provisionalWeek
+        let requested = provisional ? nil : try rawWeek.map { try StatisticsWeek.parse($0) }
+        let (scope, name, trail) = try await database.read { store in
+            let place = try await Self.place(level, id, in: store)
+            try StatisticsAccess.decide(try await actorRoles(caller, in: store), place.scope).check()
+            return place
+        }
+        let snapshots = try await database.read { try await $0.snapshots() }
+        var page: StatisticsPage
+        var figures: [(organization: StatisticsOrganization, figures: Figures)]
+        if provisional {
+            if let account = caller.accountID { try admit(.statisticsNow, account.rawValue) }
+            let now = clock.now()
+            let week = StatisticsWeek.containing(now)
+            page = StatisticsPage(week: week, asOf: now, provisional: true, level: level, id: id, name: name, total: Figures(), rows: [],
+                                  municipalityTotal: nil, weeks: snapshots.map(\.week))
+            let organizations = try await database.read { try await $0.statisticsOrganizations() }.filter { Self.counts($0, toward: scope) }
+            let before = try await database.read { store in
+                try await snapshots.first.asyncMap { try await Self.activeSince(in: store, week: $0.week) } ?? [:]
+            }
+            figures = []
+            for organization in organizations {
+                var counted = try await organizationFigures(organization.id, week: week, asOf: now)
+                counted.activeSince = counted.activeOrganizations == 1 ? before[organization.id] ?? week : nil
+                figures.append((organization, counted))
+            }
+        } else {
             guard let snapshot = requested.map({ week in snapshots.first { $0.week == week } }) ?? snapshots.first else {
                 throw PartaError(.notFound, code: requested == nil ? "no_snapshot" : "not_found",
                                  message: requested == nil ? "No weekly snapshot has been taken yet." : "There is no snapshot of that week.")
             }
-            let week = snapshot.week
-            var page = StatisticsPage(
-                week: week, asOf: snapshot.asOf, level: level, id: id, name: name, total: Figures(), rows: [], municipalityTotal: nil,
-                weeks: snapshots.map(\.week))
+            page = StatisticsPage(week: snapshot.week, asOf: snapshot.asOf, provisional: false, level: level, id: id, name: name,
+                                  total: Figures(), rows: [], municipalityTotal: nil, weeks: snapshots.map(\.week))
+            figures = try await database.read { store in
+                switch scope {
+                case .platform: try await store.snapshotFigures(snapshot.week)
+                case .region(let region): try await store.snapshotFigures(snapshot.week, region: region)
+                case .municipality(let municipality, _), .organization(_, let municipality, _):
+                    try await store.snapshotFigures(snapshot.week, municipality: municipality)
+                }
+            }
+        }
+        page.trail = trail
+        try await database.read { store in
+            try await Self.fill(&page, scope: scope, with: figures, in: store)
+            // The trend: the same total in the snapshots before (a provisional page: and now).
+            for week in snapshots.map(\.week).filter({ $0 <= page.week && !($0 == page.week && page.provisional) }).prefix(StatisticsPage.trendWeeks).reversed() {
+                let rows: [(organization: StatisticsOrganization, figures: Figures)]
+                if week == page.week {
+                    rows = figures
+                } else {
+                    switch scope {
+                    case .platform: rows = try await store.snapshotFigures(week)
+                    case .region(let region): rows = try await store.snapshotFigures(week, region: region)
+                    case .municipality(let municipality, _), .organization(_, let municipality, _):
+                        rows = try await store.snapshotFigures(week, municipality: municipality)
+                    }
+                }
+                page.trend.append(.init(week: week, figures: Self.total(of: rows, in: scope)))
+            }
+            if page.provisional {
+                page.trend = Array(page.trend.suffix(StatisticsPage.trendWeeks - 1)) + [.init(week: page.week, figures: page.total)]
+            }
+        }
+        return (page, scope, figures)
+    }
+
+    /// A page as an export: a sheet per level from the page's down to the schools (a school's
+    /// administrator: their school beside their municipality's total, no other school's name).
+    public func statisticsSheets(_ caller: Caller, level: StatisticsPage.Level, id: Int64?, week: String?) async throws
+        -> (page: StatisticsPage, sheets: [StatisticsExport.Sheet])
+    {
+        let (page, scope, figures) = try await statisticsData(caller, level: level, id: id, week: week)
+        let total = StatisticsExport.Line(name: page.name, figures: page.total)
+        var sheets: [StatisticsExport.Sheet] = []
+        try await database.read { store in
+            var regions: [RegionID: String] = [:]
+            var municipalities: [MunicipalityID: String] = [:]
+            func region(_ id: RegionID) async throws -> String {
+                if let name = regions[id] { return name }
+                let name = try await store.region(id)?.name ?? "—"
+                regions[id] = name
+                return name
+            }
+            func municipality(_ id: MunicipalityID) async throws -> String {
+                if let name = municipalities[id] { return name }
+                let name = try await store.municipality(id)?.name ?? "—"
+                municipalities[id] = name
+                return name
+            }
+            func sorted(_ lines: [StatisticsExport.Line]) -> [StatisticsExport.Line] {
+                lines.sorted { ($0.parent ?? "", $0.name) < ($1.parent ?? "", $1.name) }
+            }
+            func municipalityLines() async throws -> [StatisticsExport.Line] {
+                var lines: [StatisticsExport.Line] = []
+                for (id, rows) in Dictionary(grouping: figures, by: \.organization.municipality) {
+                    lines.append(.init(name: try await municipality(id), parent: try await region(rows[0].organization.region),
+                                       figures: Figures.total(rows.map(\.figures))))
+                }
+                return sorted(lines)
+            }
+            func schoolLines() async throws -> [StatisticsExport.Line] {
+                var lines: [StatisticsExport.Line] = []
+                for row in figures {
+                    lines.append(.init(name: try await store.organization(row.organization.id)?.displayName ?? "—",
+                                       parent: try await municipality(row.organization.municipality), figures: row.figures))
+                }
+                return sorted(lines)
+            }
+            let rows = page.rows.map { StatisticsExport.Line(name: $0.name, figures: $0.figures) }
             switch scope {
             case .platform:
-                let all = try await store.snapshotFigures(week)
-                page.total = Figures.total(all.map(\.figures))
-                for (region, rows) in Dictionary(grouping: all, by: \.organization.region) {
-                    page.rows.append(.init(id: region.rawValue, name: try await store.region(region)?.name ?? "—", figures: Figures.total(rows.map(\.figures))))
-                }
-            case .region(let region):
-                let all = try await store.snapshotFigures(week, region: region)
-                page.total = Figures.total(all.map(\.figures))
-                for (municipality, rows) in Dictionary(grouping: all, by: \.organization.municipality) {
-                    page.rows.append(.init(
-                        id: municipality.rawValue, name: try await store.municipality(municipality)?.name ?? "—", figures: Figures.total(rows.map(\.figures))))
-                }
-            case .municipality(let municipality, _):
-                let all = try await store.snapshotFigures(week, municipality: municipality)
-                page.total = Figures.total(all.map(\.figures))
-                for row in all {
-                    let org = try await store.organization(row.organization.id)
-                    page.rows.append(.init(id: row.organization.id.rawValue, name: org.map { $0.profile.shortName.isEmpty ? $0.profile.fullName : $0.profile.shortName } ?? "—",
-                                           figures: row.figures))
-                }
-            case .organization(let organization, let municipality, _):
-                let all = try await store.snapshotFigures(week, municipality: municipality)
-                guard let mine = all.first(where: { $0.organization.id == organization }) else {
-                    throw PartaError(.notFound, code: "not_in_snapshot", message: "The organization was not registered when that week's snapshot was taken.")
-                }
-                page.total = mine.figures
-                page.municipalityTotal = Figures.total(all.map(\.figures))
+                sheets.append(.init(title: "Регионы", week: page.week, lines: rows, total: total))
+                sheets.append(.init(title: "Муниципалитеты", week: page.week, lines: try await municipalityLines(), total: total))
+                sheets.append(.init(title: "Школы", week: page.week, lines: try await schoolLines(), total: total))
+            case .region:
+                sheets.append(.init(title: "Муниципалитеты", week: page.week, lines: rows, total: total))
+                sheets.append(.init(title: "Школы", week: page.week, lines: try await schoolLines(), total: total))
+            case .municipality:
+                sheets.append(.init(title: "Школы", week: page.week, lines: rows, total: total))
+            case .organization(_, let id, _):
+                // The school, and its municipality's schools together (no names but its own).
+                let beside = try await page.municipalityTotal.asyncMap { StatisticsExport.Line(name: "\(try await municipality(id)) — все школы", figures: $0) }
+                sheets.append(.init(title: "Школа", week: page.week, lines: [total], total: beside))
             }
-            page.rows.sort { $0.name.localizedStandardCompare($1.name) == .orderedAscending }
-            return page
         }
+        return (page, sheets)
+    }
+
+    /// Where a page sits and its name; an unknown id is 404 before any rule is read.
+    static func place(_ level: StatisticsPage.Level, _ id: Int64?, in store: Store) async throws
+        -> (scope: StatisticsScope, name: String, trail: [StatisticsPage.Place])
+    {
+        let platform = StatisticsPage.Place(level: .platform, id: nil, name: "Российская Федерация")
+        func region(_ id: RegionID) async throws -> StatisticsPage.Place {
+            StatisticsPage.Place(level: .region, id: id.rawValue, name: try await store.region(id)?.name ?? "—")
+        }
+        switch level {
+        case .platform:
+            return (.platform, platform.name, [])
+        case .region:
+            guard let id, let region = try await store.region(RegionID(rawValue: id)) else { throw PartaError.notFound("The region") }
+            return (.region(region.id), region.name, [platform])
+        case .municipality:
+            guard let id, let municipality = try await store.municipality(MunicipalityID(rawValue: id)) else {
+                throw PartaError.notFound("The municipality")
+            }
+            return (.municipality(municipality.id, region: municipality.regionID), municipality.name, [platform, try await region(municipality.regionID)])
+        case .organization:
+            guard let id, let org = try await store.organization(OrganizationID(rawValue: id)) else { throw PartaError.notFound("The organization") }
+            let municipality = StatisticsPage.Place(
+                level: .municipality, id: org.municipalityID.rawValue, name: try await store.municipality(org.municipalityID)?.name ?? "—")
+            return (.organization(org.id, municipality: org.municipalityID, region: org.regionID), org.displayName,
+                    [platform, try await region(org.regionID), municipality])
+        }
+    }
+
+    /// Whether an organization's figures are read for a page of `scope` (a school's page reads
+    /// its whole municipality, for the average it is compared with).
+    static func counts(_ organization: StatisticsOrganization, toward scope: StatisticsScope) -> Bool {
+        switch scope {
+        case .platform: true
+        case .region(let region): organization.region == region
+        case .municipality(let municipality, _), .organization(_, let municipality, _): organization.municipality == municipality
+        }
+    }
+
+    /// A scope's total of its organizations' rows (a school: its own row).
+    static func total(of rows: [(organization: StatisticsOrganization, figures: Figures)], in scope: StatisticsScope) -> Figures {
+        if case .organization(let organization, _, _) = scope { return rows.first { $0.organization.id == organization }?.figures ?? Figures() }
+        return Figures.total(rows.map(\.figures))
+    }
+
+    /// Since which week each organization active in `week`'s snapshot has been active without a break.
+    static func activeSince(in store: Store, week: StatisticsWeek) async throws -> [OrganizationID: StatisticsWeek] {
+        var since: [OrganizationID: StatisticsWeek] = [:]
+        for row in try await store.snapshotFigures(week) where row.figures.activeOrganizations == 1 {
+            since[row.organization.id] = row.figures.activeSince ?? week
+        }
+        return since
+    }
+
+    /// The page's total and rows from its organizations' figures: the children of a territory
+    /// summed, a school's own figures beside its municipality's total.
+    static func fill(_ page: inout StatisticsPage, scope: StatisticsScope,
+                     with all: [(organization: StatisticsOrganization, figures: Figures)], in store: Store) async throws {
+        switch scope {
+        case .platform:
+            page.total = Figures.total(all.map(\.figures))
+            for (region, rows) in Dictionary(grouping: all, by: \.organization.region) {
+                page.rows.append(.init(id: region.rawValue, name: try await store.region(region)?.name ?? "—", figures: Figures.total(rows.map(\.figures))))
+            }
+        case .region:
+            page.total = Figures.total(all.map(\.figures))
+            for (municipality, rows) in Dictionary(grouping: all, by: \.organization.municipality) {
+                page.rows.append(.init(
+                    id: municipality.rawValue, name: try await store.municipality(municipality)?.name ?? "—", figures: Figures.total(rows.map(\.figures))))
+            }
+        case .municipality:
+            page.total = Figures.total(all.map(\.figures))
+            for row in all {
+                let name = try await store.organization(row.organization.id)?.displayName ?? "—"
+                page.rows.append(.init(id: row.organization.id.rawValue, name: name, figures: row.figures))
+            }
+        case .organization(let organization, _, _):
+            guard let mine = all.first(where: { $0.organization.id == organization }) else {
+                throw PartaError(.notFound, code: "not_in_snapshot", message: "The organization was not registered when that week's snapshot was taken.")
+            }
+            page.total = mine.figures
+            page.municipalityTotal = Figures.total(all.map(\.figures))
+        }
+        page.rows.sort { $0.name.localizedStandardCompare($1.name) == .orderedAscending }
     }
 }

@@ -4,6 +4,8 @@
 public struct Figures: Hashable, Sendable, Codable {
     public var organizations = 0
     public var activeOrganizations = 0
+    /// An organization's: the week since which it has been active without a break (a roll-up's: nil).
+    public var activeSince: StatisticsWeek?
     /// Only verified staff count as staff.
     public var verifiedTeachers = 0
     public var verifiedEmployees = 0

@@ -44,26 +44,95 @@ public enum StatisticsExport {
         count("Минут в звонках", \.callMinutes),
     ]
 
+    /// A cell of an exported table: text, a count, a percentage (45.3 for 45.3 %), or nothing
+    /// (a percentage of nothing).
+    public enum Cell: Hashable, Sendable {
+        case text(String)
+        case count(Int)
+        case percent(Double)
+        case empty
+    }
+
+    /// One line of a table: a territory or a school, the one it belongs to (on sheets that list
+    /// the children of several parents), its figures.
+    public struct Line: Sendable {
+        public var name: String
+        public var parent: String?
+        public var figures: Figures
+
+        public init(name: String, parent: String? = nil, figures: Figures) {
+            self.name = name
+            self.parent = parent
+            self.figures = figures
+        }
+    }
+
+    /// A sheet of a week's export: a level (regions, municipalities, schools), a line per child
+    /// and the total last.
+    public struct Sheet: Sendable {
+        public var title: String
+        public var week: StatisticsWeek
+        public var lines: [Line]
+        public var total: Line?
+
+        public init(title: String, week: StatisticsWeek, lines: [Line], total: Line?) {
+            self.title = title
+            self.week = week
+            self.lines = lines
+            self.total = total
+        }
+
+        /// Whether the sheet has the "belongs to" column.
+        public var hasParent: Bool { lines.contains { $0.parent != nil } }
+
+        /// The header row's titles.
+        public var header: [String] {
+            ["Неделя", "Название"] + (hasParent ? ["Входит в"] : []) + StatisticsExport.columns.map(\.title)
+        }
+
+        /// The data rows, the total last, cell by cell (the same in CSV and XLSX).
+        public var rows: [[Cell]] {
+            (lines + (total.map { [$0] } ?? [])).map { line in
+                [.text(week.description), .text(line.name)] + (hasParent ? [.text(line.parent ?? "")] : [])
+                    + StatisticsExport.columns.map { column in
+                        guard let value = column.value(line.figures) else { return .empty }
+                        return column.isPercent ? .percent(value) : .count(Int(value))
+                    }
+            }
+        }
+    }
+
+    /// The file name of an export: `statistics-2026-W48-region-3.csv`.
+    public static func fileName(week: StatisticsWeek, level: String, id: Int64?, extension ext: String) -> String {
+        "statistics-\(week)-\(level)\(id.map { "-\($0)" } ?? "").\(ext)"
+    }
+
     /// CSV for Russian Excel as it is: UTF-8 with a BOM, `;` between fields, a decimal comma,
     /// CRLF; a header row, a row per child, and the total last.
-    public static func csv(week: StatisticsWeek, rows: [(name: String, figures: Figures)], total: (name: String, figures: Figures)) -> String {
+    public static func csv(_ sheet: Sheet) -> String {
         func field(_ raw: String) -> String {
             // A name that starts like a formula stays text in Excel (a school named "=HYPERLINK(…)").
             let text = raw.first.map { "=+-@".contains($0) } == true ? "'" + raw : raw
             return text.contains(where: { $0 == ";" || $0 == "\"" || $0 == "\n" || $0 == "\r" })
                 ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
         }
-        func number(_ value: Double?, percent: Bool) -> String {
-            guard let value else { return "" }
-            if !percent { return String(Int(value)) }
-            let tenths = Int((value * 10).rounded())
-            return "\(tenths / 10),\(abs(tenths % 10))"
+        func cell(_ cell: Cell) -> String {
+            switch cell {
+            case .text(let text): return field(text)
+            case .count(let count): return String(count)
+            case .percent(let value):
+                let tenths = Int((value * 10).rounded())
+                return "\(tenths / 10),\(abs(tenths % 10))"
+            case .empty: return ""
+            }
         }
-        var lines = [(["Неделя", "Название"] + columns.map(\.title)).map(field).joined(separator: ";")]
-        for row in rows + [total] {
-            lines.append(([week.description, row.name].map(field) + columns.map { number($0.value(row.figures), percent: $0.isPercent) })
-                .joined(separator: ";"))
-        }
+        let lines = [sheet.header.map(field).joined(separator: ";")] + sheet.rows.map { $0.map(cell).joined(separator: ";") }
         return "\u{FEFF}" + lines.joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// The CSV of one page: its rows and its total.
+    public static func csv(week: StatisticsWeek, rows: [(name: String, figures: Figures)], total: (name: String, figures: Figures)) -> String {
+        csv(Sheet(title: "", week: week, lines: rows.map { Line(name: $0.name, figures: $0.figures) },
+                  total: Line(name: total.name, figures: total.figures)))
     }
 }
