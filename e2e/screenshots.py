@@ -1,7 +1,8 @@
 """Screenshots of the web client's main screens on the demo school, for the README.
 
 Usage: python e2e/screenshots.py <server url> <output directory>. The server must run
-`parta serve --demo` on a fresh `parta demo --students N` school; scripts/screenshots does that."""
+`parta serve --demo` on a fresh `parta demo --students N --schools M --history-weeks W` territory;
+scripts/screenshots does that."""
 import sys
 import time
 import uuid
@@ -11,6 +12,7 @@ from browser import Browser
 from parta_client import link_person, sign_in
 
 ADMIN, TEACHER_PHONE = "+79000000010", "+79990005566"
+MUNICIPAL, REGIONAL = "+79000000002", "+79000000003"
 
 
 def seed(url):
@@ -120,6 +122,33 @@ def main(url, out):
         shot(admin, "admin-initialize")
     finally:
         admin.close()
+
+    # Statistics: the regional officer's territory on a desktop, a municipality on a phone.
+    officer = Browser(url, width=1200, height=1400, name="officer")
+    try:
+        officer.open("/")
+        officer.sign_in(REGIONAL)
+        officer.click("Статистика", "header nav a")
+        officer.wait_text("Муниципалитеты", "h2")
+        officer.find(".chart svg")
+        shot(officer, "stats-region")
+        officer.click("Городской округ Образцово", ".stats-table a")
+        officer.wait_text("Школы", "h2")
+        officer.click("Школа № 1 г. Образцово", ".stats-table a")
+        officer.wait_text("Школа на платформе")
+        shot(officer, "stats-school")
+    finally:
+        officer.close()
+    phone = Browser(url, width=390, height=1500, name="officer-phone")
+    try:
+        phone.open("/")
+        phone.sign_in(MUNICIPAL)
+        phone.open("/#/stats")
+        phone.wait_text("Школы", "h2")
+        phone.find(".chart svg")
+        shot(phone, "phone-stats")
+    finally:
+        phone.close()
     for name in shots:
         print(out / f"{name}.png")
 

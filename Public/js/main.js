@@ -14,6 +14,7 @@ import { adminView } from "./views/admin.js";
 import { manageView } from "./views/manage.js";
 import { timetableView, distanceLessonView } from "./views/timetable.js";
 import { chatCallView } from "./views/call.js";
+import { statisticsView, statisticsHome } from "./views/statistics.js";
 
 export const app = {
   me: null,
@@ -65,6 +66,7 @@ function renderHeader() {
       app.me.organizations.length ? link("#/timetable", t("nav.timetable"), "#/timetable") : null,
       link("#/", t("nav.home")),
       app.adminOrganizations().length || hasManagement() ? link(`#/org/${defaultOrg()}`, t("nav.admin"), "#/org/") : null,
+      statisticsHome(app) ? link("#/stats", t("nav.statistics"), "#/stats") : null,
       link("#/settings", t("nav.settings"), "#/settings")) : h("span"),
     h("div", { class: "top-tools" }, signedIn ? connectionIndicator() : null, langSelect));
 }
@@ -109,6 +111,8 @@ const routes = [
   [/^#\/lesson\/(\d+)\/(\d+)$/, (m) => distanceLessonView(app, Number(m[1]), Number(m[2]))],
   [/^#\/org\/(\d+)\/chats(?:\/(new|init|\d+))?$/, (m) => manageView(app, Number(m[1]), m[2] || null)],
   [/^#\/org\/(\d+)(?:\/([a-z-]+))?$/, (m) => adminView(app, Number(m[1]), m[2] || "profile")],
+  [/^#\/stats(?:\/(platform|region|municipality|organization)(?:\/(\d+))?(?:\/(\d{4}-W\d{2}|now))?)?$/,
+    (m) => statisticsView(app, m[1] || null, m[2] ? Number(m[2]) : null, m[3] || null)],
   [/^#\/?$/, () => homeView(app)],
 ];
 

@@ -42,7 +42,8 @@ export async function homeView(app) {
     requests.length ? h("section", { "aria-labelledby": "req-h" },
       h("h2", { id: "req-h" }, t("home.my_requests")), h("ul", { class: "cards" }, requests)) : null,
     me.platform_roles.length ? h("section", {}, h("h2", {}, t("home.platform_roles")),
-      h("ul", {}, me.platform_roles.map((p) => h("li", {}, t(`platform.${p.role}`), p.scope_name ? ` — ${p.scope_name}` : "")))) : null,
+      h("ul", {}, me.platform_roles.map((p) => h("li", {}, t(`platform.${p.role}`), p.scope_name ? ` — ${p.scope_name}` : ""))),
+      h("p", {}, h("a", { href: "#/stats" }, t("nav.statistics")))) : null,
     searchSection(app));
   return { node, title: t("nav.home") };
 }
