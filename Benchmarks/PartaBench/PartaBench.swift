@@ -22,7 +22,7 @@ struct PartaBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parta-bench",
         abstract: "Parta benchmarks; each prints BENCH <name> <value> <unit>.",
-        subcommands: [Startup.self, SignIn.self, OneRosterImport.self, ChatSync.self, Fanout.self, IdleConnections.self, CallBench.self, All.self],
+        subcommands: [Startup.self, SignIn.self, OneRosterImport.self, ChatSync.self, Fanout.self, IdleConnections.self, CallBench.self, StatsBench.self, All.self],
         defaultSubcommand: All.self)
 }
 
