@@ -58,6 +58,8 @@ struct StatsBench: AsyncParsableCommand {
             let inserter = MessageInserter(database: parta.database)
             try await inserter.insert(messages, over: (0..<weeks).map { week.adding(weeks: $0 - weeks + 1) }, until: asOf, territory: territory)
             FileHandle.standardError.write(Data("setup: \(Int((ContinuousClock.now - setup).milliseconds / 1000)) s, \(messages) messages\n".utf8))
+            // A live database has its planner statistics (autovacuum); a bulk load has not yet.
+            if databaseURL != nil { try await parta.database.write { try await $0.sql.raw("ANALYZE").run() } }
 
             let start = ContinuousClock.now
             let taken = try await parta.takeSnapshot(week, asOf: asOf)
@@ -72,7 +74,8 @@ struct StatsBench: AsyncParsableCommand {
             guard factor > 1 else { return }
             // The same week again with ten times the history: the older weeks grow, this one does not.
             let older = (0..<(weeks * (factor - 1))).map { week.adding(weeks: $0 - weeks * factor + 1) }
-            try await inserter.insert(messages * (factor - 1), over: older, until: asOf, territory: territory)
+            let added = try await inserter.grow(by: messages * (factor - 1), over: older)
+            FileHandle.standardError.write(Data("history grown by \(added) messages\n".utf8))
             try await parta.database.write { store in
                 try await store.sql.raw("DELETE FROM statistics_figures WHERE week = \(bind: week.description)").run()
                 try await store.sql.raw("DELETE FROM statistics_weeks WHERE week = \(bind: week.description)").run()
@@ -149,6 +152,40 @@ struct MessageInserter {
             for (chat, seq) in last { try await store.sql.raw("UPDATE chats SET last_seq = \(bind: seq) WHERE id = \(bind: chat)").run() }
         }
         precondition(written == perWeek * weeks.count)
+    }
+}
+
+extension MessageInserter {
+    /// Older weeks' messages made by the database itself (a recursive series per chat), for a
+    /// history of tens of millions: the same rows as `insert`, the chats' sequences moved on.
+    /// Answers how many were written.
+    func grow(by count: Int, over weeks: [StatisticsWeek]) async throws -> Int {
+        let chats = try await database.read { try await $0.sql.raw("SELECT COUNT(*) AS n FROM chats").first()?.decode(column: "n", as: Int.self) ?? 0 }
+        guard chats > 0, !weeks.isEmpty else { return 0 }
+        let perChat = max(1, count / weeks.count / chats)
+        let kind = ChatEvent.message.kind
+        for week in weeks {
+            let step = (week.end.millis - week.start.millis) / Int64(perChat + 1)
+            try await database.write { store in
+                try await store.sql.raw("""
+                    INSERT INTO chat_events (organization_id, chat_id, seq, at, kind, payload)
+                    WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < \(bind: perChat))
+                    SELECT c.organization_id, c.id, c.last_seq + n.k, \(bind: week.start.millis) + n.k * \(bind: step), \(bind: kind), '{}'
+                    FROM chats c CROSS JOIN n
+                    """).run()
+                try await store.sql.raw("""
+                    INSERT INTO messages (chat_id, seq, sender_id, client_id, text, created_at)
+                    WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < \(bind: perChat))
+                    SELECT c.id, c.last_seq + n.k, s.sender, 'h-' || CAST(c.id AS TEXT) || '-' || CAST(c.last_seq + n.k AS TEXT),
+                        'Сообщение для замера', \(bind: week.start.millis) + n.k * \(bind: step)
+                    FROM chats c CROSS JOIN n
+                    JOIN (SELECT organization_id, MIN(account_id) AS sender FROM organization_roles WHERE role = 'teacher' GROUP BY organization_id) s
+                        ON s.organization_id = c.organization_id
+                    """).run()
+                try await store.sql.raw("UPDATE chats SET last_seq = last_seq + \(bind: perChat)").run()
+            }
+        }
+        return perChat * chats * weeks.count
     }
 }
 

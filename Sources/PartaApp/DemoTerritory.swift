@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import PartaDomain
 import PartaStore
 import Synchronization

@@ -163,4 +163,48 @@ struct StatisticsTests {
             #expect(city.total.activeSince == nil && city.total.activeOrganizations == 1 && city.rows.first?.figures.activeSince == w36)
         }
     }
+
+    @Test("the demo's territory: schools come on in their week, a growing share links, every level sums its schools", arguments: TestEngine.all)
+    func demoTerritory(engine: TestEngine) async throws {
+        try await TestWorld.with(engine) { world in
+            let (p, system) = (world.parta, world.system)
+            world.clock.set(Self.moscow("2026-10-15T12:00:00"))  // a Thursday: W41 is the last week with its moment passed
+            let demo = try await DemoSchool.seed(p, caller: system).organization.summary.organization.id
+            _ = try await DemoSchool.populate(p, caller: system, organization: demo, students: 20)
+            _ = try await p.initializeChats(system, organization: demo, dryRun: false)
+            let territory = try await DemoTerritory.build(p, caller: system, schools: 5, students: 20)
+            let history = try await DemoTerritory.history(p, caller: system, demoSchool: demo, territory: territory, weeks: 4)
+            #expect(history.weeks.map(\.description) == ["2026-W38", "2026-W39", "2026-W40", "2026-W41"])
+            #expect(history.messages > 0 && history.linked > 0)
+
+            var adopts: [OrganizationID: Int] = [demo: 0]
+            for (id, school) in zip(territory, DemoTerritory.schools) { adopts[id] = school.adoptsInWeek }
+            for (index, week) in history.weeks.enumerated() {
+                let rows = try await world.database.read { try await $0.snapshotFigures(week) }
+                #expect(rows.count == 6)
+                for row in rows {
+                    let f = row.figures
+                    let adopted = adopts[row.organization.id].map { $0 <= index } ?? false
+                    #expect(f.activeOrganizations == (adopted ? 1 : 0), "\(week) \(row.organization.id)")
+                    #expect(f.activeSince == (adopted ? history.weeks[adopts[row.organization.id]!] : nil))
+                    let share = adopted ? min(0.6, 0.12 * Double(index - adopts[row.organization.id]! + 1)) : 0
+                    #expect(f.parentsLinked == Int(Double(f.parents) * share) && f.studentsLinked == Int(Double(f.students) * share),
+                            "\(week) \(row.organization.id): \(f.parentsLinked)/\(f.parents), \(f.studentsLinked)/\(f.students)")
+                    #expect(f.students > 0 && f.verifiedTeachers >= (adopted ? 3 : 0))
+                }
+                // Each level is the sum of the schools under it: platform → region → municipalities.
+                let platform = try await p.statistics(system, level: .platform, id: nil, week: week.description)
+                #expect(platform.total == Figures.total(rows.map(\.figures)) && platform.rows.count == 1)
+                let region = try await p.statistics(system, level: .region, id: platform.rows[0].id, week: week.description)
+                #expect(region.total == platform.total && region.rows.map(\.name) == [DemoSchool.municipality, DemoTerritory.secondMunicipality])
+                #expect(Figures.total(region.rows.map(\.figures)) == region.total)
+                #expect(region.rows.map(\.figures.organizations) == [3, 3])
+                #expect(region.total.activeOrganizations == adopts.values.filter { $0 <= index }.count)
+                #expect(region.trend.map(\.week) == Array(history.weeks.prefix(index + 1)))
+            }
+            // Again: the history is there, nothing is played twice.
+            let again = try await DemoTerritory.history(p, caller: system, demoSchool: demo, territory: territory, weeks: 4)
+            #expect(again.weeks.isEmpty && again.linked == 0)
+        }
+    }
 }

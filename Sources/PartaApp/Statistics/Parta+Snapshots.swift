@@ -10,6 +10,8 @@ public import ServiceLifecycle
 extension Parta {
     /// How long a node may take a snapshot before another may take it over.
     static let snapshotClaim: TimeInterval = 30 * 60
+    /// How many schools a snapshot counts at once.
+    static let snapshotWidth = 4
 
     /// Takes the snapshot that is due at `now`, if any and if no other node takes it; answers
     /// the week taken.
@@ -37,10 +39,21 @@ extension Parta {
             let previous = try await store.snapshots().first { $0.week < week }
             return try await previous.asyncMap { try await Self.activeSince(in: store, week: $0.week) } ?? [:]
         }
-        for organization in organizations {
-            var figures = try await organizationFigures(organization.id, week: week, asOf: asOf)
-            figures.activeSince = figures.activeOrganizations == 1 ? before[organization.id] ?? week : nil
-            try await database.write { store in try await store.saveFigures(figures, week: week, organization: organization) }
+        // Schools are counted a few at a time (each is a run of small reads: on PostgreSQL their
+        // round trips overlap), and written as they come.
+        try await withThrowingTaskGroup(of: (StatisticsOrganization, Figures).self) { group in
+            var next = organizations.makeIterator()
+            func start() {
+                guard let organization = next.next() else { return }
+                group.addTask { (organization, try await self.organizationFigures(organization.id, week: week, asOf: asOf)) }
+            }
+            for _ in 0..<Self.snapshotWidth { start() }
+            while let (organization, counted) = try await group.next() {
+                var figures = counted
+                figures.activeSince = figures.activeOrganizations == 1 ? before[organization.id] ?? week : nil
+                try await database.write { store in try await store.saveFigures(figures, week: week, organization: organization) }
+                start()
+            }
         }
         let done = try await database.write { store in try await store.finishSnapshot(week, token: token, now: clock.now()) }
         logger.info("statistics.snapshot", metadata: ["parta.week": "\(week)", "parta.organizations": "\(organizations.count)", "done": "\(done)"])
