@@ -57,10 +57,10 @@ def test_demo_territory_history_and_xlsx_match_the_page(workdir, servers):
     import openpyxl
 
     made = run_cli(["demo", "--students", "40", "--schools", "3", "--history-weeks", "3"], cwd=workdir, check=True).stdout
-    assert "territory: 4 schools in two municipalities" in made, made
+    assert "territory: 4 schools in 2 municipalities" in made, made
     assert "3 weekly snapshots" in made, made
     again = run_cli(["demo", "--students", "40", "--schools", "3", "--history-weeks", "3"], cwd=workdir, check=True).stdout
-    assert "history:" not in again, "the history is played once"
+    assert "history: not played again" in again, "the history is played once"
 
     server = servers(workdir, ["--demo"], env=demo_env()).wait_ready()
     regional = sign_in(server.url, REGIONAL)
@@ -112,6 +112,17 @@ def test_demo_territory_history_and_xlsx_match_the_page(workdir, servers):
     assert len(school_rows) == 4 and {r["Входит в"] for r in school_rows} == {r["name"] for r in page["rows"]}
     assert sum(r["Сообщений за неделю"] for r in school_rows) == page["total"]["messages"]
     assert schools[-1][1] == page["name"]
+
+    # A school's administrator: one sheet, their school and their municipality's total, no other name.
+    admin = sign_in(server.url, ADMIN)
+    own = admin.call("GET", "/api/v1/statistics/organizations/1", params={"format": "xlsx"})
+    assert own.status_code == 200
+    (workdir / "school.xlsx").write_bytes(own.content)
+    school_book = openpyxl.load_workbook(workdir / "school.xlsx")
+    assert school_book.sheetnames == ["Школа"]
+    names = [row[1] for row in school_book["Школа"].iter_rows(min_row=2, values_only=True)]
+    assert names == ["Школа № 1 г. Образцово", "Городской округ Образцово — все школы"], names
+    assert admin.call("GET", "/api/v1/statistics/organizations/2", params={"format": "xlsx"}).status_code == 403
 
     # The CLI writes the same workbook for the same week.
     out = workdir / "cli.xlsx"

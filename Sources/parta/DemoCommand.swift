@@ -56,7 +56,10 @@ struct DemoCommand: AsyncParsableCommand {
                 let territory = try await runReportingErrors {
                     try await DemoTerritory.build(parta, caller: commandLineCaller(), schools: schools, students: students)
                 }
-                if schools > 0 { print("territory: \(territory.count + 1) schools in two municipalities") }
+                if schools > 0 {
+                    let municipalities = Set(DemoTerritory.schools.prefix(schools).map(\.municipality) + [DemoSchool.municipality]).count
+                    print("territory: \(territory.count + 1) schools in \(municipalities) municipalities")
+                }
                 let history = try await runReportingErrors {
                     try await DemoTerritory.history(
                         parta, caller: commandLineCaller(), demoSchool: seeded.organization.summary.organization.id, territory: territory,
@@ -64,6 +67,8 @@ struct DemoCommand: AsyncParsableCommand {
                 }
                 if let first = history.weeks.first, let last = history.weeks.last {
                     print("history: \(first)…\(last), \(history.linked) accounts linked, \(history.messages) messages, \(history.weeks.count) weekly snapshots")
+                } else if historyWeeks > 0 {
+                    print("history: not played again (weekly snapshots exist already)")
                 }
             }
             return seeded

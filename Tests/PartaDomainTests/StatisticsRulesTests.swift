@@ -105,6 +105,23 @@ struct StatisticsRulesTests {
         #expect(StatisticsRules.activeAccounts([], grants: grants).isEmpty)
     }
 
+    static let sinceRows: [(String, Bool, String, (String, String?)?, String?)] = [
+        ("not active: none", false, "2026-W48", ("2026-W47", "2026-W40"), nil),
+        ("first snapshot: this week", true, "2026-W48", nil, "2026-W48"),
+        ("active the week before: carried", true, "2026-W48", ("2026-W47", "2026-W40"), "2026-W40"),
+        ("not active the week before: this week", true, "2026-W48", ("2026-W47", nil), "2026-W48"),
+        ("a gap of weeks nobody counted: this week", true, "2026-W48", ("2026-W45", "2026-W40"), "2026-W48"),
+        ("this week's snapshot (a provisional page after it): carried", true, "2026-W48", ("2026-W48", "2026-W44"), "2026-W44"),
+        ("across the new year", true, "2027-W01", ("2026-W53", "2026-W50"), "2026-W50"),
+    ]
+
+    @Test("active since: carried only from the week before (or the same week), else this week", arguments: sinceRows)
+    func activeSince(row: (String, Bool, String, (String, String?)?, String?)) throws {
+        let (name, active, week, earlier, expected) = row
+        let parsedEarlier = try earlier.map { (try StatisticsWeek.parse($0.0), try $0.1.map { try StatisticsWeek.parse($0) }) }
+        #expect(StatisticsRules.activeSince(active: active, week: try .parse(week), earlier: parsedEarlier)?.description == expected, "\(name)")
+    }
+
     @Test("percentages with one decimal, none of nothing")
     func percent() {
         #expect(StatisticsRules.percent(1, of: 3) == 33.3)

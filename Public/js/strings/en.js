@@ -278,7 +278,7 @@ export default {
   "stats.now": "Now (provisional)",
   "stats.week_of": "Week {week}",
   "stats.week": "Week",
-  "stats.provisional": "Provisional figures as of {at}: the week is not over.",
+  "stats.provisional": "Provisional figures as of {at}: the week is not over. Downloads are of past weeks' snapshots.",
   "stats.as_of": "Snapshot as of {at}.",
   "stats.up": "Up the territory",
   "stats.download_csv": "Download CSV",

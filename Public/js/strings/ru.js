@@ -294,7 +294,7 @@ export default {
   "stats.now": "Сейчас (предварительно)",
   "stats.week_of": "Неделя {week}",
   "stats.week": "Неделя",
-  "stats.provisional": "Предварительные данные на {at}: неделя ещё идёт.",
+  "stats.provisional": "Предварительные данные на {at}: неделя ещё идёт. Скачать можно срезы прошедших недель.",
   "stats.as_of": "Срез на {at}.",
   "stats.up": "Вверх по территории",
   "stats.download_csv": "Скачать CSV",

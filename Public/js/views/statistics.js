@@ -41,13 +41,16 @@ export function statisticsHome(app) {
   return school ? `#/stats/organization/${school.id}` : null;
 }
 
-/** Whether I may open a level above the page (an officer within their territory). */
-function mayOpen(app, place) {
+/** Whether I may open a level above the page (an officer within their territory): a
+ * municipality's region is the one before it in the trail. */
+function mayOpen(app, place, trail) {
   const roles = app.me?.platform_roles || [];
   if (roles.some((r) => r.role === "operator")) return true;
   if (place.level === "region") return roles.some((r) => r.role === "regional_officer" && r.region_id === place.id);
   if (place.level === "municipality") {
-    return roles.some((r) => (r.role === "municipal_officer" && r.municipality_id === place.id) || r.role === "regional_officer");
+    const region = trail.find((p) => p.level === "region")?.id;
+    return roles.some((r) => (r.role === "municipal_officer" && r.municipality_id === place.id)
+      || (r.role === "regional_officer" && r.region_id === region));
   }
   return false;
 }
@@ -76,14 +79,15 @@ export async function statisticsView(app, level, id, week) {
 
   const weekSelect = select([["now", t("stats.now")], ...page.weeks.map((w) => [w, t("stats.week_of", { week: w })])],
     page.provisional ? "now" : page.week, { name: "week", onchange: (e) => app.go(hash(e.target.value)) });
-  const trail = page.trail.filter((p) => mayOpen(app, p)).map((p) =>
+  const trail = page.trail.filter((p) => mayOpen(app, p, page.trail)).map((p) =>
     h("a", { href: `#/stats/${p.level}${p.id ? `/${p.id}` : ""}/${page.provisional ? "now" : page.week}` }, p.name));
 
   async function download(format, button) {
     button.disabled = true;
     try {
       const url = await blobURL(`${path}?format=${format}&week=${page.provisional ? "now" : page.week}`);
-      const link = h("a", { href: url, download: `statistics-${page.week}.${format}`, hidden: true });
+      const name = `statistics-${page.week}${page.provisional ? "-provisional" : ""}-${level}${id ? `-${id}` : ""}.${format}`;
+      const link = h("a", { href: url, download: name, hidden: true });
       document.body.appendChild(link);
       link.click();
       link.remove();
@@ -94,9 +98,10 @@ export async function statisticsView(app, level, id, week) {
   const xlsxButton = h("button", { type: "button", onclick: () => download("xlsx", xlsxButton) }, t("stats.download_xlsx"));
 
   const node = h("div", { class: "page stats" },
-    trail.length ? h("nav", { class: "breadcrumbs", "aria-label": t("stats.up") }, trail.flatMap((a) => [a, " › "])) : null,
+    trail.length ? h("nav", { class: "breadcrumbs", "aria-label": t("stats.up") }, trail.flatMap((a, i) => (i ? [" › ", a] : [a]))) : null,
     h("h1", {}, page.name),
-    h("div", { class: "stats-tools" }, field(t("stats.week"), weekSelect), h("div", { class: "actions" }, csvButton, xlsxButton)),
+    h("div", { class: "stats-tools" }, field(t("stats.week"), weekSelect),
+      page.provisional ? null : h("div", { class: "actions" }, csvButton, xlsxButton)),
     h("p", { class: page.provisional ? "notice" : "muted" }, page.provisional
       ? t("stats.provisional", { at: dateTime(page.as_of) }) : t("stats.as_of", { at: dateTime(page.as_of) })),
     summary(total, isSchool, page.municipality_total),

@@ -35,9 +35,9 @@ extension Parta {
         guard claimed else { return false }
         let organizations = try await database.read { try await $0.statisticsOrganizations() }
         // Active since: carried from the week before when the school was active then too.
-        let before = try await database.read { store in
-            let previous = try await store.snapshots().first { $0.week < week }
-            return try await previous.asyncMap { try await Self.activeSince(in: store, week: $0.week) } ?? [:]
+        let (previous, before) = try await database.read { store in
+            let previous = try await store.snapshots().first { $0.week < week }?.week
+            return (previous, try await previous.asyncMap { try await Self.activeSince(in: store, week: $0) } ?? [:])
         }
         // Schools are counted a few at a time (each is a run of small reads: on PostgreSQL their
         // round trips overlap), and written as they come.
@@ -50,7 +50,8 @@ extension Parta {
             for _ in 0..<Self.snapshotWidth { start() }
             while let (organization, counted) = try await group.next() {
                 var figures = counted
-                figures.activeSince = figures.activeOrganizations == 1 ? before[organization.id] ?? week : nil
+                figures.activeSince = StatisticsRules.activeSince(
+                    active: figures.activeOrganizations == 1, week: week, earlier: previous.map { ($0, before[organization.id]) })
                 try await database.write { store in try await store.saveFigures(figures, week: week, organization: organization) }
                 start()
             }

@@ -81,13 +81,15 @@ extension Parta {
             page = StatisticsPage(week: week, asOf: now, provisional: true, level: level, id: id, name: name, total: Figures(), rows: [],
                                   municipalityTotal: nil, weeks: snapshots.map(\.week))
             let organizations = try await database.read { try await $0.statisticsOrganizations() }.filter { Self.counts($0, toward: scope) }
+            let latest = snapshots.first?.week
             let before = try await database.read { store in
-                try await snapshots.first.asyncMap { try await Self.activeSince(in: store, week: $0.week) } ?? [:]
+                try await latest.asyncMap { try await Self.activeSince(in: store, week: $0) } ?? [:]
             }
             figures = []
             for organization in organizations {
                 var counted = try await organizationFigures(organization.id, week: week, asOf: now)
-                counted.activeSince = counted.activeOrganizations == 1 ? before[organization.id] ?? week : nil
+                counted.activeSince = StatisticsRules.activeSince(
+                    active: counted.activeOrganizations == 1, week: week, earlier: latest.map { ($0, before[organization.id]) })
                 figures.append((organization, counted))
             }
         } else {
@@ -237,7 +239,7 @@ extension Parta {
         return Figures.total(rows.map(\.figures))
     }
 
-    /// Since which week each organization active in `week`'s snapshot has been active without a break.
+    /// Since which week each organization active in `week`'s snapshot had been active without a break.
     static func activeSince(in store: Store, week: StatisticsWeek) async throws -> [OrganizationID: StatisticsWeek] {
         var since: [OrganizationID: StatisticsWeek] = [:]
         for row in try await store.snapshotFigures(week) where row.figures.activeOrganizations == 1 {

@@ -143,6 +143,16 @@ public enum StatisticsRules {
         [.teacher, .employee, .administrator, .student, .parent].first(where: roles.contains)
     }
 
+    /// Since which week a school active in `week` has been active without a break: the week its
+    /// latest earlier snapshot says, when that snapshot is of this week or the week before and the
+    /// school was active then; else this week (a gap of weeks nobody counted breaks the run).
+    /// `nil` for a school not active.
+    public static func activeSince(active: Bool, week: StatisticsWeek, earlier: (week: StatisticsWeek, since: StatisticsWeek?)?) -> StatisticsWeek? {
+        guard active else { return nil }
+        guard let earlier, earlier.week == week || earlier.week == week.adding(weeks: -1), let since = earlier.since else { return week }
+        return since
+    }
+
     /// `part` of `whole` in percent with one decimal; `nil` when there is no whole.
     public static func percent(_ part: Int, of whole: Int) -> Double? {
         guard whole > 0 else { return nil }
