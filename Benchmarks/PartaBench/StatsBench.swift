@@ -140,7 +140,7 @@ struct MessageInserter {
                     ]))
                 }
                 try await database.write { store in
-                    for (chunk, more) in zip(events.chunks(of: 400), rows.chunks(of: 400)) {
+                    for (chunk, more) in zip(events.chunked(400), rows.chunked(400)) {
                         try await store.sql.raw("INSERT INTO chat_events (organization_id, chat_id, seq, at, kind, payload) VALUES \(SQLList(Array(chunk)))").run()
                         try await store.sql.raw("INSERT INTO messages (chat_id, seq, sender_id, client_id, text, created_at) VALUES \(SQLList(Array(more)))").run()
                     }
@@ -188,11 +188,5 @@ extension MessageInserter {
             }
         }
         return perChat * chats * weeks.count
-    }
-}
-
-extension Array {
-    func chunks(of size: Int) -> [ArraySlice<Element>] {
-        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
     }
 }

@@ -1,7 +1,6 @@
 import Foundation
 public import PartaDomain
 import PartaStore
-import Synchronization
 
 /// The demo's territory and its past weeks: more schools beside the demo school, in its
 /// municipality and in a second one, and a few weeks of history — schools coming onto the
@@ -76,15 +75,6 @@ public enum DemoTerritory {
 
     static func administratorPhone(_ index: Int) -> String { "+7900000\(String(format: "%04d", 100 + index))" }
 
-    /// A clock the history sets back to each past week.
-    final class SetClock: WallClock {
-        private let moment: Mutex<Date>
-        init(_ date: Date) { moment = Mutex(date) }
-        func now() -> Date { moment.withLock { $0 } }
-        func set(_ date: Date) { moment.withLock { $0 = date } }
-        func advance(_ seconds: TimeInterval) { moment.withLock { $0 += seconds } }
-    }
-
     /// What the history did.
     public struct History: Sendable, Equatable {
         public var weeks: [StatisticsWeek] = []
@@ -108,7 +98,7 @@ public enum DemoTerritory {
 
         // The same use cases on a clock set back, without rate limits (a whole school links in a
         // minute of that clock), reading sign-in codes from a private inbox.
-        let clock = SetClock(simulated[0].start)
+        let clock = ManualClock(simulated[0].start)
         let inbox = DevInbox(capacity: 4)
         var config = parta.config
         config.limits = .unlimitedRates
@@ -130,7 +120,7 @@ public enum DemoTerritory {
                 throw PartaError.conflict("demo_sign_in", "The demo could not read its own sign-in code.")
             }
             let result = try await past.verifySignInCode(phone: phone, code: String(code), deviceName: "demo", userAgent: "parta demo", clientAddress: address)
-            clock.advance(2)
+            clock.advance(by: 2)
             return Principal(account: result.account, session: result.session)
         }
         var random = DemoRandom(seed: 48)
@@ -185,7 +175,7 @@ public enum DemoTerritory {
                     for read in chats where read.entry.lastSeq > read.entry.readSeq {
                         _ = try await past.markRead(principal, chat: read.entry.chat.id, seq: read.entry.lastSeq)
                     }
-                    clock.advance(37)
+                    clock.advance(by: 37)
                 }
             }
             let moment = schedule.moment(in: week)

@@ -41,6 +41,16 @@ extension Store {
             .first().map(Self.municipality(from:))
     }
 
+    /// The municipalities of `ids` (a page's or an export's rows), a bounded `IN` list at a time.
+    public func municipalities(_ ids: some Collection<MunicipalityID>) async throws -> [Municipality] {
+        var found: [Municipality] = []
+        for chunk in Array(ids).chunked(400) {
+            found += try await sql.raw("SELECT id, region_id, name FROM municipalities WHERE id IN \(Self.ids(chunk))")
+                .all().map(Self.municipality(from:))
+        }
+        return found
+    }
+
     static func municipality(from row: any SQLRow) throws -> Municipality {
         Municipality(id: try row.id("id"), regionID: try row.id("region_id"), name: try row.string("name"))
     }
@@ -100,6 +110,18 @@ extension Store {
             SELECT \(unsafeRaw: Self.organizationColumns) FROM organizations o
             JOIN municipalities m ON m.id = o.municipality_id WHERE o.id = \(bind: id.rawValue)
             """).first().map(Self.organization(from:))
+    }
+
+    /// The organizations of `ids` (a page's or an export's rows), a bounded `IN` list at a time.
+    public func organizations(_ ids: some Collection<OrganizationID>) async throws -> [Organization] {
+        var found: [Organization] = []
+        for chunk in Array(ids).chunked(400) {
+            found += try await sql.raw("""
+                SELECT \(unsafeRaw: Self.organizationColumns) FROM organizations o
+                JOIN municipalities m ON m.id = o.municipality_id WHERE o.id IN \(Self.ids(chunk))
+                """).all().map(Self.organization(from:))
+        }
+        return found
     }
 
     public func organization(communityID: CommunityID) async throws -> Organization? {

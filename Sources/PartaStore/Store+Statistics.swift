@@ -196,6 +196,17 @@ extension Store {
         }.sorted { $0.week > $1.week }
     }
 
+    /// A done week's figures of the schools a page of `scope` reads (`StatisticsScope.reads`).
+    public func snapshotFigures(_ week: StatisticsWeek, readFor scope: StatisticsScope) async throws
+        -> [(organization: StatisticsOrganization, figures: Figures)]
+    {
+        switch scope {
+        case .platform: try await snapshotFigures(week)
+        case .region(let region): try await snapshotFigures(week, region: region)
+        case .municipality(let municipality, _), .organization(_, let municipality, _): try await snapshotFigures(week, municipality: municipality)
+        }
+    }
+
     /// A done week's figures per organization, within a region or a municipality (or all).
     public func snapshotFigures(_ week: StatisticsWeek, region: RegionID? = nil, municipality: MunicipalityID? = nil) async throws
         -> [(organization: StatisticsOrganization, figures: Figures)]

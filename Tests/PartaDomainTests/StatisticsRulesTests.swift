@@ -183,6 +183,18 @@ struct StatisticsAccessTests {
             #expect(StatisticsAccess.decide(Self.actors[actor]!, scope).isAllowed == allowed.contains(name), "\(actor) → \(name)")
         }
     }
+
+    @Test("which schools a page reads: a territory's; a school's page its whole municipality", arguments: [
+        ("platform", ["city", "district", "elsewhere"]), ("region", ["city", "district"]), ("other-region", ["elsewhere"]),
+        ("city", ["city"]), ("district", ["district"]), ("school", ["city"]), ("district-school", ["district"]),
+    ])
+    func reads(scope: String, places: [String]) {
+        let elsewhere = MunicipalityID(9)
+        let schools: [String: (MunicipalityID, RegionID)] = ["city": (Self.city, Self.tver), "district": (Self.district, Self.tver), "elsewhere": (elsewhere, Self.pskov)]
+        for (name, place) in schools {
+            #expect(Self.scopes[scope]!.reads(municipality: place.0, region: place.1) == places.contains(name), "\(scope) reads \(name)")
+        }
+    }
 }
 
 @Suite("Statistics: CSV for Russian Excel")

@@ -34,31 +34,44 @@ extension Parta {
         }
         guard claimed else { return false }
         let organizations = try await database.read { try await $0.statisticsOrganizations() }
-        // Active since: carried from the week before when the school was active then too.
-        let (previous, before) = try await database.read { store in
-            let previous = try await store.snapshots().first { $0.week < week }?.week
-            return (previous, try await previous.asyncMap { try await Self.activeSince(in: store, week: $0) } ?? [:])
-        }
-        // Schools are counted a few at a time (each is a run of small reads: on PostgreSQL their
-        // round trips overlap), and written as they come.
-        try await withThrowingTaskGroup(of: (StatisticsOrganization, Figures).self) { group in
-            var next = organizations.makeIterator()
-            func start() {
-                guard let organization = next.next() else { return }
-                group.addTask { (organization, try await self.organizationFigures(organization.id, week: week, asOf: asOf)) }
-            }
-            for _ in 0..<Self.snapshotWidth { start() }
-            while let (organization, counted) = try await group.next() {
-                var figures = counted
-                figures.activeSince = StatisticsRules.activeSince(
-                    active: figures.activeOrganizations == 1, week: week, earlier: previous.map { ($0, before[organization.id]) })
-                try await database.write { store in try await store.saveFigures(figures, week: week, organization: organization) }
-                start()
-            }
+        let earlier = try await database.read { try await $0.snapshots().first { $0.week < week }?.week }
+        let counted = try await countFigures(organizations, week: week, asOf: asOf, earlier: earlier)
+        try await database.write { store in
+            for (organization, figures) in counted { try await store.saveFigures(figures, week: week, organization: organization) }
         }
         let done = try await database.write { store in try await store.finishSnapshot(week, token: token, now: clock.now()) }
         logger.info("statistics.snapshot", metadata: ["parta.week": "\(week)", "parta.organizations": "\(organizations.count)", "done": "\(done)"])
         return done
+    }
+}
+
+extension Parta {
+    /// The figures of `organizations` for `week` as of `asOf`, with since when each has been
+    /// active (carried from the `earlier` snapshot, `StatisticsRules.activeSince`). Schools are
+    /// counted a few at a time: each is a run of small reads, whose round trips overlap on PostgreSQL.
+    func countFigures(_ organizations: [StatisticsOrganization], week: StatisticsWeek, asOf: Date, earlier: StatisticsWeek?) async throws
+        -> [(organization: StatisticsOrganization, figures: Figures)]
+    {
+        let before = try await database.read { store in try await earlier.asyncMap { try await Self.activeSince(in: store, week: $0) } ?? [:] }
+        var counted: [OrganizationID: Figures] = [:]
+        try await withThrowingTaskGroup(of: (OrganizationID, Figures).self) { group in
+            var next = organizations.makeIterator()
+            func start() {
+                guard let organization = next.next() else { return }
+                group.addTask { (organization.id, try await self.organizationFigures(organization.id, week: week, asOf: asOf)) }
+            }
+            for _ in 0..<Self.snapshotWidth { start() }
+            while let (id, figures) = try await group.next() {
+                counted[id] = figures
+                start()
+            }
+        }
+        return organizations.map { organization in
+            var figures = counted[organization.id] ?? Figures()
+            figures.activeSince = StatisticsRules.activeSince(
+                active: figures.activeOrganizations == 1, week: week, earlier: earlier.map { ($0, before[organization.id]) })
+            return (organization, figures)
+        }
     }
 }
 

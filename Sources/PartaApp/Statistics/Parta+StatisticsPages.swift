@@ -11,7 +11,7 @@ public struct StatisticsPage: Sendable, Equatable {
         public var figures: Figures
     }
 
-    public enum Level: String, Sendable, Codable, CaseIterable {
+    public enum Level: String, Sendable, Codable {
         case platform, region, municipality, organization
     }
 
@@ -80,18 +80,9 @@ extension Parta {
             let week = StatisticsWeek.containing(now)
             page = StatisticsPage(week: week, asOf: now, provisional: true, level: level, id: id, name: name, total: Figures(), rows: [],
                                   municipalityTotal: nil, weeks: snapshots.map(\.week))
-            let organizations = try await database.read { try await $0.statisticsOrganizations() }.filter { Self.counts($0, toward: scope) }
-            let latest = snapshots.first?.week
-            let before = try await database.read { store in
-                try await latest.asyncMap { try await Self.activeSince(in: store, week: $0) } ?? [:]
-            }
-            figures = []
-            for organization in organizations {
-                var counted = try await organizationFigures(organization.id, week: week, asOf: now)
-                counted.activeSince = StatisticsRules.activeSince(
-                    active: counted.activeOrganizations == 1, week: week, earlier: latest.map { ($0, before[organization.id]) })
-                figures.append((organization, counted))
-            }
+            let organizations = try await database.read { try await $0.statisticsOrganizations() }
+                .filter { scope.reads(municipality: $0.municipality, region: $0.region) }
+            figures = try await countFigures(organizations, week: week, asOf: now, earlier: snapshots.first?.week)
         } else {
             guard let snapshot = requested.map({ week in snapshots.first { $0.week == week } }) ?? snapshots.first else {
                 throw PartaError(.notFound, code: requested == nil ? "no_snapshot" : "not_found",
@@ -99,31 +90,14 @@ extension Parta {
             }
             page = StatisticsPage(week: snapshot.week, asOf: snapshot.asOf, provisional: false, level: level, id: id, name: name,
                                   total: Figures(), rows: [], municipalityTotal: nil, weeks: snapshots.map(\.week))
-            figures = try await database.read { store in
-                switch scope {
-                case .platform: try await store.snapshotFigures(snapshot.week)
-                case .region(let region): try await store.snapshotFigures(snapshot.week, region: region)
-                case .municipality(let municipality, _), .organization(_, let municipality, _):
-                    try await store.snapshotFigures(snapshot.week, municipality: municipality)
-                }
-            }
+            figures = try await database.read { try await $0.snapshotFigures(snapshot.week, readFor: scope) }
         }
         page.trail = trail
         try await database.read { store in
             try await Self.fill(&page, scope: scope, with: figures, in: store)
             // The trend: the same total in the snapshots before (a provisional page: and now).
             for week in snapshots.map(\.week).filter({ $0 <= page.week && !($0 == page.week && page.provisional) }).prefix(StatisticsPage.trendWeeks).reversed() {
-                let rows: [(organization: StatisticsOrganization, figures: Figures)]
-                if week == page.week {
-                    rows = figures
-                } else {
-                    switch scope {
-                    case .platform: rows = try await store.snapshotFigures(week)
-                    case .region(let region): rows = try await store.snapshotFigures(week, region: region)
-                    case .municipality(let municipality, _), .organization(_, let municipality, _):
-                        rows = try await store.snapshotFigures(week, municipality: municipality)
-                    }
-                }
+                let rows = week == page.week ? figures : try await store.snapshotFigures(week, readFor: scope)
                 page.trend.append(.init(week: week, figures: Self.total(of: rows, in: scope)))
             }
             if page.provisional {
@@ -142,53 +116,32 @@ extension Parta {
         let total = StatisticsExport.Line(name: page.name, figures: page.total)
         var sheets: [StatisticsExport.Sheet] = []
         try await database.read { store in
-            var regions: [RegionID: String] = [:]
-            var municipalities: [MunicipalityID: String] = [:]
-            func region(_ id: RegionID) async throws -> String {
-                if let name = regions[id] { return name }
-                let name = try await store.region(id)?.name ?? "—"
-                regions[id] = name
-                return name
-            }
-            func municipality(_ id: MunicipalityID) async throws -> String {
-                if let name = municipalities[id] { return name }
-                let name = try await store.municipality(id)?.name ?? "—"
-                municipalities[id] = name
-                return name
-            }
+            let names = try await StatisticsNames.of(figures.map(\.organization), schools: true, in: store)
             func sorted(_ lines: [StatisticsExport.Line]) -> [StatisticsExport.Line] {
                 lines.sorted { ($0.parent ?? "", $0.name) < ($1.parent ?? "", $1.name) }
             }
-            func municipalityLines() async throws -> [StatisticsExport.Line] {
-                var lines: [StatisticsExport.Line] = []
-                for (id, rows) in Dictionary(grouping: figures, by: \.organization.municipality) {
-                    lines.append(.init(name: try await municipality(id), parent: try await region(rows[0].organization.region),
-                                       figures: Figures.total(rows.map(\.figures))))
-                }
-                return sorted(lines)
+            func municipalityLines() -> [StatisticsExport.Line] {
+                sorted(Dictionary(grouping: figures, by: \.organization.municipality).map { id, rows in
+                    .init(name: names.of(id), parent: names.of(rows[0].organization.region), figures: Figures.total(rows.map(\.figures)))
+                })
             }
-            func schoolLines() async throws -> [StatisticsExport.Line] {
-                var lines: [StatisticsExport.Line] = []
-                for row in figures {
-                    lines.append(.init(name: try await store.organization(row.organization.id)?.displayName ?? "—",
-                                       parent: try await municipality(row.organization.municipality), figures: row.figures))
-                }
-                return sorted(lines)
+            func schoolLines() -> [StatisticsExport.Line] {
+                sorted(figures.map { .init(name: names.of($0.organization.id), parent: names.of($0.organization.municipality), figures: $0.figures) })
             }
             let rows = page.rows.map { StatisticsExport.Line(name: $0.name, figures: $0.figures) }
             switch scope {
             case .platform:
                 sheets.append(.init(title: "Регионы", week: page.week, lines: rows, total: total))
-                sheets.append(.init(title: "Муниципалитеты", week: page.week, lines: try await municipalityLines(), total: total))
-                sheets.append(.init(title: "Школы", week: page.week, lines: try await schoolLines(), total: total))
+                sheets.append(.init(title: "Муниципалитеты", week: page.week, lines: municipalityLines(), total: total))
+                sheets.append(.init(title: "Школы", week: page.week, lines: schoolLines(), total: total))
             case .region:
                 sheets.append(.init(title: "Муниципалитеты", week: page.week, lines: rows, total: total))
-                sheets.append(.init(title: "Школы", week: page.week, lines: try await schoolLines(), total: total))
+                sheets.append(.init(title: "Школы", week: page.week, lines: schoolLines(), total: total))
             case .municipality:
                 sheets.append(.init(title: "Школы", week: page.week, lines: rows, total: total))
             case .organization(_, let id, _):
                 // The school, and its municipality's schools together (no names but its own).
-                let beside = try await page.municipalityTotal.asyncMap { StatisticsExport.Line(name: "\(try await municipality(id)) — все школы", figures: $0) }
+                let beside = page.municipalityTotal.map { StatisticsExport.Line(name: "\(names.of(id)) — все школы", figures: $0) }
                 sheets.append(.init(title: "Школа", week: page.week, lines: [total], total: beside))
             }
         }
@@ -223,16 +176,6 @@ extension Parta {
         }
     }
 
-    /// Whether an organization's figures are read for a page of `scope` (a school's page reads
-    /// its whole municipality, for the average it is compared with).
-    static func counts(_ organization: StatisticsOrganization, toward scope: StatisticsScope) -> Bool {
-        switch scope {
-        case .platform: true
-        case .region(let region): organization.region == region
-        case .municipality(let municipality, _), .organization(_, let municipality, _): organization.municipality == municipality
-        }
-    }
-
     /// A scope's total of its organizations' rows (a school: its own row).
     static func total(of rows: [(organization: StatisticsOrganization, figures: Figures)], in scope: StatisticsScope) -> Figures {
         if case .organization(let organization, _, _) = scope { return rows.first { $0.organization.id == organization }?.figures ?? Figures() }
@@ -252,24 +195,22 @@ extension Parta {
     /// summed, a school's own figures beside its municipality's total.
     static func fill(_ page: inout StatisticsPage, scope: StatisticsScope,
                      with all: [(organization: StatisticsOrganization, figures: Figures)], in store: Store) async throws {
+        let listsSchools = if case .municipality = scope { true } else { false }
+        let names = try await StatisticsNames.of(all.map(\.organization), schools: listsSchools, in: store)
         switch scope {
         case .platform:
             page.total = Figures.total(all.map(\.figures))
             for (region, rows) in Dictionary(grouping: all, by: \.organization.region) {
-                page.rows.append(.init(id: region.rawValue, name: try await store.region(region)?.name ?? "—", figures: Figures.total(rows.map(\.figures))))
+                page.rows.append(.init(id: region.rawValue, name: names.of(region), figures: Figures.total(rows.map(\.figures))))
             }
         case .region:
             page.total = Figures.total(all.map(\.figures))
             for (municipality, rows) in Dictionary(grouping: all, by: \.organization.municipality) {
-                page.rows.append(.init(
-                    id: municipality.rawValue, name: try await store.municipality(municipality)?.name ?? "—", figures: Figures.total(rows.map(\.figures))))
+                page.rows.append(.init(id: municipality.rawValue, name: names.of(municipality), figures: Figures.total(rows.map(\.figures))))
             }
         case .municipality:
             page.total = Figures.total(all.map(\.figures))
-            for row in all {
-                let name = try await store.organization(row.organization.id)?.displayName ?? "—"
-                page.rows.append(.init(id: row.organization.id.rawValue, name: name, figures: row.figures))
-            }
+            page.rows = all.map { .init(id: $0.organization.id.rawValue, name: names.of($0.organization.id), figures: $0.figures) }
         case .organization(let organization, _, _):
             guard let mine = all.first(where: { $0.organization.id == organization }) else {
                 throw PartaError(.notFound, code: "not_in_snapshot", message: "The organization was not registered when that week's snapshot was taken.")
@@ -279,4 +220,26 @@ extension Parta {
         }
         page.rows.sort { $0.name.localizedStandardCompare($1.name) == .orderedAscending }
     }
+}
+
+/// The names of a page's places, read in a few queries (not one per row): regions,
+/// municipalities and, where rows are schools, the schools.
+struct StatisticsNames {
+    var regions: [RegionID: String] = [:]
+    var municipalities: [MunicipalityID: String] = [:]
+    var organizations: [OrganizationID: String] = [:]
+
+    static func of(_ rows: [StatisticsOrganization], schools: Bool, in store: Store) async throws -> StatisticsNames {
+        var names = StatisticsNames()
+        for region in try await store.regions() { names.regions[region.id] = region.name }
+        for municipality in try await store.municipalities(Set(rows.map(\.municipality))) { names.municipalities[municipality.id] = municipality.name }
+        if schools {
+            for organization in try await store.organizations(rows.map(\.id)) { names.organizations[organization.id] = organization.displayName }
+        }
+        return names
+    }
+
+    func of(_ id: RegionID) -> String { regions[id] ?? "—" }
+    func of(_ id: MunicipalityID) -> String { municipalities[id] ?? "—" }
+    func of(_ id: OrganizationID) -> String { organizations[id] ?? "—" }
 }

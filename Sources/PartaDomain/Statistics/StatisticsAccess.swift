@@ -5,6 +5,17 @@ public enum StatisticsScope: Hashable, Sendable {
     case region(RegionID)
     case municipality(MunicipalityID, region: RegionID)
     case organization(OrganizationID, municipality: MunicipalityID, region: RegionID)
+
+    /// Whether a school in `municipality` of `region` is read for a page of this scope: a
+    /// territory's schools; for a school's page its whole municipality (the average it is
+    /// compared with).
+    public func reads(municipality: MunicipalityID, region: RegionID) -> Bool {
+        switch self {
+        case .platform: true
+        case .region(let mine): region == mine
+        case .municipality(let mine, _), .organization(_, let mine, _): municipality == mine
+        }
+    }
 }
 
 /// Who reads which statistics (SPEC §1, §8): the operator everything; a regional officer their
