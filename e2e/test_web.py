@@ -444,7 +444,11 @@ def test_replies_edits_deletions_attachments_and_readers(school, browsers, tmp_p
     teacher.type("textarea[name=text]", "Ольга Викторовна, можно вопрос лично?")
     teacher.press_enter("textarea[name=text]")
     teacher.wait_text("можно вопрос лично?", ".msg.mine .text")
-    direct = next(c for c in admin.call("GET", "/api/v1/me/chats").json()["items"] if c["type"] == "direct")
+    # The page shows the message as soon as it is typed (sending); wait for the server to have it.
+    def direct_chat():
+        found = next((c for c in admin.call("GET", "/api/v1/me/chats").json()["items"] if c["type"] == "direct"), None)
+        return found if found and found.get("last_message") else None
+    direct = teacher.wait(direct_chat, message="the direct message stored")
     assert direct["last_message"]["text"] == "Ольга Викторовна, можно вопрос лично?" and direct["unread"] == 1
     teacher.open(f"/#/chats/{staff['id']}")
     teacher.wait_text("Расписание замен", ".msg .text")
