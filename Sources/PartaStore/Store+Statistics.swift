@@ -5,9 +5,9 @@ import SQLKit
 /// An organization's roster as statistics need it: who, in which role, active, linked; the
 /// students' enrollment periods and the guardianships (for who stands at the snapshot).
 public struct StatisticsRoster: Sendable {
-    public var persons: [(id: RosterPersonID, role: RosterRole, active: Bool, linked: Bool)]
-    public var periods: [RosterPersonID: [EnrollmentPeriod]]
-    public var children: [RosterPersonID: [RosterPersonID]]
+    public var persons: [(id: RosterPersonID, role: RosterRole, active: Bool, linked: Bool)] = []
+    public var periods: [RosterPersonID: [EnrollmentPeriod]] = [:]
+    public var children: [RosterPersonID: [RosterPersonID]] = [:]
 }
 
 /// A week's calls of an organization: how many of each kind started, people in them, minutes.
@@ -20,113 +20,135 @@ public struct StatisticsCalls: Sendable, Equatable {
     public init() {}
 }
 
-/// The counts statistics read, per organization; every query is bounded by the organization and,
-/// for activity, by the week (indexed ranges).
+/// What an organization's figures of a week are counted from: its roster, its roles, its chats,
+/// and the week's activity.
+public struct StatisticsFacts: Sendable {
+    public var roster = StatisticsRoster()
+    /// Every role held in the organization, verified or not.
+    public var grants: [StaffGrant] = []
+    public var administratorSignedIn = false
+    /// Chats that exist now, by type.
+    public var chats: [String: Int] = [:]
+    /// Messages sent in the week, per chat type and sender.
+    public var sent: [(chatKind: String, sender: AccountID, count: Int)] = []
+    /// Accounts whose read marker in one of the organization's chats moved in the week.
+    public var readers: Set<AccountID> = []
+    public var invites = 0
+    public var accepted = 0
+    public var rejected = 0
+    public var calls = StatisticsCalls()
+
+    public init() {}
+}
+
+/// The facts statistics read, for a batch of organizations at once: one statement per kind of
+/// fact for the whole batch (not one per school), each bounded by the organizations and, for
+/// activity, by the week (indexed ranges), so a snapshot's cost follows the week, not history.
 extension Store {
-    public func statisticsRoster(of organization: OrganizationID) async throws -> StatisticsRoster {
-        let persons = try await sql.raw("""
-            SELECT id, role, active, account_id FROM roster_persons WHERE organization_id = \(bind: organization.rawValue) ORDER BY id
-            """).all().map {
-            (id: try $0.id("id") as RosterPersonID, role: RosterRole(rawValue: try $0.string("role")) ?? .student, active: try $0.bool("active"),
-             linked: try $0.optionalInt64("account_id") != nil)
-        }
-        var periods: [RosterPersonID: [EnrollmentPeriod]] = [:]
+    /// The facts of `organizations` (at most 400) for `[from, to)`; call minutes count up to `until`.
+    public func statisticsFacts(of organizations: [OrganizationID], from: Date, to: Date, until: Date) async throws
+        -> [OrganizationID: StatisticsFacts]
+    {
+        precondition(organizations.count <= 400, "a batch binds its organizations")
+        var facts = Dictionary(uniqueKeysWithValues: organizations.map { ($0, StatisticsFacts()) })
+        guard !organizations.isEmpty else { return facts }
+        let orgs = Self.ids(organizations)
+        let (start, end) = (from.millis, to.millis)
+
         for row in try await sql.raw("""
-            SELECT ep.student_id, ep.class_id, ep.start_date, ep.end_date FROM enrollment_periods ep
-            JOIN roster_persons p ON p.id = ep.student_id WHERE p.organization_id = \(bind: organization.rawValue)
+            SELECT organization_id, id, role, active, account_id FROM roster_persons WHERE organization_id IN \(orgs) ORDER BY id
             """).all() {
-            periods[try row.id("student_id"), default: []].append(
+            facts[try row.id("organization_id")]?.roster.persons.append(
+                (id: try row.id("id"), role: RosterRole(rawValue: try row.string("role")) ?? .student, active: try row.bool("active"),
+                 linked: try row.optionalInt64("account_id") != nil))
+        }
+        for row in try await sql.raw("""
+            SELECT p.organization_id, ep.student_id, ep.class_id, ep.start_date, ep.end_date FROM enrollment_periods ep
+            JOIN roster_persons p ON p.id = ep.student_id WHERE p.organization_id IN \(orgs)
+            """).all() {
+            facts[try row.id("organization_id")]?.roster.periods[try row.id("student_id"), default: []].append(
                 EnrollmentPeriod(classID: try row.id("class_id"), start: try row.localDate("start_date"), end: try row.optionalLocalDate("end_date")))
         }
-        var children: [RosterPersonID: [RosterPersonID]] = [:]
-        for row in try await sql.raw("SELECT parent_id, student_id FROM guardianships WHERE organization_id = \(bind: organization.rawValue)").all() {
-            children[try row.id("parent_id"), default: []].append(try row.id("student_id"))
+        for row in try await sql.raw("SELECT organization_id, parent_id, student_id FROM guardianships WHERE organization_id IN \(orgs)").all() {
+            facts[try row.id("organization_id")]?.roster.children[try row.id("parent_id"), default: []].append(try row.id("student_id"))
         }
-        return StatisticsRoster(persons: persons, periods: periods, children: children)
-    }
-
-    /// Every role held in the organization, verified or not.
-    public func staffGrants(in organization: OrganizationID) async throws -> [StaffGrant] {
-        try await sql.raw("SELECT account_id, role, verified FROM organization_roles WHERE organization_id = \(bind: organization.rawValue)")
-            .all().compactMap { row in
-                guard let role = OrganizationRole(rawValue: try row.string("role")) else { return nil }
-                return StaffGrant(account: try row.id("account_id"), role: role, verified: try row.bool("verified"))
-            }
-    }
-
-    /// The organization's chats that exist now, by type.
-    public func chatCounts(in organization: OrganizationID) async throws -> [String: Int] {
-        var counts: [String: Int] = [:]
+        for row in try await sql.raw("SELECT organization_id, account_id, role, verified FROM organization_roles WHERE organization_id IN \(orgs)").all() {
+            guard let role = OrganizationRole(rawValue: try row.string("role")) else { continue }
+            facts[try row.id("organization_id")]?.grants.append(StaffGrant(account: try row.id("account_id"), role: role, verified: try row.bool("verified")))
+        }
         for row in try await sql.raw("""
-            SELECT kind, COUNT(*) AS n FROM chats WHERE organization_id = \(bind: organization.rawValue) AND deleted_at IS NULL GROUP BY kind
+            SELECT DISTINCT r.organization_id FROM organization_roles r JOIN accounts a ON a.id = r.account_id
+            WHERE r.organization_id IN \(orgs) AND r.role = \(bind: OrganizationRole.administrator.rawValue) AND a.first_sign_in_at IS NOT NULL
             """).all() {
-            counts[try row.string("kind")] = Int(try row.int64("n"))
+            facts[try row.id("organization_id")]?.administratorSignedIn = true
         }
-        return counts
-    }
-
-    /// Messages sent in `[from, to)`: per chat type and sender.
-    public func messagesSent(in organization: OrganizationID, from: Date, to: Date) async throws -> [(chatKind: String, sender: AccountID, count: Int)] {
-        try await sql.raw("""
-            SELECT c.kind, m.sender_id, COUNT(*) AS n FROM chat_events e
+        for row in try await sql.raw("""
+            SELECT organization_id, kind, COUNT(*) AS n FROM chats WHERE organization_id IN \(orgs) AND deleted_at IS NULL
+            GROUP BY organization_id, kind
+            """).all() {
+            facts[try row.id("organization_id")]?.chats[try row.string("kind")] = Int(try row.int64("n"))
+        }
+        for row in try await sql.raw("""
+            SELECT e.organization_id, c.kind, m.sender_id, COUNT(*) AS n FROM chat_events e
             JOIN messages m ON m.chat_id = e.chat_id AND m.seq = e.seq
             JOIN chats c ON c.id = e.chat_id
-            WHERE e.organization_id = \(bind: organization.rawValue) AND e.at >= \(bind: from.millis) AND e.at < \(bind: to.millis)
-                AND e.kind = \(bind: ChatEvent.message.kind)
-            GROUP BY c.kind, m.sender_id
-            """).all().map { (try $0.string("kind"), try $0.id("sender_id"), Int(try $0.int64("n"))) }
-    }
-
-    /// Accounts whose read marker in one of the organization's chats moved in `[from, to)`.
-    public func readers(in organization: OrganizationID, from: Date, to: Date) async throws -> Set<AccountID> {
-        Set(try await sql.raw("""
-            SELECT DISTINCT r.account_id FROM chat_reads r JOIN chats c ON c.id = r.chat_id
-            WHERE r.at >= \(bind: from.millis) AND r.at < \(bind: to.millis) AND c.organization_id = \(bind: organization.rawValue)
-            """).all().map { try $0.id("account_id") })
-    }
-
-    /// Invites created, and join requests accepted and rejected, in `[from, to)`.
-    public func joiningCounts(in organization: OrganizationID, from: Date, to: Date) async throws -> (invites: Int, accepted: Int, rejected: Int) {
-        let invites = try await sql.raw("""
-            SELECT COUNT(*) AS n FROM invites WHERE organization_id = \(bind: organization.rawValue)
-                AND created_at >= \(bind: from.millis) AND created_at < \(bind: to.millis)
-            """).first()?.int64("n") ?? 0
-        var decided: [String: Int] = [:]
-        for row in try await sql.raw("""
-            SELECT status, COUNT(*) AS n FROM join_requests WHERE organization_id = \(bind: organization.rawValue)
-                AND decided_at >= \(bind: from.millis) AND decided_at < \(bind: to.millis) GROUP BY status
+            WHERE e.organization_id IN \(orgs) AND e.at >= \(bind: start) AND e.at < \(bind: end) AND e.kind = \(bind: ChatEvent.message.kind)
+            GROUP BY e.organization_id, c.kind, m.sender_id
             """).all() {
-            decided[try row.string("status")] = Int(try row.int64("n"))
+            facts[try row.id("organization_id")]?.sent.append((try row.string("kind"), try row.id("sender_id"), Int(try row.int64("n"))))
         }
-        return (Int(invites), decided["accepted"] ?? 0, decided["rejected"] ?? 0)
+        for row in try await sql.raw("""
+            SELECT DISTINCT c.organization_id, r.account_id FROM chat_reads r JOIN chats c ON c.id = r.chat_id
+            WHERE r.at >= \(bind: start) AND r.at < \(bind: end) AND c.organization_id IN \(orgs)
+            """).all() {
+            facts[try row.id("organization_id")]?.readers.insert(try row.id("account_id"))
+        }
+        for row in try await sql.raw("""
+            SELECT organization_id, COUNT(*) AS n FROM invites
+            WHERE organization_id IN \(orgs) AND created_at >= \(bind: start) AND created_at < \(bind: end) GROUP BY organization_id
+            """).all() {
+            facts[try row.id("organization_id")]?.invites = Int(try row.int64("n"))
+        }
+        for row in try await sql.raw("""
+            SELECT organization_id, status, COUNT(*) AS n FROM join_requests
+            WHERE organization_id IN \(orgs) AND decided_at >= \(bind: start) AND decided_at < \(bind: end) GROUP BY organization_id, status
+            """).all() {
+            let (id, n) = (try row.id("organization_id") as OrganizationID, Int(try row.int64("n")))
+            switch try row.string("status") {
+            case "accepted": facts[id]?.accepted = n
+            case "rejected": facts[id]?.rejected = n
+            default: break
+            }
+        }
+        try await callFacts(of: orgs, from: start, to: end, until: until.millis, into: &facts)
+        return facts
     }
 
     /// Calls started in `[from, to)`: chats' and meetings' calls, distance lessons' calls, the
     /// people in each (each once per call), and minutes of presence up to `until` for stays open then.
-    public func callCounts(in organization: OrganizationID, from: Date, to: Date, until: Date) async throws -> StatisticsCalls {
-        var counts = StatisticsCalls()
+    private func callFacts(of orgs: SQLGroupExpression, from: Int64, to: Int64, until: Int64, into facts: inout [OrganizationID: StatisticsFacts]) async throws {
         for row in try await sql.raw("""
-            SELECT kind, COUNT(*) AS n FROM calls WHERE organization_id = \(bind: organization.rawValue)
-                AND started_at >= \(bind: from.millis) AND started_at < \(bind: to.millis) GROUP BY kind
+            SELECT organization_id, kind, COUNT(*) AS n FROM calls
+            WHERE organization_id IN \(orgs) AND started_at >= \(bind: from) AND started_at < \(bind: to) GROUP BY organization_id, kind
             """).all() {
-            let n = Int(try row.int64("n"))
-            if try row.string("kind") == Call.Kind.distanceLesson.rawValue { counts.distanceLessons += n } else { counts.calls += n }
+            let (id, n) = (try row.id("organization_id") as OrganizationID, Int(try row.int64("n")))
+            if try row.string("kind") == Call.Kind.distanceLesson.rawValue { facts[id]?.calls.distanceLessons += n } else { facts[id]?.calls.calls += n }
         }
-        let stays = try await sql.raw("""
-            SELECT p.call_id, p.account_id, p.joined_at, p.left_at FROM call_participants p JOIN calls c ON c.id = p.call_id
-            WHERE c.organization_id = \(bind: organization.rawValue) AND c.started_at >= \(bind: from.millis) AND c.started_at < \(bind: to.millis)
-            """).all()
-        var people: Set<[Int64]> = []
-        var milliseconds: Int64 = 0
-        for row in stays {
-            people.insert([try row.int64("call_id"), try row.int64("account_id")])
-            let joined = try row.int64("joined_at")
-            let left = min(try row.optionalInt64("left_at") ?? until.millis, until.millis)
-            milliseconds += max(0, left - joined)
+        var people: [OrganizationID: Set<[Int64]>] = [:]
+        var milliseconds: [OrganizationID: Int64] = [:]
+        for row in try await sql.raw("""
+            SELECT c.organization_id, p.call_id, p.account_id, p.joined_at, p.left_at FROM call_participants p JOIN calls c ON c.id = p.call_id
+            WHERE c.organization_id IN \(orgs) AND c.started_at >= \(bind: from) AND c.started_at < \(bind: to)
+            """).all() {
+            let id: OrganizationID = try row.id("organization_id")
+            people[id, default: []].insert([try row.int64("call_id"), try row.int64("account_id")])
+            let left = min(try row.optionalInt64("left_at") ?? until, until)
+            milliseconds[id, default: 0] += max(0, left - (try row.int64("joined_at")))
         }
-        counts.participants = people.count
-        counts.minutes = Int(milliseconds / 60_000)
-        return counts
+        for (id, set) in people {
+            facts[id]?.calls.participants = set.count
+            facts[id]?.calls.minutes = Int((milliseconds[id] ?? 0) / 60_000)
+        }
     }
 }
 
@@ -159,17 +181,23 @@ extension Store {
             """).first() != nil
     }
 
-    /// Writes an organization's figures of a claimed week (again: replaced).
-    public func saveFigures(_ figures: Figures, week: StatisticsWeek, organization: StatisticsOrganization) async throws {
-        let json = String(decoding: try JSONEncoder().encode(figures), as: UTF8.self)
-        try await sql.raw("""
-            DELETE FROM statistics_figures WHERE week = \(bind: week.description) AND organization_id = \(bind: organization.id.rawValue)
-            """).run()
-        try await sql.raw("""
-            INSERT INTO statistics_figures (week, organization_id, municipality_id, region_id, figures)
-            VALUES (\(bind: week.description), \(bind: organization.id.rawValue), \(bind: organization.municipality.rawValue),
-                \(bind: organization.region.rawValue), \(bind: json))
-            """).run()
+    /// Writes organizations' figures of a claimed week (again: replaced), a hundred rows a statement.
+    public func saveFigures(_ rows: [(organization: StatisticsOrganization, figures: Figures)], week: StatisticsWeek) async throws {
+        let encoder = JSONEncoder()
+        for chunk in rows.chunked(100) {
+            try await sql.raw("""
+                DELETE FROM statistics_figures WHERE week = \(bind: week.description) AND organization_id IN \(Self.ids(chunk.map(\.organization.id)))
+                """).run()
+            let values = try chunk.map { row in
+                SQLGroupExpression([
+                    SQLBind(week.description), SQLBind(row.organization.id.rawValue), SQLBind(row.organization.municipality.rawValue),
+                    SQLBind(row.organization.region.rawValue), SQLBind(String(decoding: try encoder.encode(row.figures), as: UTF8.self)),
+                ])
+            }
+            try await sql.raw("""
+                INSERT INTO statistics_figures (week, organization_id, municipality_id, region_id, figures) VALUES \(SQLList(values))
+                """).run()
+        }
     }
 
     /// Marks a claimed week done; `false` when the claim was lost (another node took it over).

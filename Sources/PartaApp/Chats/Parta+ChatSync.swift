@@ -167,6 +167,17 @@ extension Parta {
     }
 
     /// The roster the planner needs for some classes and, optionally, the staff room.
+    /// How many roster chats the roster wants of `organization` that do not exist (deleted ones
+    /// too): what initializing its chats would create, without planning their members.
+    func missingRosterChats(_ organization: Organization, in store: Store) async throws -> Int {
+        let classes = Set(try await store.classes(of: organization.id).map(\.id))
+        let roster = try await chatRoster(organization, classes: classes, staffRoom: true, in: store)
+        let kinds = Set(ChatKind.rosterKinds)
+        let wanted = Set(MembershipPlanner.desiredChats(roster).map(\.key).filter { kinds.contains($0.kind) })
+        let existing = try await store.rosterChats(of: organization.id, classes: classes, staffRoom: true)
+        return wanted.subtracting(existing.live.keys).count
+    }
+
     func chatRoster(_ organization: Organization, classes classIDs: Set<ClassID>, staffRoom: Bool, in store: Store) async throws -> ChatRoster {
         let org = organization.id
         let classes = try await store.classes(classIDs, in: org)

@@ -10,7 +10,7 @@ public import ServiceLifecycle
 extension Parta {
     /// How long a node may take a snapshot before another may take it over.
     static let snapshotClaim: TimeInterval = 30 * 60
-    /// How many schools a snapshot counts at once.
+    /// How many schools' roster chats a snapshot plans at once.
     static let snapshotWidth = 4
 
     /// Takes the snapshot that is due at `now`, if any and if no other node takes it; answers
@@ -37,7 +37,7 @@ extension Parta {
         let earlier = try await database.read { try await $0.snapshots().first { $0.week < week }?.week }
         let counted = try await countFigures(organizations, week: week, asOf: asOf, earlier: earlier)
         try await database.write { store in
-            for (organization, figures) in counted { try await store.saveFigures(figures, week: week, organization: organization) }
+            try await store.saveFigures(counted, week: week)
         }
         let done = try await database.write { store in try await store.finishSnapshot(week, token: token, now: clock.now()) }
         logger.info("statistics.snapshot", metadata: ["parta.week": "\(week)", "parta.organizations": "\(organizations.count)", "done": "\(done)"])
@@ -47,25 +47,12 @@ extension Parta {
 
 extension Parta {
     /// The figures of `organizations` for `week` as of `asOf`, with since when each has been
-    /// active (carried from the `earlier` snapshot, `StatisticsRules.activeSince`). Schools are
-    /// counted a few at a time: each is a run of small reads, whose round trips overlap on PostgreSQL.
+    /// active (carried from the `earlier` snapshot, `StatisticsRules.activeSince`).
     func countFigures(_ organizations: [StatisticsOrganization], week: StatisticsWeek, asOf: Date, earlier: StatisticsWeek?) async throws
         -> [(organization: StatisticsOrganization, figures: Figures)]
     {
         let before = try await database.read { store in try await earlier.asyncMap { try await Self.activeSince(in: store, week: $0) } ?? [:] }
-        var counted: [OrganizationID: Figures] = [:]
-        try await withThrowingTaskGroup(of: (OrganizationID, Figures).self) { group in
-            var next = organizations.makeIterator()
-            func start() {
-                guard let organization = next.next() else { return }
-                group.addTask { (organization.id, try await self.organizationFigures(organization.id, week: week, asOf: asOf)) }
-            }
-            for _ in 0..<Self.snapshotWidth { start() }
-            while let (id, figures) = try await group.next() {
-                counted[id] = figures
-                start()
-            }
-        }
+        let counted = try await figures(of: organizations.map(\.id), week: week, asOf: asOf)
         return organizations.map { organization in
             var figures = counted[organization.id] ?? Figures()
             figures.activeSince = StatisticsRules.activeSince(
