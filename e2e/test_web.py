@@ -603,9 +603,9 @@ def test_a_homeroom_teacher_manages_only_the_chats_of_their_class(school, browse
     other = admin.call("GET", "/api/v1/organizations/1/chats", params={"name": "11А"}).json()["items"][0]
 
     teacher = browsers(school.url, name="homeroom")
-    teacher.open(f"/link/{code}")  # the school system's link: sign in, then confirm
-    teacher.sign_in("+79990001010", name=("Тестова", "Анна"))
+    teacher.open(f"/link/{code}")  # the school system's link: whose it is, sign in, linked
     teacher.click("Да, это я")
+    teacher.sign_in("+79990001010")
     teacher.wait_text("Готово", "h1")
     teacher.open("/#/")
     teacher.click("Управление")
@@ -771,3 +771,45 @@ def test_a_name_the_school_has_not_confirmed_is_marked(school, browsers):
     admin.wait_text("Переписку можно читать.", ".composer.closed")
     admin.shot("11-admin-unconfirmed-name")
     assert_clean(admin)
+
+
+def test_a_parent_on_a_phone_opens_a_link_code_and_the_class_chats_come_at_once(school, browsers):
+    """A parent's first minute (issue 19), on a 390 px window: the link code says whom it is for
+    before anything else; "Да, это я" leads through the phone number and the SMS code without
+    asking a name (the roster has it) and links; the chats the parent gained appear in the open
+    app at once — the page is never reloaded — and are exactly the server's list for the parent."""
+    setup = sign_in(school.url, ADMIN)
+    listed = setup.call("GET", "/api/v1/organizations/1/persons", params={"role": "parent", "linked": "false"})
+    assert listed.status_code == 200, listed.text
+    parent = listed.json()["items"][0]
+    details = setup.call("GET", f"/api/v1/organizations/1/persons/{parent['id']}").json()
+    classes = {child["id"]: setup.call("GET", f"/api/v1/organizations/1/persons/{child['id']}").json()["current_class"]["name"]
+               for child in details["children"]}
+    code = setup.call("POST", f"/api/v1/organizations/1/persons/{parent['id']}/link-codes").json()["code"]
+
+    phone = browsers(school.url, name="parent-phone", width=390, height=844)
+    phone.open(f"/link/{code}")
+    phone.wait_text(parent["full_name"], ".link-person")
+    page = phone.text()
+    assert "Родитель" in page and "Школа" in page, page
+    assert not phone.all("input[name=surname]"), "nobody is asked a name before the code says whose it is"
+    phone.shot("19-link-code-preview-phone")
+    phone.driver.execute_script("window.partaNotReloaded = true")
+    phone.click("Да, это я")
+    phone.sign_in("+79990007788")
+    phone.wait_text("Готово", "h1")
+    assert not phone.all("input[name=surname]"), "the roster named the account"
+    phone.click("Чаты")
+
+    token = phone.driver.execute_script("return localStorage.getItem('parta.token')")
+    mine = Session(school.url, token)
+    assert mine.me()["account"]["full_name"] == parent["full_name"]
+    expected = sorted(c["name"] for c in mine.call("GET", "/api/v1/me/chats").json()["items"])
+    assert any(name in chat for chat in expected for name in classes.values()), (expected, classes)
+    phone.wait(lambda: sorted(e.find_element("css selector", ".chat-name").text for e in phone.all(".chat-item")) == expected or None,
+               message=f"the parent's chats {expected} live")
+    assert phone.driver.execute_script("return window.partaNotReloaded === true"), "the page was not reloaded"
+    assert phone.no_horizontal_scroll()
+    phone.shot("19-parent-chats-live-phone")
+    assert_clean(phone)
+

@@ -103,7 +103,7 @@ app.live.addEventListener("state", updateIndicator);
 const routes = [
   [/^#\/signin$/, () => signInView(app), { public: true }],
   [/^#\/join\/([\w-]+)$/, (m) => joinView(app, m[1]), { public: true }],
-  [/^#\/link\/([\w-]+)$/, (m) => linkView(app, m[1])],
+  [/^#\/link\/([\w-]+)$/, (m) => linkView(app, m[1]), { public: true }],
   [/^#\/chats(?:\/(\d+))?$/, (m) => messengerView(app, m[1] ? Number(m[1]) : null)],
   [/^#\/chats\/(\d+)\/call\/(\d+)$/, (m) => chatCallView(app, Number(m[1]), Number(m[2]))],
   [/^#\/settings$/, () => settingsView(app)],

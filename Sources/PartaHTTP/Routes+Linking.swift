@@ -26,10 +26,27 @@ struct LinkingRoutes {
         return code
     }
 
-    /// GET /api/v1/link-codes/{code} — whom the code would link, to check before confirming.
-    @Sendable func preview(_ request: Request, context: PartaRequestContext) async throws -> LinkDTO {
-        let preview = try await parta.previewLinkCode(try context.principal(), code: try code(context))
-        return LinkDTO(person: RosterPersonDTO(preview.person), organization: OrganizationSummaryDTO(preview.organization), expiresAt: preview.expiresAt)
+    /// Whom a link code is for, before signing in: the name and role only.
+    struct LinkPreviewDTO: ResponseCodable {
+        struct Person: Codable {
+            var role: RosterRole
+            var surname: String
+            var givenName: String
+            var patronymic: String
+            var fullName: String
+        }
+        var person: Person
+        var organization: OrganizationSummaryDTO
+        var expiresAt: Date
+    }
+
+    /// GET /api/v1/link-codes/{code} — whom the code would link, to check before signing in and confirming.
+    @Sendable func preview(_ request: Request, context: PartaRequestContext) async throws -> LinkPreviewDTO {
+        let preview = try await parta.previewLinkCode(code: try code(context))
+        let name = preview.person.name
+        return LinkPreviewDTO(
+            person: .init(role: preview.person.role, surname: name.surname, givenName: name.givenName, patronymic: name.patronymic, fullName: name.full),
+            organization: OrganizationSummaryDTO(preview.organization), expiresAt: preview.expiresAt)
     }
 
     /// POST /api/v1/link-codes/{code}/confirm — link that person to me.

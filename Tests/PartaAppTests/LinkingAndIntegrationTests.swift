@@ -19,23 +19,28 @@ struct LinkingTests {
             #expect(issued.expiresAt == world.clock.now().addingTimeInterval(86_400))
 
             let me = try await world.principal(try await world.signIn("+79991112233"))
-            let preview = try await p.previewLinkCode(me, code: issued.code)
+            let preview = try await p.previewLinkCode(code: issued.code)
             #expect(preview.person.name.full == "Иванова Мария")
             let linked = try await p.confirmLinkCode(me, code: issued.code, clientAddress: "x")
             #expect(linked.person.accountID == me.account.id)
+            // Signed up to follow the code, without a name yet: the account takes the roster's.
+            #expect(me.account.name == .empty)
+            #expect(try await world.database.read { try await $0.account(me.account.id) }?.name == teacher.name)
             let view = try await p.me(me)
             #expect(view.organizations.map(\.roles) == [[.teacher]])
             #expect(view.organizations[0].verified)
             #expect(try await p.myLinks(me).map(\.person.id) == [teacher.id])
 
-            // Single use, even by someone else.
+            // Single use, even by someone else; a refused code names nobody.
             let other = try await world.principal(try await world.signIn("+79991112244"))
+            _ = try await p.updateMyName(other, PersonName(surname: "Сидоров", givenName: "Олег"))
             do {
                 _ = try await p.confirmLinkCode(other, code: issued.code, clientAddress: "x")
                 Issue.record("a used code linked again")
             } catch let error as PartaError {
                 #expect(error.code == "link_code_used")
             }
+            #expect(try await world.database.read { try await $0.account(other.account.id) }?.name == PersonName(surname: "Сидоров", givenName: "Олег"))
             // A linked person gets no new code.
             await #expect(throws: PartaError.self) { try await p.createLinkCode(school.admin, organization: school.id, person: teacher.id) }
 
@@ -66,7 +71,7 @@ struct LinkingTests {
             }
             #expect(try await world.database.read { try await $0.person(student.id, in: school.id) }?.accountID == nil)
             await #expect(throws: PartaError.notFound("This link code")) {
-                try await world.parta.previewLinkCode(me, code: Secrets.newToken())
+                try await world.parta.previewLinkCode(code: Secrets.newToken())
             }
         }
     }

@@ -205,7 +205,8 @@ struct PermissionMatrixTests {
         Row(.post, "/api/v1/attachments", raw: "План урока", "401 403 201 201 201 201 201 201 403 403 401"),
         Row(.get, "/api/v1/attachments/{attachment_id}", "401 403 200 403 403 200 403 403 403 403 401"),
         // Linking.
-        Row(.get, "/api/v1/link-codes/{code}", "401 200 200 200 200 200 200 200 200 200 401"),
+        // Whom a link code is for shows before signing in, as an invite's preview does.
+        Row(.get, "/api/v1/link-codes/{code}", "200 200 200 200 200 200 200 200 200 200 200"),
         Row(.post, "/api/v1/link-codes/{code}/confirm", "401 200 409 409 409 409 409 409 409 409 401"),
         Row(.get, "/api/v1/me/links", "401 200 200 200 200 200 200 200 200 200 401"),
         Row(.delete, "/api/v1/me/links/{person_id}", path: "/api/v1/me/links/{student_id}", "401 404 204 404 404 404 404 404 404 404 401"),

@@ -134,9 +134,15 @@ struct RosterRoutesTests {
             let png = try #require(Data(base64Encoded: code["qr_png_base64"] as? String ?? ""))
             #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
 
+            // Whom the code is for shows before signing in: the name, the role and the school only.
+            let preview = try await client.call(.get, "/api/v1/link-codes/\(secret)")
+            #expect(preview.status == .ok)
+            #expect(preview["person"] as? [String: String] == [
+                "role": "parent", "surname": "Петрова", "given_name": "Анна", "patronymic": "", "full_name": "Петрова Анна",
+            ])
+            #expect(Set(preview.json.keys) == ["person", "organization", "expires_at"])
+            #expect((preview["organization"] as? [String: Any])?["short_name"] as? String == "Школа № 5")
             let me = try await client.signIn(world, "+79991112233")
-            let preview = try await client.call(.get, "/api/v1/link-codes/\(secret)", token: me)
-            #expect((preview["person"] as? [String: Any])?["full_name"] as? String == "Петрова Анна")
             #expect(try await client.call(.post, "/api/v1/link-codes/\(secret)/confirm", token: me).status == .ok)
             #expect(try await client.call(.post, "/api/v1/link-codes/\(secret)/confirm", token: me).error == "link_code_used")
             let myOrganizations = try await client.call(.get, "/api/v1/me", token: me)["organizations"] as? [[String: Any]]

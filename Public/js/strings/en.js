@@ -69,6 +69,8 @@ export default {
   "join.sign_in": "Sign in and apply", "join.birth_date": "Date of birth", "join.child": "Your child",
   "join.message": "A note for the administrator", "join.message_hint": "Optional", "join.apply": "Apply",
   "join.sent": "Request sent. Once an administrator accepts it, the organization appears in your list.", "join.go_home": "Home",
+  "link.who": "For", "link.not_me": "If this is not you, do not confirm: ask the school for your own code.",
+  "link.sign_in_next": "If this is you, press “Yes, that is me” and sign in with your phone number — your name comes from the school's lists.",
   "link.title": "Link to your school", "link.question": "Confirm that you are {name} at “{organization}”.",
   "link.confirm": "Yes, that is me", "link.done": "Done", "link.done_text": "Your account is linked; your class chats will appear in the list.",
 

@@ -2,7 +2,7 @@
 import { h, replace, errorLine } from "../dom.js";
 import { t, dateTime } from "../i18n.js";
 import { get, post, errorText, token as sessionToken } from "../api.js";
-import { applyForm } from "../parts.js";
+import { applyForm, nameForm } from "../parts.js";
 
 export async function joinView(app, inviteToken) {
   const box = h("section", { class: "card narrow" });
@@ -33,31 +33,53 @@ export async function joinView(app, inviteToken) {
   return { node, title: t("join.title") };
 }
 
-/** A link code (/link/<code>) from the school system: confirm that this roster person is me. */
+/**
+ * A link code (/link/<code>) from the school: whom it is for, first, signed in or not; "Да, это я"
+ * signs in when needed (the name then comes from the roster, nobody is asked for it) and links.
+ */
 export async function linkView(app, code) {
   const box = h("section", { class: "card narrow" });
   const node = h("div", { class: "page center" }, box);
-  if (!sessionToken()) {
-    sessionStorage.setItem("parta.after_sign_in", `#/link/${code}`);
-    app.go("#/signin");
-    return null;
-  }
+  let link;
   try {
-    const link = await get(`/link-codes/${code}`);
-    const error = errorLine();
-    const confirm = h("button", { type: "button", class: "primary", onclick: async () => {
-      confirm.disabled = true;
-      try {
-        await post(`/link-codes/${code}/confirm`);
-        await app.refreshMe();
-        replace(box, h("h1", {}, t("link.done")), h("p", {}, t("link.done_text")), h("a", { class: "button primary", href: "#/chats" }, t("nav.chats")));
-      } catch (e) { error.textContent = errorText(e); confirm.disabled = false; }
-    } }, t("link.confirm"));
-    replace(box, h("h1", {}, t("link.title")),
-      h("p", {}, t("link.question", { name: link.person.full_name, organization: link.organization.short_name || link.organization.full_name })),
-      h("p", { class: "muted" }, t(`role.${link.person.role}`)), error, confirm);
+    link = await get(`/link-codes/${code}`);
   } catch (e) {
+    sessionStorage.removeItem("parta.link_confirm");
     replace(box, h("h1", {}, t("link.title")), errorLine(errorText(e)), h("a", { href: "#/" }, t("join.go_home")));
+    return { node, title: t("link.title") };
   }
+  const org = link.organization;
+  const error = errorLine();
+  const confirm = h("button", { type: "button", class: "primary" }, t("link.confirm"));
+  const linkNow = async () => {
+    confirm.disabled = true;
+    sessionStorage.removeItem("parta.link_confirm");
+    try {
+      await post(`/link-codes/${code}/confirm`);
+      await app.refreshMe();
+      replace(box, h("h1", {}, t("link.done")), h("p", {}, t("link.done_text")), h("a", { class: "button primary", href: "#/chats" }, t("nav.chats")));
+    } catch (e) {
+      error.textContent = errorText(e);
+      confirm.disabled = false;
+      // Signed up for this code and it did not link: the account still needs a name.
+      if (app.me && !app.me.account.surname) box.append(h("h2", {}, t("name.title")), nameForm(app, () => app.go("#/")));
+    }
+  };
+  confirm.addEventListener("click", () => {
+    if (sessionToken()) { linkNow(); return; }
+    sessionStorage.setItem("parta.after_sign_in", `#/link/${code}`);
+    sessionStorage.setItem("parta.link_confirm", code);
+    app.go("#/signin");
+  });
+  replace(box, h("h1", {}, t("link.title")),
+    h("p", {}, t("link.question", { name: link.person.full_name, organization: org.short_name || org.full_name })),
+    h("dl", { class: "facts" },
+      h("dt", {}, t("link.who")), h("dd", { class: "link-person" }, link.person.full_name),
+      h("dt", {}, t("join.role")), h("dd", {}, t(`role.${link.person.role}`)),
+      h("dt", {}, t("join.organization")), h("dd", {}, org.full_name),
+      h("dt", {}, t("join.valid_until")), h("dd", {}, dateTime(link.expires_at))),
+    h("p", { class: "muted" }, sessionToken() ? t("link.not_me") : t("link.sign_in_next")), error, confirm);
+  // Back from signing in after "Да, это я" on this code: link at once.
+  if (sessionToken() && sessionStorage.getItem("parta.link_confirm") === code) linkNow();
   return { node, title: t("link.title") };
 }

@@ -75,7 +75,8 @@ function codeStep(app, box, phone, sent) {
       setToken(result.token);
       await app.refreshMe();
       app.live.start();
-      if (!result.account.surname) nameStep(app, box); else continueAfterSignIn(app);
+      // Signing in to confirm a link code: the roster names the account, nobody is asked.
+      if (!result.account.surname && !sessionStorage.getItem("parta.link_confirm")) nameStep(app, box); else continueAfterSignIn(app);
     } catch (e) {
       error.textContent = errorText(e);
       code.setAttribute("aria-invalid", "true");

@@ -18,7 +18,8 @@ public struct IssuedLinkCode: Sendable, Equatable {
     }
 }
 
-/// What a signed-in person sees before confirming a link code.
+/// What a link code's page shows before anything else, signed in or not: whom the code is for
+/// (so "Да, это я" means something) and where.
 public struct LinkPreview: Sendable, Equatable {
     public var organization: OrganizationSummary
     public var person: RosterPerson
@@ -62,8 +63,10 @@ extension Parta {
         return (stored, person)
     }
 
-    /// What the code would link, so the person can check it is them before confirming.
-    public func previewLinkCode(_ principal: Principal, code: String) async throws -> LinkPreview {
+    /// What the code would link, so the person can check it is them before signing in and
+    /// confirming. Open like an invite's preview: the code is an unguessable secret the school
+    /// handed to that person, and the preview shows no more than linking would.
+    public func previewLinkCode(code: String) async throws -> LinkPreview {
         try await database.read { store in
             let (stored, person) = try await usableLinkCode(code, in: store)
             guard let organization = try await summary(of: stored.organizationID, in: store) else {
@@ -74,7 +77,8 @@ extension Parta {
     }
 
     /// Links the code's roster person to the signed-in account; the account joins the organization
-    /// in the person's role (verified for staff: the school vouched by issuing the code).
+    /// in the person's role (verified for staff: the school vouched by issuing the code). An
+    /// account that has no name yet (signed up to follow the code) takes the person's from the roster.
     public func confirmLinkCode(_ principal: Principal, code: String, clientAddress: String) async throws -> LinkedPerson {
         let account = principal.account.id
         let caller = principal.caller(from: clientAddress)
@@ -84,6 +88,7 @@ extension Parta {
                 throw PartaError.conflict("link_code_used", "This link code was already used. Ask the school for a new one.")
             }
             try await link(person, to: account, caller: caller, in: store)
+            if principal.account.name.surname.isEmpty { try await store.setAccountName(account, person.name) }
             var linked = person
             linked.accountID = account
             guard let organization = try await summary(of: person.organizationID, in: store) else {
