@@ -273,7 +273,7 @@ extension Parta {
                 let teachers = try await store.countHolders(of: .teacher, in: [id], verifiedOnly: true)[id] ?? 0
                 details.teacherCount = teachers
                 details.activity = OrganizationActivity.evaluate(
-                    administratorSignedIn: try await store.administratorHasSignedIn(id),
+                    administratorSignedIn: try await store.administratorsSignedIn(in: [id]).contains(id),
                     missingProfileFields: summary.organization.profile.missingRequiredFields, verifiedTeachers: teachers)
             }
             if privileged {

@@ -34,6 +34,11 @@ struct LinkingRoutes {
             var givenName: String
             var patronymic: String
             var fullName: String
+
+            init(_ person: RosterPerson) {
+                role = person.role
+                (surname, givenName, patronymic, fullName) = (person.name.surname, person.name.givenName, person.name.patronymic, person.name.full)
+            }
         }
         var person: Person
         var organization: OrganizationSummaryDTO
@@ -43,9 +48,8 @@ struct LinkingRoutes {
     /// GET /api/v1/link-codes/{code} — whom the code would link, to check before signing in and confirming.
     @Sendable func preview(_ request: Request, context: PartaRequestContext) async throws -> LinkPreviewDTO {
         let preview = try await parta.previewLinkCode(code: try code(context))
-        let name = preview.person.name
         return LinkPreviewDTO(
-            person: .init(role: preview.person.role, surname: name.surname, givenName: name.givenName, patronymic: name.patronymic, fullName: name.full),
+            person: .init(preview.person),
             organization: OrganizationSummaryDTO(preview.organization), expiresAt: preview.expiresAt)
     }
 

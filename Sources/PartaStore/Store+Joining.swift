@@ -225,14 +225,15 @@ extension Store {
 
     // MARK: Members and activity
 
-    /// Whether any current administrator of the organization has ever completed sign-in.
-    public func administratorHasSignedIn(_ organization: OrganizationID) async throws -> Bool {
-        try await sql.raw("""
-            SELECT 1 AS one FROM organization_roles r JOIN accounts a ON a.id = r.account_id
-            WHERE r.organization_id = \(bind: organization.rawValue) AND r.role = \(bind: OrganizationRole.administrator.rawValue)
+    /// The organizations (of `organizations`, at most 400) one of whose current administrators has
+    /// ever completed sign-in.
+    public func administratorsSignedIn(in organizations: [OrganizationID]) async throws -> Set<OrganizationID> {
+        guard !organizations.isEmpty else { return [] }
+        return Set(try await sql.raw("""
+            SELECT DISTINCT r.organization_id FROM organization_roles r JOIN accounts a ON a.id = r.account_id
+            WHERE r.organization_id IN \(Self.ids(organizations)) AND r.role = \(bind: OrganizationRole.administrator.rawValue)
               AND a.first_sign_in_at IS NOT NULL
-            LIMIT 1
-            """).first() != nil
+            """).all().map { try $0.id("organization_id") })
     }
 
     /// Every role grant of an organization (its members), optionally of one role.

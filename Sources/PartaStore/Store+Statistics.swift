@@ -76,12 +76,7 @@ extension Store {
             guard let role = OrganizationRole(rawValue: try row.string("role")) else { continue }
             facts[try row.id("organization_id")]?.grants.append(StaffGrant(account: try row.id("account_id"), role: role, verified: try row.bool("verified")))
         }
-        for row in try await sql.raw("""
-            SELECT DISTINCT r.organization_id FROM organization_roles r JOIN accounts a ON a.id = r.account_id
-            WHERE r.organization_id IN \(orgs) AND r.role = \(bind: OrganizationRole.administrator.rawValue) AND a.first_sign_in_at IS NOT NULL
-            """).all() {
-            facts[try row.id("organization_id")]?.administratorSignedIn = true
-        }
+        for id in try await administratorsSignedIn(in: organizations) { facts[id]?.administratorSignedIn = true }
         for row in try await sql.raw("""
             SELECT organization_id, kind, COUNT(*) AS n FROM chats WHERE organization_id IN \(orgs) AND deleted_at IS NULL
             GROUP BY organization_id, kind

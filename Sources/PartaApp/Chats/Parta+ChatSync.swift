@@ -166,7 +166,6 @@ extension Parta {
         return classes
     }
 
-    /// The roster the planner needs for some classes and, optionally, the staff room.
     /// How many roster chats the roster wants of `organization` that do not exist (deleted ones
     /// too): what initializing its chats would create, without planning their members.
     func missingRosterChats(_ organization: Organization, in store: Store) async throws -> Int {
@@ -178,6 +177,7 @@ extension Parta {
         return wanted.subtracting(existing.live.keys).count
     }
 
+    /// The roster the planner needs for some classes and, optionally, the staff room.
     func chatRoster(_ organization: Organization, classes classIDs: Set<ClassID>, staffRoom: Bool, in store: Store) async throws -> ChatRoster {
         let org = organization.id
         let classes = try await store.classes(classIDs, in: org)

@@ -7,6 +7,8 @@ import PartaStore
 extension Parta {
     /// How many organizations' facts one read gathers.
     static let figuresBatch = 100
+    /// How many schools' missing roster chats are planned at once (their reads overlap).
+    static let snapshotWidth = 4
 
     /// One organization's figures.
     public func organizationFigures(_ organization: OrganizationID, week: StatisticsWeek, asOf: Date) async throws -> Figures {

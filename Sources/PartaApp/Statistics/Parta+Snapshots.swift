@@ -10,8 +10,6 @@ public import ServiceLifecycle
 extension Parta {
     /// How long a node may take a snapshot before another may take it over.
     static let snapshotClaim: TimeInterval = 30 * 60
-    /// How many schools' roster chats a snapshot plans at once.
-    static let snapshotWidth = 4
 
     /// Takes the snapshot that is due at `now`, if any and if no other node takes it; answers
     /// the week taken.
