@@ -195,9 +195,9 @@ def test_chat_management_filter_create_pick_admin_delete(school, browsers):
     admin.select("select[name=subject_id]", "Физика")
     admin.type("input[name=group]", "Физ.проф")
     # The suggestion is the server's naming rule, asked as the form changes.
-    admin.wait(lambda: admin.find("input[name=name]").get_attribute("placeholder") == "10А/Физ.проф" or None, message="suggested name")
+    admin.wait(lambda: admin.find("input[name=name]").get_attribute("placeholder") == "10А - Физика (Физ.проф)" or None, message="suggested name")
     admin.click("Создать и выбрать участников")
-    admin.wait_text("10А/Физ.проф", "h2")
+    admin.wait_text("10А - Физика (Физ.проф)", "h2")
     admin.wait_text("Добавить участников")
     admin.select("#pick-role", "Сотрудники")
     admin.type("#pick-surname", "Виноградова")
@@ -227,7 +227,7 @@ def test_chat_management_filter_create_pick_admin_delete(school, browsers):
     assert chat["member_count"] == total + 2
 
     # The member sees the new chat arrive in their open list, then vanish when it is deleted.
-    member.wait(lambda: any("10А/Физ.проф" in e.text for e in member.all(".chat-item")) or None, message="new chat in member's list")
+    member.wait(lambda: any("10А - Физика (Физ.проф)" in e.text for e in member.all(".chat-item")) or None, message="new chat in member's list")
     member.shot("2-member-list-with-new-chat")
     admin.click("Удалить чат")
     dialog = admin.find("dialog")
@@ -235,7 +235,7 @@ def test_chat_management_filter_create_pick_admin_delete(school, browsers):
     admin.shot("2-admin-delete-confirmation")
     admin.click("Удалить чат", "dialog button")
     admin.wait_text("Управление чатами")
-    member.wait(lambda: not any("10А/Физ.проф" in e.text for e in member.all(".chat-item")) or None, message="deleted chat gone from member's list")
+    member.wait(lambda: not any("10А - Физика (Физ.проф)" in e.text for e in member.all(".chat-item")) or None, message="deleted chat gone from member's list")
     assert any("Алгебра" in e.text for e in member.all(".chat-item")), "the member's other chats stay"
     member.shot("2-member-list-after-delete")
     assert setup.call("GET", f"/api/v1/organizations/1/chats/{chat['id']}").status_code == 404

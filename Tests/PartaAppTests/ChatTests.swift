@@ -244,7 +244,7 @@ struct ChatTests {
             // A homeroom teacher's list shows (sorted by name, punctuation ignored) the chats of her class; the filters narrow it.
             let ivanova = s.callers["ivanova"]!
             let hers = try await p.listChats(ivanova, organization: s.id, query: ChatListQuery(), page: PageRequest())
-            #expect(hers.items.map(\.chat.name) == ["10А/Англ.яз/1", "10А - Краеведение", "10А - Родители", "10А - Ученики"])
+            #expect(hers.items.map(\.chat.name) == ["10А - Английский язык (Англ.яз/1)", "10А - Краеведение", "10А - Родители", "10А - Ученики"])
             let all = try await p.listChats(s.admin, organization: s.id, query: ChatListQuery(kinds: [.parents], memberSurname: "Борисова"), page: PageRequest())
             #expect(all.items.map(\.chat.name) == ["10А - Родители", "9Г - Родители"])
             #expect(all.items.first?.admins.map(\.name.surname) == ["Иванова"])

@@ -91,6 +91,9 @@ struct OneRosterImportTests {
             #expect(english.schoolClass.name == "10А" && english.assignment.group == "Англ.яз/1")
             #expect(english.assignment.studentIDs == [s1.id])
             #expect(assignments.count == 2)
+            // The group's chat says the class once, the subject, and the group (SPEC.md §4).
+            let subjectChats = try await p.listChats(school.admin, organization: school.id, query: ChatListQuery(kinds: [.subject]), page: PageRequest())
+            #expect(subjectChats.items.map(\.chat.name) == ["10А - Английский язык (Англ.яз/1)", "9Г - Химия"])
 
             // The same files again change nothing.
             let events = try await world.eventCount(school.id)

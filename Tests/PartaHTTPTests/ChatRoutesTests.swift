@@ -205,7 +205,7 @@ struct ChatRoutesTests {
                 ("type=class&class_id=\(s.tenA)", "10А - Ученики"),
                 ("type=parents&class_id=\(s.tenA)", "10А - Родители"),
                 ("type=subject&class_id=\(s.nineG)&subject_id=\(s.chemistry)", "9Г - Химия"),
-                ("type=subject&class_id=\(s.tenA)&subject_id=\(s.english)&group=Англ.яз/1", "10А/Англ.яз/1"),
+                ("type=subject&class_id=\(s.tenA)&subject_id=\(s.english)&group=Англ.яз/1", "10А - Английский язык (Англ.яз/1)"),
                 ("type=custom", nil),
             ]
             for (query, name) in cases {

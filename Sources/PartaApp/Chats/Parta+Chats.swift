@@ -241,7 +241,7 @@ extension Parta {
     }
 
     /// The name a chat of this draft would get when created without one (`10А - Ученики`,
-    /// `10А/Англ.яз/1`), for the creation form; `nil` for a custom chat, which names itself.
+    /// `10А - Английский язык (Англ.яз/1)`), for the creation form; `nil` for a custom chat, which names itself.
     public func suggestedChatName(_ caller: Caller, organization: OrganizationID, _ draft: ChatDraft) async throws -> String? {
         guard draft.kind != .custom else { return nil }
         let group = try TeachingAssignment.checkGroup(draft.group)

@@ -140,16 +140,48 @@ public enum RosterChatKey: Hashable, Sendable, Comparable {
     }
 
     /// The name a school gives such a chat: `Учительская`, `10А - Ученики`, `10А - Родители`,
-    /// `9г - Химия`, and for a group of the class `10А/Англ.яз/1`.
+    /// `9г - Химия`, and for a group of the class `10А - Английский язык (Англ.яз/1)`: the class
+    /// once (a school system's group title often repeats it: `10А Англ.яз/1`), the subject, and
+    /// the group as the school calls it — a bare number reads `(группа 2)`.
     public static func name(of key: RosterChatKey, className: String?, subjectName: String?) -> String {
         let label = className ?? "?"
         switch key {
         case .staffRoom: return "Учительская"
         case .classChat: return "\(label) - Ученики"
         case .parents: return "\(label) - Родители"
-        case .subject(_, _, let group):
-            return group.isEmpty ? "\(label) - \(subjectName ?? "?")" : "\(label)/\(group)"
+        case .subject(_, _, let rawGroup):
+            let group = groupLabel(rawGroup, className: className)
+            let subject = subjectName?.trimmingWhitespace() ?? ""
+            switch (subject.isEmpty, group.isEmpty) {
+            case (_, true): return "\(label) - \(subject.isEmpty ? "?" : subject)"
+            case (true, false): return "\(label) - \(group)"
+            case (false, false):
+                // A group named after its subject says no more than its number: `10А - Химия`, not
+                // `10А - Химия (Химия)`; `10А - Англ.яз (группа 1)`, not `10А - Англ.яз (Англ.яз/1)`.
+                let rest = groupLabel(group, className: subject)
+                if rest.isEmpty { return "\(label) - \(subject)" }
+                return "\(label) - \(subject) (\(rest.hasPrefix("группа ") ? rest : group))"
+            }
         }
+    }
+
+    /// A group's title without the class it belongs to (`10А Англ.яз/1`, `10А/Англ.яз/1`, `10а - 1`
+    /// give `Англ.яз/1`, `Англ.яз/1`, `группа 1`); a bare number becomes `группа N`.
+    static func groupLabel(_ raw: String, className: String?) -> String {
+        var group = raw.trimmingWhitespace()
+        if let className = className?.trimmingWhitespace(), !className.isEmpty,
+           group.lowercased().hasPrefix(className.lowercased()) {
+            let rest = group.dropFirst(className.count)
+            let separators = " /-–:.,"
+            // Only a whole class name followed by a separator: `10А` must not be cut from `10Аб`.
+            if let next = rest.first, separators.contains(next) {
+                group = String(rest.drop { separators.contains($0) }).trimmingWhitespace()
+            } else if rest.isEmpty {
+                group = ""
+            }
+        }
+        if !group.isEmpty, group.allSatisfy(\.isNumber) { return "группа \(group)" }
+        return group
     }
 }
 
