@@ -97,6 +97,8 @@ class Browser:
             for row in self.all(rows_css):
                 if text in row.text:
                     target = row.find_element(By.CSS_SELECTOR, inner_css)
+                    # Centred, so that the sticky header cannot cover it.
+                    self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", target)
                     if target.get_attribute("type") == "checkbox":
                         if not target.is_selected():
                             target.click()

@@ -1,9 +1,11 @@
 """The web client in headless Chromium against a real `parta serve --demo` on a demo school
 (docs: README, issue 7's three scenarios). Screenshots of the key screens are saved as
 artifacts in `.build/artifacts/browser/` (or `$PARTA_ARTIFACTS`)."""
+import base64
 import os
 import re
 import sqlite3
+import subprocess
 import uuid
 
 import pytest
@@ -219,8 +221,8 @@ def test_chat_management_filter_create_pick_admin_delete(school, browsers):
     # Make the teacher an admin of the chat.
     members_table = lambda: admin.all("section .table-wrap tbody tr")
     teacher_row = admin.wait(lambda: next((r for r in members_table() if "Виноградова Галина" in r.text), None), message="teacher among members")
-    assert not teacher_row.find_element("css selector", "input[type=checkbox]").is_selected()
-    admin.click_in_row("section .table-wrap tbody tr", "Виноградова Галина", "input[type=checkbox]")
+    assert not teacher_row.find_element("css selector", "label.check input[type=checkbox]").is_selected()
+    admin.click_in_row("section .table-wrap tbody tr", "Виноградова Галина", "label.check input[type=checkbox]")
     admin.wait_text("теперь администратор чата")
     chat = setup.call("GET", "/api/v1/organizations/1/chats", params={"name": "Физ.проф"}).json()["items"][0]
     assert any(a["full_name"].startswith("Виноградова Галина") for a in chat["admins"]), chat["admins"]
@@ -813,3 +815,76 @@ def test_a_parent_on_a_phone_opens_a_link_code_and_the_class_chats_come_at_once(
     phone.shot("19-parent-chats-live-phone")
     assert_clean(phone)
 
+
+
+def test_a_teacher_makes_a_chat_invite_and_a_parent_on_a_phone_opens_it_into_the_chat(school, browsers, tmp_path):
+    """Chat invite links (issue 19): the homeroom teacher of 10А makes a link to the class's
+    parents chat for parents, in the console, and sees its QR code (which decodes to the link);
+    a parent of another class, signed in on a 390 px phone, opens the link, sees which chat of
+    which school it is for, joins with one button and lands in the chat; the teacher's member list
+    marks the parent as having come by link, and a student is refused by the same link."""
+    admin = sign_in(school.url, ADMIN)
+    classes = admin.call("GET", "/api/v1/organizations/1/classes").json()["items"]
+    tenth = next(c for c in classes if c["name"] == "10А")
+    link_person(school.url, admin, tenth["homeroom_teacher"]["id"], "+79990001010")
+    parents = admin.call("GET", "/api/v1/organizations/1/persons", params={"role": "parent", "linked": "false"}).json()["items"]
+
+    def child_classes(person):
+        children = admin.call("GET", f"/api/v1/organizations/1/persons/{person['id']}").json()["children"]
+        return {admin.call("GET", f"/api/v1/organizations/1/persons/{c['id']}").json()["current_class"]["name"] for c in children}
+    parent = next(p for p in parents if "10А" not in child_classes(p))
+    link_person(school.url, admin, parent["id"], "+79990007711")
+    chat = admin.call("GET", "/api/v1/organizations/1/chats", params={"name": "10А - Родители"}).json()["items"][0]
+
+    teacher = browsers(school.url, name="homeroom-invite")
+    teacher.sign_in("+79990001010")
+    teacher.open(f"/#/org/1/chats/{chat['id']}")
+    teacher.wait_text("Ссылки-приглашения", "h3")
+    boxes = {b.get_attribute("value"): b for b in teacher.all("input[name=invite_role]")}
+    assert sorted(boxes) == ["parents", "staff", "students"], boxes
+    if boxes["students"].is_selected():
+        boxes["students"].click()
+    assert boxes["parents"].is_selected() and not boxes["staff"].is_selected()
+    teacher.click("Создать ссылку")
+    teacher.wait(lambda: teacher.all(".issued img.qr") or None, message="the link's QR code")
+    url = teacher.find(".issued input.mono").get_attribute("value")
+    assert re.fullmatch(re.escape(school.url) + r"/chat-invite/[\w-]{43}", url), url
+    png = tmp_path / "chat-invite.png"
+    src = teacher.find(".issued img.qr").get_attribute("src")
+    png.write_bytes(base64.b64decode(src.split(",", 1)[1]))
+    decoded = subprocess.run(["zbarimg", "--quiet", "--raw", str(png)], capture_output=True, text=True, check=True)
+    assert decoded.stdout.strip() == url
+    teacher.wait(lambda: "родители" in teacher.text() and teacher.all("tbody tr") or None, message="the link listed")
+    teacher.shot("19-chat-invite-created")
+
+    phone = browsers(school.url, name="parent-invite-phone", width=390, height=844)
+    phone.sign_in("+79990007711")
+    phone.open(url[len(school.url):])
+    phone.wait_text("10А - Родители", ".chat-invite-name")
+    page = phone.text()
+    assert "Приглашение в чат" in page and "родители" in page, page
+    assert phone.no_horizontal_scroll()
+    phone.shot("19-chat-invite-phone")
+    phone.click("Вступить в чат")
+    phone.wait(lambda: f"#/chats/{chat['id']}" in phone.driver.current_url or None, message="the chat opened")
+    phone.wait_text("10А - Родители", "h2")
+    phone.find("textarea")
+    assert phone.no_horizontal_scroll()
+
+    # The teacher's member list says the parent came by link; the link counted one use.
+    # (Found by surname in the member list, which pages 20 at a time.)
+    teacher.open(f"/#/org/1/chats/{chat['id']}")
+    teacher.type("input[name=member_surname]", parent["full_name"].split()[0])
+    members = ".members-list tbody tr"
+    teacher.wait(lambda: any(parent["full_name"] in r.text and "по ссылке" in r.text for r in teacher.all(members)) or None,
+                 message="the parent marked as come by link")
+    assert all(r.text.startswith(parent["full_name"].split()[0]) for r in teacher.all(members)), [r.text for r in teacher.all(members)]
+    invites = admin.call("GET", f"/api/v1/organizations/1/chats/{chat['id']}/invites").json()["items"]
+    assert [i["use_count"] for i in invites] == [1]
+    # A student of the school is refused by a parents' link, and nothing changes.
+    students = admin.call("GET", "/api/v1/organizations/1/persons", params={"role": "student", "linked": "false"}).json()["items"]
+    student = link_person(school.url, admin, students[0]["id"], "+79990007712")
+    refused = student.call("POST", f"/api/v1/chat-invites/{url.rsplit('/', 1)[1]}/join")
+    assert refused.status_code == 403 and refused.json()["error"] == "chat_invite_role_not_invited", refused.text
+    assert admin.call("GET", f"/api/v1/organizations/1/chats/{chat['id']}/invites").json()["items"][0]["use_count"] == 1
+    assert_clean(teacher, phone)

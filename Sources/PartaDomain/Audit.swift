@@ -56,6 +56,10 @@ public enum AuditAction: String, Sendable, Codable, CaseIterable {
     case chatAdminGranted = "chats.admin_granted"
     case chatAdminRevoked = "chats.admin_revoked"
     case chatSettingsChanged = "chats.settings_changed"
+    case chatInviteCreated = "chats.invite_created"
+    case chatInviteRevoked = "chats.invite_revoked"
+    /// Someone came into a chat by its invite link.
+    case chatJoinedByInvite = "chats.joined_by_invite"
     case distanceLessonCreated = "lessons.distance_created"
     case distanceLessonRenamed = "lessons.distance_renamed"
     case distanceLessonDeleted = "lessons.distance_deleted"

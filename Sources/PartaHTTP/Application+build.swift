@@ -116,6 +116,7 @@ public enum PartaServer {
         LinkingRoutes(parta: parta).register(on: api)
         JoiningRoutes(parta: parta, links: links).register(on: api)
         ChatRoutes(parta: parta).register(on: api)
+        ChatInviteRoutes(parta: parta, links: links).register(on: api)
         MessageRoutes(parta: parta).register(on: api)
         CallRoutes(parta: parta).register(on: api)
         StatisticsRoutes(parta: parta, exports: BodySpool(dataDirectory: config.dataDirectory, folder: "exports")).register(on: api)
@@ -142,8 +143,8 @@ struct StaticFilesMiddleware: RouterMiddleware {
 
     static let dynamicPrefixes = ["/api/", "/healthz", "/readyz", "/metrics", "/dev/"]
     /// Links the server hands out that the web client opens itself (`/join/<token>` from an
-    /// invite, `/link/<code>` from the school system): they get the client's page, which reads the path.
-    static let clientPrefixes = ["/join/", "/link/"]
+    /// invite, `/link/<code>` from the school system, `/chat-invite/<token>` from a chat's manager): they get the client's page, which reads the path.
+    static let clientPrefixes = ["/join/", "/link/", "/chat-invite/"]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path

@@ -66,6 +66,8 @@ struct ChatDTO: ResponseCodable {
     var admins: [ChatMemberNameDTO]
     /// What the viewer may do (only on a single chat).
     var allowed: [String]?
+    /// Whom the viewer may make invite links for (only on a single chat).
+    var inviteRoles: [ChatInviteAudience]?
 
     init(_ s: ChatSummary, number: Int? = nil, allowed: [ChatAction]? = nil) {
         self.number = number
@@ -87,6 +89,7 @@ struct ChatDTO: ResponseCodable {
 
     init(_ view: ChatView) {
         self.init(view.summary, allowed: view.allowed)
+        inviteRoles = view.inviteAudiences
     }
 }
 
@@ -101,6 +104,8 @@ struct ChatMemberDTO: Codable, Sendable {
     var pending: Bool
     var fromRoster: Bool
     var addedByHand: Bool
+    /// Came in by a chat invite link (its id).
+    var viaInviteId: ChatInviteID?
     var admin: Bool
 
     init(_ membership: ChatMembership, _ name: ChatMemberName) {
@@ -112,6 +117,7 @@ struct ChatMemberDTO: Codable, Sendable {
         pending = name.accountID == nil
         fromRoster = membership.viaRoster
         addedByHand = membership.viaHand
+        viaInviteId = name.viaInvite
         admin = membership.isAdmin
     }
 }

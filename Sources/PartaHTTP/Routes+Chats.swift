@@ -122,10 +122,11 @@ struct ChatRoutes {
 
     // MARK: Members
 
-    /// GET /api/v1/organizations/{id}/chats/{chat_id}/members
+    /// GET /api/v1/organizations/{id}/chats/{chat_id}/members?surname=
     @Sendable func members(_ request: Request, context: PartaRequestContext) async throws -> PageDTO<ChatMemberDTO> {
         let found = try await parta.chatMembers(
-            try context.caller(), organization: try organization(context), id: try chat(context), page: try request.pageRequest())
+            try context.caller(), organization: try organization(context), id: try chat(context), surname: request.queryString("surname"),
+            page: try request.pageRequest())
         return PageDTO(found) { ChatMemberDTO($0.0, $0.1) }
     }
 

@@ -21,6 +21,8 @@ public struct ChatMemberName: Sendable, Equatable {
     public var accountID: AccountID?
     /// From the roster or given with a role; `false` for an account's own name (`OrganizationName`).
     public var confirmed: Bool
+    /// The chat invite link this member came in by, if they did.
+    public var viaInvite: ChatInviteID? = nil
 }
 
 /// Which chats a list shows: filters, and (for someone who is not the administrator) only the
@@ -356,15 +358,10 @@ extension Store {
         return result
     }
 
-    /// The persons and account rows of a chat the way the management screen pages them: by name.
-    public func chatMembers(_ chat: ChatID, page: PageRequest) async throws -> Page<(ChatMembership, ChatMemberName)> {
-        let total = try await sql.raw("SELECT COUNT(*) AS n FROM chat_members WHERE chat_id = \(bind: chat.rawValue)").first()!.int("n")
-        let rows = try await sql.raw("""
-            SELECT m.person_id, m.account_id, m.via_roster, m.via_hand, m.admin, COALESCE(p.role, lp.role) AS role,
-                COALESCE(p.surname, lp.surname, g.surname, a.surname) AS surname,
-                COALESCE(p.given_name, lp.given_name, g.given_name, a.given_name) AS given_name,
-                COALESCE(p.patronymic, lp.patronymic, g.patronymic, a.patronymic) AS patronymic,
-                CASE WHEN p.id IS NULL AND lp.id IS NULL AND g.surname IS NULL THEN 0 ELSE 1 END AS confirmed
+    /// The persons and account rows of a chat the way the management screen pages them: admins
+    /// first, then by name; `surname` (folded) keeps those whose roster surname starts with it.
+    public func chatMembers(_ chat: ChatID, surname: String? = nil, page: PageRequest) async throws -> Page<(ChatMembership, ChatMemberName)> {
+        let joins: SQLQueryString = """
             FROM chat_members m
             JOIN chats c ON c.id = m.chat_id
             LEFT JOIN roster_persons p ON p.id = m.person_id
@@ -376,6 +373,16 @@ extension Store {
             LEFT JOIN organization_roles g ON m.person_id IS NULL AND g.organization_id = c.organization_id
                 AND g.account_id = m.account_id AND g.role = \(bind: OrganizationRole.administrator.rawValue) AND g.surname <> ''
             WHERE m.chat_id = \(bind: chat.rawValue)
+            """
+        let filter: SQLQueryString = surname.map { "AND COALESCE(p.search_name, lp.search_name, '') LIKE \(bind: SearchText.prefixPattern($0)) ESCAPE '\\'" } ?? ""
+        let total = try await sql.raw("SELECT COUNT(*) AS n \(joins) \(filter)").first()!.int("n")
+        let rows = try await sql.raw("""
+            SELECT m.person_id, m.account_id, m.via_roster, m.via_hand, m.admin, m.via_invite, COALESCE(p.role, lp.role) AS role,
+                COALESCE(p.surname, lp.surname, g.surname, a.surname) AS surname,
+                COALESCE(p.given_name, lp.given_name, g.given_name, a.given_name) AS given_name,
+                COALESCE(p.patronymic, lp.patronymic, g.patronymic, a.patronymic) AS patronymic,
+                CASE WHEN p.id IS NULL AND lp.id IS NULL AND g.surname IS NULL THEN 0 ELSE 1 END AS confirmed
+            \(joins) \(filter)
             ORDER BY CASE WHEN m.admin IN \(Self.adminMarks) THEN 0 ELSE 1 END, surname, given_name, m.person_id, m.account_id
             LIMIT \(bind: page.perPage) OFFSET \(bind: page.offset)
             """).all()
@@ -387,7 +394,7 @@ extension Store {
             let role = try row.optionalString("role").flatMap(RosterRole.init(rawValue:))
             return (membership, ChatMemberName(
                 member: membership.member, name: name, role: role, accountID: try row.optionalID("account_id"),
-                confirmed: try row.int("confirmed") == 1))
+                confirmed: try row.int("confirmed") == 1, viaInvite: try row.optionalID("via_invite")))
         }
         return Page(items: items, page: page.page, perPage: page.perPage, total: total)
     }

@@ -168,6 +168,16 @@ struct PermissionMatrixTests {
         Row(.post, "/api/v1/organizations/{id}/chats/{chat_id}/members/remove", body: ["person_ids": ["{s3_id}"]], "401 403 403 403 403 200 403 404 403 403 401"),
         Row(.post, "/api/v1/organizations/{id}/chats/{chat_id}/admins", body: ["person_id": "{s2_id}", "admin": true], "401 403 403 403 403 204 403 204 403 403 401"),
         Row(.get, "/api/v1/organizations/{id}/chats/{chat_id}/candidates", "401 403 403 403 403 200 403 200 403 403 401"),
+        // Chat invite links: made by the chat's managers; used by people of the school in an invited role
+        // (the student, the homeroom teacher are members already; the administrator comes in as staff).
+        Row(.post, "/api/v1/organizations/{id}/chats/{chat_id}/invites", body: ["roles": ["parents"]], "401 403 403 403 403 201 403 201 403 403 401"),
+        Row(.get, "/api/v1/organizations/{id}/chats/{chat_id}/invites", "401 403 403 403 403 200 403 200 403 403 401"),
+        Row(.get, "/api/v1/organizations/{id}/chats/{chat_id}/invites/{invite_id}", path: "/api/v1/organizations/{id}/chats/{chat_id}/invites/{chat_invite_id}",
+            "401 403 403 403 403 200 403 200 403 403 401"),
+        Row(.delete, "/api/v1/organizations/{id}/chats/{chat_id}/invites/{invite_id}", path: "/api/v1/organizations/{id}/chats/{chat_id}/invites/{chat_invite_id}",
+            "401 403 403 403 403 200 403 200 403 403 401"),
+        Row(.get, "/api/v1/chat-invites/{token}", path: "/api/v1/chat-invites/{chat_invite_token}", "200 200 200 200 200 200 200 200 200 200 200"),
+        Row(.post, "/api/v1/chat-invites/{token}/join", path: "/api/v1/chat-invites/{chat_invite_token}/join", "401 403 200 200 200 200 403 200 403 403 401"),
         // The messenger.
         Row(.get, "/api/v1/me/chats", "401 200 200 200 200 200 200 200 200 200 401"),
         Row(.get, "/api/v1/chats/{chat_id}/messages", "401 404 200 404 404 200 404 404 404 404 401"),
@@ -328,6 +338,8 @@ struct PermissionMatrixTests {
         let meeting = try await p.scheduleMeeting(
             s.principals["ivanova"]!, chat: classChat, title: "Классный час", media: "video", startsAt: world.clock.now().addingTimeInterval(300),
             endsAt: world.clock.now().addingTimeInterval(3600))
+        // A link into the class chat for everyone of the school.
+        let chatInvite = try await p.createChatInvite(s.admin, organization: school, chat: classChat, audiences: [.students, .parents, .staff])
         // Last Friday's statistics snapshot.
         _ = try await p.takeDueSnapshot()
         let session = try #require(try await p.sessions(s.roster.adminPrincipal).first)
@@ -344,6 +356,7 @@ struct PermissionMatrixTests {
             "p1_id": "\(s.p1)", "smith_person": "\(s.smith)", "nine_g": "\(s.nineG)",
             "second_admin": "\(s.principals["smith"]!.account.id)", "lesson_id": "\(lesson)", "bare_lesson": "\(bareLesson)",
             "distance_lesson_id": "\(distance.distanceLesson.id)", "call_id": "\(call)", "student_account": "\(s.principals["s1"]!.account.id)", "meeting_id": "\(meeting.id)", "parent_account": "\(s.principals["p2"]!.account.id)",
+            "chat_invite_id": "\(chatInvite.invite.id)", "chat_invite_token": chatInvite.token,
         ])
     }
 

@@ -217,7 +217,7 @@ struct ServiceRoutesTests {
             #expect(index.text.contains("<html"))
             #expect(try await client.call(.get, "/api/v1/index.html").status == .notFound)
             // Links the server hands out open the client, which reads the path itself.
-            for path in ["/join/Zm9vYmFy-_x", "/link/ABCD2345"] {
+            for path in ["/join/Zm9vYmFy-_x", "/link/ABCD2345", "/chat-invite/Zm9vYmFy-_x"] {
                 let page = try await client.call(.get, path)
                 #expect(page.status == .ok)
                 #expect(page.text == index.text)

@@ -83,3 +83,53 @@ export async function linkView(app, code) {
   if (sessionToken() && sessionStorage.getItem("parta.link_confirm") === code) linkNow();
   return { node, title: t("link.title") };
 }
+
+/**
+ * A chat invite link (/chat-invite/<token>) from a teacher: which chat of which school, for whom;
+ * signed in, one button joins and opens the chat; not signed in, sign-in first, then it joins.
+ */
+export async function chatInviteView(app, inviteToken) {
+  const box = h("section", { class: "card narrow" });
+  const node = h("div", { class: "page center" }, box);
+  let preview;
+  try {
+    preview = await get(`/chat-invites/${inviteToken}`);
+  } catch (e) {
+    sessionStorage.removeItem("parta.chat_invite_join");
+    replace(box, h("h1", {}, t("chat_invite.title")), errorLine(errorText(e)), h("p", {}, h("a", { href: "#/" }, t("join.go_home"))));
+    return { node, title: t("chat_invite.title") };
+  }
+  const org = preview.organization;
+  const error = errorLine();
+  const after = h("div");
+  const join = h("button", { type: "button", class: "primary" }, sessionToken() ? t("chat_invite.join") : t("chat_invite.sign_in"));
+  const joinNow = async () => {
+    join.disabled = true;
+    sessionStorage.removeItem("parta.chat_invite_join");
+    try {
+      const joined = await post(`/chat-invites/${inviteToken}/join`);
+      // The chat comes over the live connection; opening it waits for it there.
+      app.go(`#/chats/${joined.chat_id}`);
+    } catch (e) {
+      error.textContent = errorText(e);
+      join.disabled = false;
+      if (e.code === "chat_invite_not_in_organization") replace(after, h("a", { class: "button", href: "#/" }, t("chat_invite.apply")));
+    }
+  };
+  join.addEventListener("click", () => {
+    if (sessionToken()) { joinNow(); return; }
+    sessionStorage.setItem("parta.after_sign_in", `#/chat-invite/${inviteToken}`);
+    sessionStorage.setItem("parta.chat_invite_join", inviteToken);
+    app.go("#/signin");
+  });
+  replace(box, h("h1", {}, t("chat_invite.title")),
+    h("dl", { class: "facts" },
+      h("dt", {}, t("chat_invite.chat")), h("dd", { class: "chat-invite-name" }, preview.chat_name),
+      h("dt", {}, t("join.organization")), h("dd", {}, org.full_name),
+      h("dt", {}, t("chat_invite.for")), h("dd", {}, preview.roles.map((r) => t(`chat_invite.roles.${r}`)).join(", ")),
+      h("dt", {}, t("join.valid_until")), h("dd", {}, dateTime(preview.expires_at))),
+    sessionToken() ? null : h("p", { class: "muted" }, t("chat_invite.sign_in_first")), error, join, after);
+  // Back from signing in after "Войти и вступить" on this link: join at once.
+  if (sessionToken() && sessionStorage.getItem("parta.chat_invite_join") === inviteToken) joinNow();
+  return { node, title: t("chat_invite.title") };
+}

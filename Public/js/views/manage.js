@@ -2,9 +2,9 @@
 // picker, make or unmake admins, delete (irreversible), initialize by type with a dry run.
 // Only what the signed-in person may do is offered; the server refuses the rest anyway.
 import { h, field, replace, select, debounce, errorLine } from "../dom.js";
-import { t } from "../i18n.js";
+import { t, dateTime } from "../i18n.js";
 import { get, post, patch, del, errorText } from "../api.js";
-import { pager, table, latestOnly, notify, confirmDialog, personName, personNames } from "../widgets.js";
+import { pager, table, latestOnly, notify, confirmDialog, personName, personNames, qrImage, readonlyText, copyButton } from "../widgets.js";
 import { consoleHeader, classesOf } from "../parts.js";
 
 const chatTypes = ["staff_room", "class", "parents", "subject", "custom"];
@@ -126,30 +126,57 @@ async function editChat(app, org, chatId, content) {
   let chat = await get(`/organizations/${org.id}/chats/${chatId}`);
   const can = (action) => (chat.allowed || []).includes(action);
   const error = errorLine();
-  const membersBox = h("div", { "aria-live": "polite" });
+  const membersBox = h("div", { class: "members-list", "aria-live": "polite" });
   const pickerBox = h("div");
   let memberPage = 1, memberPerPage = 20;
+  const chosen = new Map(); // "person:1" / "account:2" → {key, name}: members ticked for removal
+  const memberSurname = h("input", { type: "search", name: "member_surname", maxlength: 100, autocomplete: "off" });
+  const removeChosen = h("button", { type: "button", class: "danger", hidden: true, onclick: async () => {
+    const names = [...chosen.values()].map((c) => c.name);
+    if (!(await confirmDialog(t("manage.remove_chosen_confirm", { count: names.length, names: names.slice(0, 10).join(", ") }), t("manage.remove")))) return;
+    const body = { person_ids: [], account_ids: [] };
+    for (const { key } of chosen.values()) (key.person_id ? body.person_ids : body.account_ids).push(key.person_id || key.account_id);
+    try { const r = await post(`/organizations/${org.id}/chats/${chatId}/members/remove`, body); notify(t("manage.removed_count", { count: r.removed ?? names.length })); chosen.clear(); refresh(); }
+    catch (err) { error.textContent = errorText(err); }
+  } });
+  const syncChosen = () => {
+    removeChosen.hidden = !chosen.size;
+    removeChosen.textContent = t("manage.remove_chosen", { count: chosen.size });
+  };
+  const latestMembers = latestOnly();
 
   async function loadMembers() {
-    const list = await get(`/organizations/${org.id}/chats/${chatId}/members`, { page: memberPage, per_page: memberPerPage });
-    replace(membersBox, table([t("manage.member"), t("roster.role"), t("manage.source"), t("manage.admin"), ""],
+    const ticket = latestMembers.next();
+    const list = await get(`/organizations/${org.id}/chats/${chatId}/members`,
+      { page: memberPage, per_page: memberPerPage, surname: memberSurname.value.trim() || undefined });
+    if (!latestMembers.isCurrent(ticket)) return;
+    replace(membersBox, table([can("remove_members") ? "" : null, t("manage.member"), t("roster.role"), t("manage.source"), t("manage.admin"), ""].filter((c) => c !== null),
       list.items.map((mb) => {
         const key = mb.person_id ? { person_id: mb.person_id } : { account_id: mb.account_id };
+        const id = mb.person_id ? `person:${mb.person_id}` : `account:${mb.account_id}`;
         const adminCell = can("change_admins") && !mb.pending ? h("label", { class: "check" },
           h("input", { type: "checkbox", checked: mb.admin, "aria-label": t("manage.make_admin_of", { name: mb.full_name }), onchange: async (e) => {
             try { await post(`/organizations/${org.id}/chats/${chatId}/admins`, { ...key, admin: e.target.checked }); notify(e.target.checked ? t("manage.now_admin", { name: mb.full_name }) : t("manage.no_longer_admin", { name: mb.full_name })); loadMembers(); }
             catch (err) { e.target.checked = !e.target.checked; error.textContent = errorText(err); }
           } }), t("manage.admin")) : (mb.admin ? "✓" : "");
-        return [personName(mb.full_name, mb.name_confirmed), mb.role ? t(`role.${mb.role}`) : "—",
-          [mb.from_roster ? t("manage.from_roster") : null, mb.added_by_hand ? t("manage.by_hand") : null, mb.pending ? t("info.pending") : null].filter(Boolean).join(", "),
+        const tick = can("remove_members") ? [h("input", { type: "checkbox", name: "remove_member", checked: chosen.has(id),
+          "aria-label": t("manage.choose_member", { name: mb.full_name }), onchange: (e) => {
+            if (e.target.checked) chosen.set(id, { key, name: mb.full_name }); else chosen.delete(id);
+            syncChosen();
+          } })] : [];
+        return [...tick, personName(mb.full_name, mb.name_confirmed), mb.role ? t(`role.${mb.role}`) : "—",
+          [mb.from_roster ? t("manage.from_roster") : null, mb.via_invite_id ? t("manage.by_link") : mb.added_by_hand ? t("manage.by_hand") : null, mb.pending ? t("info.pending") : null].filter(Boolean).join(", "),
           adminCell,
           can("remove_members") ? h("button", { type: "button", onclick: async () => {
-            try { await post(`/organizations/${org.id}/chats/${chatId}/members/remove`, mb.person_id ? { person_ids: [mb.person_id] } : { account_ids: [mb.account_id] }); notify(t("manage.removed", { name: mb.full_name })); refresh(); }
+            try { await post(`/organizations/${org.id}/chats/${chatId}/members/remove`, mb.person_id ? { person_ids: [mb.person_id] } : { account_ids: [mb.account_id] }); notify(t("manage.removed", { name: mb.full_name })); chosen.delete(id); refresh(); }
             catch (err) { error.textContent = errorText(err); }
           } }, t("manage.remove")) : ""];
       }), t("manage.members_of", { count: list.total })),
     pager(list, (p, n) => { memberPage = p; memberPerPage = n; loadMembers(); }));
+    syncChosen();
   }
+  memberSurname.addEventListener("input", debounce(() => { memberPage = 1; loadMembers(); }, 250));
+  const membersTools = h("div", { class: "row" }, field(t("manage.member_surname"), memberSurname), removeChosen);
 
   async function refresh() {
     chat = await get(`/organizations/${org.id}/chats/${chatId}`);
@@ -179,9 +206,61 @@ async function editChat(app, org, chatId, content) {
   renderHead();
   await loadMembers();
   if (can("add_members")) await picker(app, org, chatId, pickerBox, () => refresh());
+  const invitesBox = h("div");
+  if ((chat.invite_roles || []).length) await chatInvites(org, chat, invitesBox);
   replace(content, h("p", {}, h("a", { href: `#/org/${org.id}/chats` }, "‹ ", t("manage.back_to_list"))), head, error,
-    h("section", {}, h("h3", {}, t("manage.members")), membersBox),
-    can("add_members") ? h("section", { class: "card" }, h("h3", {}, t("picker.title")), pickerBox) : null);
+    h("section", {}, h("h3", {}, t("manage.members")), membersTools, membersBox),
+    can("add_members") ? h("section", { class: "card" }, h("h3", {}, t("picker.title")), pickerBox) : null,
+    (chat.invite_roles || []).length ? h("section", { class: "card" }, h("h3", {}, t("chat_invites.title")), invitesBox) : null);
+}
+
+/** A chat's invite links: make one for the roles the viewer may invite; show any again (link and QR), revoke. */
+async function chatInvites(org, chat, box) {
+  const base = `/organizations/${org.id}/chats/${chat.id}/invites`;
+  const roles = chat.invite_roles.map((r) => h("label", { class: "check" },
+    h("input", { type: "checkbox", name: "invite_role", value: r, checked: r !== "staff" }), t(`chat_invite.roles.${r}`)));
+  const days = h("input", { type: "number", min: 1, max: 90, value: 7, inputmode: "numeric" });
+  const uses = h("input", { type: "number", min: 1, max: 10000, inputmode: "numeric", placeholder: t("invites.unlimited") });
+  const error = errorLine();
+  const shown = h("div", { "aria-live": "polite" });
+  const listBox = h("div");
+  let page = 1, perPage = 10;
+  function show(invite) {
+    const link = readonlyText(invite.url, t("chat_invites.link"));
+    replace(shown, h("div", { class: "issued" },
+      qrImage(invite.qr_png_base64, t("chat_invites.qr_alt")),
+      h("div", { class: "row" }, link, copyButton(invite.url, t("invites.copy_link"), link)),
+      navigator.share ? h("button", { type: "button", onclick: () => navigator.share({ title: chat.name, url: invite.url }).catch(() => {}) }, t("invites.share")) : null));
+  }
+  async function loadList() {
+    const list = await get(base, { page, per_page: perPage });
+    replace(listBox, list.items.length ? [table(
+      [t("chat_invites.for"), t("invites.status"), t("invites.used"), t("invites.expires"), ""],
+      list.items.map((i) => [i.roles.map((r) => t(`chat_invite.roles.${r}`)).join(", "), t(`invite_status.${i.status}`),
+        i.max_uses ? `${i.use_count} / ${i.max_uses}` : String(i.use_count), dateTime(i.expires_at),
+        i.status === "active" ? h("div", { class: "row" },
+          h("button", { type: "button", onclick: async () => {
+            try { show(await get(`${base}/${i.id}`)); } catch (e) { error.textContent = errorText(e); }
+          } }, t("chat_invites.show")),
+          h("button", { type: "button", onclick: async () => {
+            try { await del(`${base}/${i.id}`); notify(t("chat_invites.revoked")); replace(shown); loadList(); } catch (e) { error.textContent = errorText(e); }
+          } }, t("invites.revoke"))) : ""]), t("chat_invites.title")),
+      pager(list, (p, n) => { page = p; perPage = n; loadList(); })] : h("p", { class: "muted" }, t("chat_invites.none")));
+  }
+  const form = h("form", { class: "grid-form" },
+    h("fieldset", {}, h("legend", {}, t("chat_invites.for")), roles),
+    field(t("chat_invites.days"), days), field(t("chat_invites.uses"), uses, t("chat_invites.uses_hint")),
+    error, h("button", { type: "submit", class: "primary" }, t("chat_invites.create")));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    error.textContent = "";
+    const body = { roles: roles.map((l) => l.querySelector("input")).filter((i) => i.checked).map((i) => i.value), expires_in_days: Number(days.value) || undefined };
+    if (uses.value) body.max_uses = Number(uses.value);
+    try { show(await post(base, body)); notify(t("chat_invites.created")); loadList(); }
+    catch (e) { error.textContent = errorText(e); }
+  });
+  await loadList();
+  replace(box, h("p", { class: "muted" }, t("chat_invites.hint")), form, shown, listBox);
 }
 
 /** The member picker: filters, page size, select on this page or all N matching; members marked. */

@@ -6,6 +6,8 @@ public import PartaStore
 public struct ChatView: Sendable, Equatable {
     public var summary: ChatSummary
     public var allowed: [ChatAction]
+    /// Whom the viewer may make invite links for (`ChatInviteRules.decide`), none if they may not.
+    public var inviteAudiences: [ChatInviteAudience] = []
 }
 
 /// A chat to create.
@@ -208,13 +210,17 @@ extension Parta {
             throw PartaError.forbidden("You do not manage this chat.")
         }
         let summary = try await store.listChats(of: organization, filter: ChatListFilter(ids: [id]), page: PageRequest(page: 1, perPage: 10))
-        return ChatView(summary: summary.items[0], allowed: allowed)
+        let audiences = ChatInviteAudience.allCases.filter { ChatInviteRules.decide(context.actor, target, audiences: [$0]).isAllowed }
+        return ChatView(summary: summary.items[0], allowed: allowed, inviteAudiences: audiences)
     }
 
-    public func chatMembers(_ caller: Caller, organization: OrganizationID, id: ChatID, page: PageRequest) async throws -> Page<(ChatMembership, ChatMemberName)> {
-        try await database.read { store in
+    public func chatMembers(
+        _ caller: Caller, organization: OrganizationID, id: ChatID, surname: String? = nil, page: PageRequest
+    ) async throws -> Page<(ChatMembership, ChatMemberName)> {
+        let folded = SearchText.words(surname ?? "").first
+        return try await database.read { store in
             let (chat, _, _) = try await chatAccess(caller, organization, id, .addMembers, in: store)
-            return try await store.chatMembers(chat.id, page: page)
+            return try await store.chatMembers(chat.id, surname: folded, page: page)
         }
     }
 

@@ -42,8 +42,20 @@ public struct Invite: Hashable, Sendable {
         case usedUp = "used_up"
     }
 
+}
+
+/// A link that works until it is revoked, used up or expires: organization and chat invites.
+public protocol CountedLink {
+    var expiresAt: Date { get }
+    /// `nil`: any number of uses.
+    var maxUses: Int? { get }
+    var useCount: Int { get }
+    var revokedAt: Date? { get }
+}
+
+extension CountedLink {
     /// Revocation wins over exhaustion, exhaustion over expiry: the most deliberate reason is named.
-    public func status(at now: Date) -> Status {
+    public func status(at now: Date) -> Invite.Status {
         if revokedAt != nil { return .revoked }
         if let maxUses, useCount >= maxUses { return .usedUp }
         if now >= expiresAt { return .expired }
@@ -52,6 +64,8 @@ public struct Invite: Hashable, Sendable {
 
     public var remainingUses: Int? { maxUses.map { max(0, $0 - useCount) } }
 }
+
+extension Invite: CountedLink {}
 
 /// How many people may use an invite, as the administrator asked.
 public enum InviteUseLimit: Sendable, Equatable {
@@ -91,27 +105,38 @@ public enum InviteRules {
             throw PartaError.invalid(
                 "class_required", "Invites for students and parents name their class.", details: ["field": .string("class_id")])
         }
-        let expiresAt = expiresAt ?? now.addingTimeInterval(defaultLifetime)
+        let expiresAt = try expiry(expiresAt, now: now)
+        let maxUses: Int?
+        switch useLimit {
+        case .default: maxUses = role.isStaff ? 1 : nil
+        case .unlimited: maxUses = nil
+        case .limited(let n): maxUses = try InviteRules.useLimit(n)
+        }
+        let note = try TextRules.checkText(
+            (note ?? "").trimmingWhitespace(), field: "note", maxCharacters: maximumNoteLength, multiline: true, tooLong: "invalid_note")
+        return InviteTerms(role: role, classID: classID, expiresAt: expiresAt, maxUses: maxUses, note: note)
+    }
+
+    /// When a link asked to expire at `requested` (a week from now if not given) expires: between
+    /// an hour and 90 days from now.
+    public static func expiry(_ requested: Date?, now: Date) throws(PartaError) -> Date {
+        let expiresAt = requested ?? now.addingTimeInterval(defaultLifetime)
         let lifetime = expiresAt.timeIntervalSince(now)
         guard lifetime >= minimumLifetime, lifetime <= maximumLifetime else {
             throw PartaError.invalid(
                 "invalid_expiry", "An invite lasts between one hour and 90 days.", details: ["field": .string("expires_at")])
         }
-        let maxUses: Int?
-        switch useLimit {
-        case .default: maxUses = role.isStaff ? 1 : nil
-        case .unlimited: maxUses = nil
-        case .limited(let n):
-            guard (1...maximumUses).contains(n) else {
-                throw PartaError.invalid(
-                    "invalid_max_uses", "The use limit is between 1 and \(maximumUses), or none for unlimited.",
-                    details: ["field": .string("max_uses")])
-            }
-            maxUses = n
+        return expiresAt
+    }
+
+    /// A link's use limit as asked: 1 to 10 000.
+    public static func useLimit(_ n: Int) throws(PartaError) -> Int {
+        guard (1...maximumUses).contains(n) else {
+            throw PartaError.invalid(
+                "invalid_max_uses", "The use limit is between 1 and \(maximumUses), or none for unlimited.",
+                details: ["field": .string("max_uses")])
         }
-        let note = try TextRules.checkText(
-            (note ?? "").trimmingWhitespace(), field: "note", maxCharacters: maximumNoteLength, multiline: true, tooLong: "invalid_note")
-        return InviteTerms(role: role, classID: classID, expiresAt: expiresAt, maxUses: maxUses, note: note)
+        return n
     }
 
     /// Throws why `invite` cannot be used now to join `organization` (when one is named):

@@ -46,6 +46,7 @@ public enum Migrations {
         .v12CallControls,
         .v13StatisticsIndexes,
         .v14StatisticsSnapshots,
+        .v15ChatInvites,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }

@@ -1,0 +1,101 @@
+public import Foundation
+public import PartaDomain
+import SQLKit
+
+extension Store {
+    static let chatInviteColumns = """
+        id, organization_id, chat_id, audiences, created_at, created_by, expires_at, max_uses, use_count, revoked_at
+        """
+
+    static func chatInvite(from row: any SQLRow) throws -> ChatInvite {
+        let audiences = try row.string("audiences").split(separator: ",").map { raw in try ChatInviteAudience.parse(String(raw)) }
+        return ChatInvite(
+            id: try row.id("id"), organizationID: try row.id("organization_id"), chatID: try row.id("chat_id"),
+            audiences: Set(audiences), createdAt: try row.date("created_at"), createdBy: try row.optionalID("created_by"),
+            expiresAt: try row.date("expires_at"), maxUses: try row.optionalInt64("max_uses").map(Int.init),
+            useCount: try row.int("use_count"), revokedAt: try row.optionalDate("revoked_at"))
+    }
+
+    public func insertChatInvite(
+        organization: OrganizationID, chat: ChatID, terms: ChatInviteTerms, token: String, createdBy: AccountID?, now: Date
+    ) async throws -> ChatInvite {
+        let row = try await sql.raw("""
+            INSERT INTO chat_invites (organization_id, chat_id, token, audiences, created_by, created_at, expires_at, max_uses)
+            VALUES (\(bind: organization.rawValue), \(bind: chat.rawValue), \(bind: token),
+                \(bind: terms.audiences.sorted().map(\.rawValue).joined(separator: ",")), \(bind: createdBy?.rawValue),
+                \(bind: now.millis), \(bind: terms.expiresAt.millis), \(bind: terms.maxUses.map(Int64.init)))
+            RETURNING \(unsafeRaw: Self.chatInviteColumns)
+            """).first()
+        return try Self.chatInvite(from: row!)
+    }
+
+    /// A chat's invite with its token, for the chat's managers to show again.
+    public func chatInvite(_ id: ChatInviteID, chat: ChatID) async throws -> (invite: ChatInvite, token: String)? {
+        guard let row = try await sql.raw("""
+            SELECT \(unsafeRaw: Self.chatInviteColumns), token FROM chat_invites
+            WHERE id = \(bind: id.rawValue) AND chat_id = \(bind: chat.rawValue)
+            """).first() else { return nil }
+        return (try Self.chatInvite(from: row), try row.string("token"))
+    }
+
+    public func chatInvite(token: String) async throws -> ChatInvite? {
+        try await sql.raw("""
+            SELECT \(unsafeRaw: Self.chatInviteColumns) FROM chat_invites WHERE token = \(bind: token)
+            """).first().map(Self.chatInvite(from:))
+    }
+
+    /// A chat's invites newest first, each with its token.
+    public func chatInvites(of chat: ChatID, usableAt: Date?, page: PageRequest) async throws -> Page<(invite: ChatInvite, token: String)> {
+        var predicate = SQLQueryString("chat_id = \(bind: chat.rawValue)")
+        if let now = usableAt { predicate = "\(predicate) AND \(Self.usable(at: now))" }
+        let total = try await sql.raw("SELECT COUNT(*) AS n FROM chat_invites WHERE \(predicate)").first()!.int("n")
+        let rows = try await sql.raw("""
+            SELECT \(unsafeRaw: Self.chatInviteColumns), token FROM chat_invites WHERE \(predicate)
+            ORDER BY id DESC LIMIT \(bind: page.perPage) OFFSET \(bind: page.offset)
+            """).all()
+        return Page(
+            items: try rows.map { (try Self.chatInvite(from: $0), try $0.string("token")) }, page: page.page, perPage: page.perPage,
+            total: total)
+    }
+
+    /// How many of a chat's invites are usable at `now`.
+    public func usableChatInviteCount(of chat: ChatID, at now: Date) async throws -> Int {
+        try await sql.raw("""
+            SELECT COUNT(*) AS n FROM chat_invites WHERE chat_id = \(bind: chat.rawValue) AND \(Self.usable(at: now))
+            """).first()!.int("n")
+    }
+
+    /// Counts one use if the invite is still usable at `now`: one conditional update, so people
+    /// racing for the last use cannot both get it. `false` when it is not usable.
+    public func redeemChatInvite(_ id: ChatInviteID, now: Date) async throws -> Bool {
+        try await !sql.raw("""
+            UPDATE chat_invites SET use_count = use_count + 1
+            WHERE id = \(bind: id.rawValue) AND \(Self.usable(at: now))
+            RETURNING id
+            """).all().isEmpty
+    }
+
+    /// Revokes one chat invite; `false` when it was already revoked.
+    public func revokeChatInvite(_ id: ChatInviteID, now: Date) async throws -> Bool {
+        try await !sql.raw("""
+            UPDATE chat_invites SET revoked_at = \(bind: now.millis) WHERE id = \(bind: id.rawValue) AND revoked_at IS NULL
+            RETURNING id
+            """).all().isEmpty
+    }
+
+    /// Marks the chat's member as having come by `invite`.
+    public func markJoinedByInvite(chat: ChatID, member: ChatMemberRef, invite: ChatInviteID) async throws {
+        switch member {
+        case .person(let person):
+            try await sql.raw("""
+                UPDATE chat_members SET via_invite = \(bind: invite.rawValue)
+                WHERE chat_id = \(bind: chat.rawValue) AND person_id = \(bind: person.rawValue)
+                """).run()
+        case .account(let account):
+            try await sql.raw("""
+                UPDATE chat_members SET via_invite = \(bind: invite.rawValue)
+                WHERE chat_id = \(bind: chat.rawValue) AND person_id IS NULL AND account_id = \(bind: account.rawValue)
+                """).run()
+        }
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import PartaApp
+import PartaDomain
+import PartaStore
+import PartaTesting
+import Testing
+
+@Suite("Chat invite links")
+struct ChatInviteTests {
+    static func code(_ body: () async throws -> Void) async -> String? {
+        do { try await body(); return nil } catch let error as PartaError { return error.code } catch { return "\(error)" }
+    }
+
+    /// A custom chat (`Родительский комитет 10А`) the administrator made, with Иванова as its admin.
+    static func committee(_ world: TestWorld, _ s: TestWorld.ChatSchool) async throws -> ChatID {
+        let p = world.parta
+        let chat = try await p.createChat(s.admin, organization: s.id, ChatDraft(kind: .custom, name: "Родительский комитет 10А", members: [s.ivanova]))
+        let id = chat.summary.chat.id
+        try await p.setChatAdmin(s.admin, organization: s.id, id: id, member: .person(s.ivanova), admin: true)
+        return id
+    }
+
+    /// Links a roster person to a newly signed-in account.
+    static func link(_ world: TestWorld, _ s: TestWorld.ChatSchool, _ person: RosterPersonID, phone: String) async throws -> Principal {
+        let address = "192.0.2.\(Int.random(in: 100...200))"
+        let principal = try await world.principal(try await world.signIn(phone, address: address))
+        let code = try await world.parta.createLinkCode(s.admin, organization: s.id, person: person).code
+        _ = try await world.parta.confirmLinkCode(principal, code: code, clientAddress: address)
+        return principal
+    }
+
+    @Test("a chat invite admits the invited roles of the school, once each, and refuses everyone else; joining is audited", arguments: TestEngine.all)
+    func admits(engine: TestEngine) async throws {
+        try await TestWorld.with(engine) { world in
+            let s = try await world.chatSchool()
+            let p = world.parta
+            let chat = try await Self.committee(world, s)
+            let ivanova = s.callers["ivanova"]!
+
+            // Only those who add members make links, and a subject teacher's are for students only.
+            #expect(await Self.code { _ = try await p.createChatInvite(s.callers["petrov"]!, organization: s.id, chat: chat, audiences: [.parents]) } == "forbidden")
+            #expect(await Self.code { _ = try await p.createChatInvite(s.callers["s1"]!, organization: s.id, chat: chat, audiences: [.parents]) } == "forbidden")
+            #expect(await Self.code { _ = try await p.createChatInvite(ivanova, organization: s.id, chat: chat, audiences: []) } == "audience_required")
+            #expect(await Self.code { _ = try await p.createChatInvite(ivanova, organization: s.id, chat: chat, audiences: [.parents], maxUses: 0) } == "invalid_max_uses")
+            #expect(await Self.code { _ = try await p.createChatInvite(ivanova, organization: s.id, chat: ChatID(999_999), audiences: [.parents]) } == "not_found")
+            #expect(try await p.chatInvites(s.admin, organization: s.id, chat: chat, page: PageRequest()).total == 0)
+
+            let invite = try await p.createChatInvite(ivanova, organization: s.id, chat: chat, audiences: [.parents])
+            #expect(invite.invite.audiences == [.parents] && invite.invite.maxUses == nil && invite.status == .active)
+            #expect(invite.invite.expiresAt == world.clock.now().addingTimeInterval(7 * 86_400))
+            #expect(invite.createdByName?.surname == "Иванова")
+            #expect(invite.path == "/chat-invite/\(invite.token)" && Secrets.looksLikeToken(invite.token))
+
+            // Anyone holding the link sees where it leads.
+            let preview = try await p.previewChatInvite(token: invite.token)
+            #expect(preview.chatName == "Родительский комитет 10А" && preview.chatKind == .custom && preview.audiences == [.parents])
+            #expect(preview.organization.organization.id == s.id)
+            #expect(await Self.code { _ = try await p.previewChatInvite(token: Secrets.newToken()) } == "not_found")
+            #expect(await Self.code { _ = try await p.previewChatInvite(token: "short") } == "not_found")
+
+            // A student of the school, and someone not in it, are refused; nothing changes.
+            let outsider = try await world.principal(try await world.signIn("+79990000777", address: "192.0.2.230"))
+            #expect(await Self.code { _ = try await p.joinChatByInvite(s.callers["s1"]!, token: invite.token) } == "chat_invite_role_not_invited")
+            #expect(await Self.code { _ = try await p.joinChatByInvite(outsider.caller(from: "192.0.2.230"), token: invite.token) } == "chat_invite_not_in_organization")
+            // (The administrator who made the chat, and Иванова.)
+            #expect(try await p.chatMembers(s.admin, organization: s.id, id: chat, page: PageRequest()).total == 2)
+
+            // A parent comes in, as a member by hand, marked as having come by this link; the chat is in their list.
+            let joined = try await p.joinChatByInvite(s.callers["p2"]!, token: invite.token)
+            #expect(joined == ChatInviteJoin(organizationID: s.id, chatID: chat, chatName: "Родительский комитет 10А", joined: true))
+            let members = try await p.chatMembers(s.admin, organization: s.id, id: chat, page: PageRequest())
+            let p2 = try #require(members.items.first { $0.0.member == .person(s.p2) })
+            #expect(p2.0.viaHand && !p2.0.viaRoster && !p2.0.isAdmin && p2.1.viaInvite == invite.invite.id)
+            #expect(members.items.first { $0.0.member == .person(s.ivanova) }?.1.viaInvite == nil)
+            #expect(try await p.myChats(s.principals["p2"]!).contains { $0.entry.chat.id == chat })
+
+            // Again: already a member, the link is not used.
+            #expect(try await p.joinChatByInvite(s.callers["p2"]!, token: invite.token).joined == false)
+            let listed = try await p.chatInvites(ivanova, organization: s.id, chat: chat, page: PageRequest())
+            #expect(listed.items.map(\.invite.useCount) == [1] && listed.items.map(\.token) == [invite.token])
+
+            let audit = try await p.auditLog(s.admin, organization: s.id, action: .chatJoinedByInvite, page: PageRequest())
+            #expect(audit.items.map(\.details) == [["invite": "\(invite.invite.id)", "member": ChatMemberRef.person(s.p2).description]])
+            #expect(try await p.auditLog(s.admin, organization: s.id, action: .chatInviteCreated, page: PageRequest()).items.first?.details["roles"] == "parents")
+
+            // Removed by the chat's admin, the parent does not come back by the link.
+            _ = try await p.removeChatMembers(ivanova, organization: s.id, id: chat, [.person(s.p2)])
+            #expect(await Self.code { _ = try await p.joinChatByInvite(s.callers["p2"]!, token: invite.token) } == "chat_invite_removed")
+
+            // Revoked: shown again with its status, and it works no more.
+            let revoked = try await p.revokeChatInvite(ivanova, organization: s.id, chat: chat, invite: invite.invite.id)
+            #expect(revoked.status == .revoked && revoked.token == invite.token)
+            #expect(try await p.revokeChatInvite(ivanova, organization: s.id, chat: chat, invite: invite.invite.id).invite.revokedAt == revoked.invite.revokedAt)
+            #expect(try await p.chatInvite(ivanova, organization: s.id, chat: chat, invite: invite.invite.id).status == .revoked)
+            #expect(await Self.code { _ = try await p.previewChatInvite(token: invite.token) } == "chat_invite_revoked")
+            #expect(await Self.code { _ = try await p.joinChatByInvite(s.callers["smith"]!, token: invite.token) } == "chat_invite_revoked")
+            #expect(try await p.chatInvites(ivanova, organization: s.id, chat: chat, usableOnly: true, page: PageRequest()).total == 0)
+            #expect(try await p.auditLog(s.admin, organization: s.id, action: .chatInviteRevoked, page: PageRequest()).total == 1)
+
+            // Another chat's invite is not this chat's.
+            let other = try await Self.committee(world, s)
+            #expect(await Self.code { _ = try await p.chatInvite(ivanova, organization: s.id, chat: other, invite: invite.invite.id) } == "not_found")
+
+            // Expiry, and a deleted chat.
+            let shortLived = try await p.createChatInvite(
+                ivanova, organization: s.id, chat: other, audiences: [.staff], expiresAt: world.clock.now().addingTimeInterval(3_600))
+            world.clock.advance(by: 3_601)
+            #expect(await Self.code { _ = try await p.joinChatByInvite(s.callers["smith"]!, token: shortLived.token) } == "chat_invite_expired")
+            let fresh = try await p.createChatInvite(ivanova, organization: s.id, chat: other, audiences: [.staff])
+            try await p.deleteChat(s.admin, organization: s.id, id: other)
+            #expect(await Self.code { _ = try await p.joinChatByInvite(s.callers["smith"]!, token: fresh.token) } == "chat_invite_chat_deleted")
+            #expect(await Self.code { _ = try await p.previewChatInvite(token: fresh.token) } == "chat_invite_chat_deleted")
+        }
+    }
+
+    @Test("a link's use limit holds when people open it at the same moment", arguments: TestEngine.all)
+    func useLimitUnderConcurrency(engine: TestEngine) async throws {
+        try await TestWorld.with(engine) { world in
+            let s = try await world.chatSchool()
+            let p = world.parta
+            let chat = try await Self.committee(world, s)
+            let p1 = try await Self.link(world, s, s.p1, phone: "+79990000301")
+            let sidorova = try await Self.link(world, s, s.sidorova, phone: "+79990000302")
+            let invite = try await p.createChatInvite(s.callers["ivanova"]!, organization: s.id, chat: chat, audiences: [.staff, .parents], maxUses: 2)
+            let callers = [s.callers["petrov"]!, s.callers["smith"]!, s.callers["p2"]!, p1.caller(from: "192.0.2.1"), sidorova.caller(from: "192.0.2.2")]
+            let outcomes = await withTaskGroup(of: String.self) { group in
+                for caller in callers {
+                    group.addTask {
+                        await Self.code { _ = try await p.joinChatByInvite(caller, token: invite.token) } ?? "joined"
+                    }
+                }
+                return await group.reduce(into: [String]()) { $0.append($1) }
+            }
+            #expect(outcomes.sorted() == ["chat_invite_used_up", "chat_invite_used_up", "chat_invite_used_up", "joined", "joined"])
+            let members = try await p.chatMembers(s.admin, organization: s.id, id: chat, page: PageRequest())
+            #expect(members.total == 4)
+            #expect(members.items.filter { $0.1.viaInvite == invite.invite.id }.count == 2)
+            let after = try await p.chatInvite(s.admin, organization: s.id, chat: chat, invite: invite.invite.id)
+            #expect(after.invite.useCount == 2 && after.status == .usedUp)
+            #expect(try await p.auditLog(s.admin, organization: s.id, action: .chatJoinedByInvite, page: PageRequest()).total == 2)
+        }
+    }
+}
