@@ -616,6 +616,19 @@ def test_a_homeroom_teacher_manages_only_the_chats_of_their_class(school, browse
     assert not [b for b in teacher.all("a.button") if b.text == "Инициализация чатов"]
     teacher.wait(lambda: (rows := teacher.all("tbody tr")) and all("10А" in r.text for r in rows) or None, message="only 10А chats")
     teacher.shot("8-homeroom-chat-list")
+    # She makes another chat of her class (a trip group): the form offers her class alone.
+    teacher.click("Создать чат")
+    teacher.select("select[name=type]", "Свой")
+    options = [o.text for o in teacher.all("select[name=class_id] option")]
+    assert options[1:] == [f"10А ({tenth['school_year']['name']})"], options
+    teacher.select("select[name=class_id]", options[1])
+    teacher.type("input[name=name]", "Поездка в музей")
+    teacher.click("Создать и выбрать участников")
+    teacher.wait_text("Поездка в музей", "h2")
+    teacher.wait_text("Свой · 10А")
+    assert teacher.all("input[name=invite_role]"), "she may make invite links to it"
+    teacher.click("‹ К списку чатов")
+    teacher.wait(lambda: any("Поездка в музей" in r.text for r in teacher.all("tbody tr")) or None, message="the new chat in her list")
     # Console sections of administrators lead back to the chats; another class's chat is refused.
     teacher.open("/#/org/1/invites")
     teacher.wait_text("Управление чатами")

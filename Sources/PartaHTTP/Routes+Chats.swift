@@ -14,6 +14,7 @@ struct ChatRoutes {
         api.get("organizations/{id}/chats", use: list)
         api.post("organizations/{id}/chats", use: create)
         api.get("organizations/{id}/chats/suggested-name", use: suggestedName)
+        api.get("organizations/{id}/chats/creation-options", use: creationOptions)
         api.get("organizations/{id}/chats/{chat_id}", use: show)
         api.patch("organizations/{id}/chats/{chat_id}", use: rename)
         api.delete("organizations/{id}/chats/{chat_id}", use: delete)
@@ -30,6 +31,28 @@ struct ChatRoutes {
 
     func chat(_ context: PartaRequestContext) throws -> ChatID {
         try context.id("chat_id", ChatID.self, what: "The chat")
+    }
+
+    struct CreationOptions: ResponseCodable {
+        struct ClassOption: Codable, Sendable {
+            var id: ClassID
+            var name: String
+            var schoolYear: String
+        }
+        struct SubjectOption: Codable, Sendable {
+            var id: SubjectID
+            var name: String
+        }
+        var classes: [ClassOption]
+        var subjects: [SubjectOption]
+    }
+
+    /// GET /api/v1/organizations/{id}/chats/creation-options — the classes and subjects the caller may make chats for.
+    @Sendable func creationOptions(_ request: Request, context: PartaRequestContext) async throws -> CreationOptions {
+        let found = try await parta.chatCreationOptions(try context.caller(), organization: try organization(context))
+        return CreationOptions(
+            classes: found.classes.map { .init(id: $0.schoolClass.id, name: $0.schoolClass.name, schoolYear: $0.year) },
+            subjects: found.subjects.map { .init(id: $0.id, name: $0.name) })
     }
 
     // MARK: Initialize

@@ -141,3 +141,54 @@ struct ChatInviteTests {
         }
     }
 }
+
+@Suite("Other chats of a class")
+struct ClassCustomChatTests {
+    @Test("a homeroom teacher makes and runs the class's other chats with the class's people; others may not", arguments: TestEngine.all)
+    func homeroomTeacherMakesClassChats(engine: TestEngine) async throws {
+        try await TestWorld.with(engine) { world in
+            let s = try await world.chatSchool()
+            let p = world.parta
+            let ivanova = s.callers["ivanova"]!, petrov = s.callers["petrov"]!
+
+            // The form offers her the class she leads; Петров the class and subject he teaches; a parent nothing.
+            let hers = try await p.chatCreationOptions(ivanova, organization: s.id)
+            #expect(hers.classes.map(\.schoolClass.name) == ["10А"] && hers.classes.map(\.year) == ["2026/2027"])
+            #expect(Set(hers.subjects.map(\.name)) == ["Краеведение", "Английский язык", "Химия"])
+            let his = try await p.chatCreationOptions(petrov, organization: s.id)
+            #expect(his.classes.map(\.schoolClass.name) == ["10А"] && his.subjects.map(\.name) == ["Краеведение"])
+            #expect(try await p.chatCreationOptions(s.admin, organization: s.id).classes.count == 2)
+            #expect(await ChatInviteTests.code { _ = try await p.chatCreationOptions(s.callers["p2"]!, organization: s.id) } == "forbidden")
+
+            // Only the homeroom teacher (and administrators) make a custom chat of 10А; nobody but administrators one of no class.
+            let committee = ChatDraft(kind: .custom, classID: s.tenA, name: "Родительский комитет 10А", members: [s.p1])
+            #expect(await ChatInviteTests.code { _ = try await p.createChat(petrov, organization: s.id, committee) } == "forbidden")
+            #expect(await ChatInviteTests.code { _ = try await p.createChat(ivanova, organization: s.id, ChatDraft(kind: .custom, name: "Кружок")) } == "forbidden")
+            #expect(await ChatInviteTests.code { _ = try await p.createChat(ivanova, organization: s.id, ChatDraft(kind: .custom, classID: s.nineG, name: "Поход")) } == "forbidden")
+            let created = try await p.createChat(ivanova, organization: s.id, committee)
+            let chat = created.summary.chat
+            #expect(chat.kind == .custom && chat.classID == s.tenA && chat.rosterKey == nil && chat.name == "Родительский комитет 10А")
+            #expect(Set(created.allowed) == [.rename, .delete, .addMembers, .removeMembers, .changeAdmins])
+            #expect(created.inviteAudiences == [.students, .parents, .staff])
+
+            // She adds the class's people and staff, not another class's.
+            #expect(try await p.addChatMembers(ivanova, organization: s.id, id: chat.id, .persons([s.p2, s.smith])).added == 2)
+            #expect(await ChatInviteTests.code { _ = try await p.addChatMembers(ivanova, organization: s.id, id: chat.id, .persons([s.s9])) } == "forbidden")
+            let members = try await p.chatMembers(ivanova, organization: s.id, id: chat.id, page: PageRequest())
+            #expect(Set(members.items.map(\.0.member)) == [.person(s.ivanova), .person(s.p1), .person(s.p2), .person(s.smith)])
+            #expect(members.items.first { $0.0.member == .person(s.ivanova) }?.0.isAdmin == true)
+
+            // It is in her management list, and the roster leaves its members alone.
+            let listed = try await p.listChats(ivanova, organization: s.id, query: ChatListQuery(kinds: [.custom]), page: PageRequest())
+            #expect(listed.items.map(\.chat.name) == ["Родительский комитет 10А"])
+            _ = try await p.initializeChats(s.admin, organization: s.id, dryRun: false)
+            #expect(try await p.chatMembers(ivanova, organization: s.id, id: chat.id, page: PageRequest()).total == 4)
+
+            // She renames and deletes it; Петров may not touch it.
+            #expect(await ChatInviteTests.code { _ = try await p.renameChat(petrov, organization: s.id, id: chat.id, name: "Комитет") } == "forbidden")
+            #expect(try await p.renameChat(ivanova, organization: s.id, id: chat.id, name: "Родительский комитет").summary.chat.name == "Родительский комитет")
+            try await p.deleteChat(ivanova, organization: s.id, id: chat.id)
+            #expect(try await p.auditLog(s.admin, organization: s.id, action: .chatDeleted, page: PageRequest()).items.first?.details["name"] == "Родительский комитет")
+        }
+    }
+}

@@ -33,7 +33,8 @@ struct ChatPermissionsTests {
     }
 
     enum Which: String, CaseIterable, Sendable {
-        case staffRoom, class10A, parents10A, kraeved10A, chemistry10A, class9G, kraeved9G, custom
+        /// `custom10A`: an "other chat" of 10А (a parents' committee, a trip group); `custom`: of no class.
+        case staffRoom, class10A, parents10A, kraeved10A, chemistry10A, class9G, kraeved9G, custom, custom10A, custom9G
 
         func target(chatAdmin: Bool) -> ChatTarget {
             switch self {
@@ -45,6 +46,8 @@ struct ChatPermissionsTests {
             case .class9G: ChatTarget(kind: .classChat, classID: c9G, actorIsChatAdmin: chatAdmin)
             case .kraeved9G: ChatTarget(kind: .subject, classID: c9G, subjectID: kraeved, actorIsChatAdmin: chatAdmin)
             case .custom: ChatTarget(kind: .custom, actorIsChatAdmin: chatAdmin)
+            case .custom10A: ChatTarget(kind: .custom, classID: c10A, actorIsChatAdmin: chatAdmin)
+            case .custom9G: ChatTarget(kind: .custom, classID: c9G, actorIsChatAdmin: chatAdmin)
             }
         }
     }
@@ -57,7 +60,8 @@ struct ChatPermissionsTests {
         case _ where action == .initialize:
             return false
         case .homeroom10A:
-            return [.class10A, .parents10A, .kraeved10A, .chemistry10A].contains(which)
+            // The class's roster chats and the other chats of the class, which they create too.
+            return [.class10A, .parents10A, .kraeved10A, .chemistry10A, .custom10A].contains(which)
         case .kraevedTeacher:
             return which == .kraeved10A
         case .chatAdmin:
@@ -89,6 +93,8 @@ struct ChatPermissionsTests {
         #expect(ChatPermissions.additionLimit(Who.homeroom10A.actor, kraeved10A) == .classCommunity(Self.c10A))
         #expect(ChatPermissions.additionLimit(Who.homeroom10A.actor, Which.class10A.target(chatAdmin: false)) == .classCommunity(Self.c10A))
         #expect(ChatPermissions.additionLimit(Who.homeroom10A.actor, Which.custom.target(chatAdmin: true)) == .related)
+        #expect(ChatPermissions.additionLimit(Who.homeroom10A.actor, Which.custom10A.target(chatAdmin: false)) == .classCommunity(Self.c10A))
+        #expect(ChatPermissions.additionLimit(Who.homeroom10A.actor, Which.custom9G.target(chatAdmin: true)) == .related)
         #expect(ChatPermissions.additionLimit(Who.administrator.actor, kraeved10A) == .anyone)
         #expect(ChatPermissions.additionLimit(Who.kraevedTeacher.actor, Which.kraeved10A.target(chatAdmin: true)) == .studentsTaught)
         #expect(ChatPermissions.additionLimit(Who.chatAdmin.actor, Which.kraeved10A.target(chatAdmin: true)) == .related)

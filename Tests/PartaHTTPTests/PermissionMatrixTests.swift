@@ -159,6 +159,7 @@ struct PermissionMatrixTests {
         Row(.post, "/api/v1/organizations/{id}/chats/initialize", body: ["dry_run": true], "401 403 403 403 403 403 403 200 403 403 401"),
         Row(.get, "/api/v1/organizations/{id}/chats", "401 403 403 403 200 200 403 200 403 403 401"),
         Row(.post, "/api/v1/organizations/{id}/chats", body: ["type": "custom", "name": "Кружок"], "401 403 403 403 403 403 403 201 403 403 401"),
+        Row(.get, "/api/v1/organizations/{id}/chats/creation-options", "401 403 403 403 200 200 403 200 403 403 401"),
         Row(.get, "/api/v1/organizations/{id}/chats/suggested-name", path: "/api/v1/organizations/{id}/chats/suggested-name?type=class&class_id={class_id}", "401 403 403 403 403 200 403 200 403 403 401"),
         Row(.get, "/api/v1/organizations/{id}/chats/{chat_id}", "401 403 403 403 403 200 403 200 403 403 401"),
         Row(.patch, "/api/v1/organizations/{id}/chats/{chat_id}", body: ["name": "10А — класс"], "401 403 403 403 403 200 403 200 403 403 401"),

@@ -361,4 +361,5 @@ export default {
   "manage.remove_chosen": { one: "Remove {count} chosen", other: "Remove {count} chosen" },
   "manage.remove_chosen_confirm": { one: "Remove {count} member from the chat: {names}? The school's roster will not bring them back here.", other: "Remove {count} members from the chat: {names}? The school's roster will not bring them back here." },
   "manage.removed_count": { one: "{count} member removed", other: "{count} members removed" },
+  "manage.no_class": "No class (a whole-school chat)",
 };

@@ -377,4 +377,5 @@ export default {
   "manage.remove_chosen": { one: "Удалить {count} выбранного", few: "Удалить {count} выбранных", many: "Удалить {count} выбранных", other: "Удалить {count} выбранных" },
   "manage.remove_chosen_confirm": { one: "Удалить из чата {count} участника: {names}? Список школы его сюда не вернёт.", few: "Удалить из чата {count} участников: {names}? Список школы их сюда не вернёт.", many: "Удалить из чата {count} участников: {names}? Список школы их сюда не вернёт.", other: "Удалить из чата {count} участника: {names}? Список школы их сюда не вернёт." },
   "manage.removed_count": { one: "Удалён {count} участник", few: "Удалено {count} участника", many: "Удалено {count} участников", other: "Удалено {count} участника" },
+  "manage.no_class": "Без класса (чат всей школы)",
 };

@@ -67,12 +67,13 @@ async function chatList(app, org, content) {
 }
 
 async function createChat(app, org, content) {
-  const [classes, subjects] = await Promise.all([
-    classesOf(org).catch(() => []),
-    get(`/organizations/${org.id}/subjects`).then((r) => r.items).catch(() => []),
-  ]);
-  const type = select(chatTypes.map((c) => [c, t(`chat_type.${c}`)]), "custom", { name: "type" });
-  const klass = select([["", t("invites.choose_class")], ...classes.map((c) => [c.id, `${c.name} (${c.school_year.name})`])], "", { name: "class_id" });
+  // Only the classes and subjects this person may make chats for (all of them for administrators).
+  const { classes, subjects } = await get(`/organizations/${org.id}/chats/creation-options`);
+  const isAdmin = org.roles.includes("administrator");
+  // A teacher who is not an administrator makes the other chats of a class they lead.
+  const type = select(chatTypes.map((c) => [c, t(`chat_type.${c}`)]), isAdmin ? "custom" : "class", { name: "type" });
+  const noClass = () => (type.value === "custom" && isAdmin ? t("manage.no_class") : t("invites.choose_class"));
+  const klass = select([["", noClass()], ...classes.map((c) => [c.id, `${c.name} (${c.school_year})`])], classes.length === 1 ? String(classes[0].id) : "", { name: "class_id" });
   const subject = select([["", t("manage.choose_subject")], ...subjects.map((s) => [s.id, s.name])], "", { name: "subject_id" });
   const group = h("input", { name: "group" });
   const name = h("input", { name: "name", maxlength: 200 });
@@ -85,7 +86,8 @@ async function createChat(app, org, content) {
   const guard = latestOnly();
   const suggest = async () => {
     nameHint.textContent = type.value === "custom" ? t("manage.name_required") : t("manage.name_suggested");
-    classField.hidden = !["class", "parents", "subject"].includes(type.value);
+    classField.hidden = !["class", "parents", "subject", "custom"].includes(type.value);
+    klass.options[0].textContent = noClass();
     subjectField.hidden = groupField.hidden = type.value !== "subject";
     const ticket = guard.next();
     let suggestion = null;

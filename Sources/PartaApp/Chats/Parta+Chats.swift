@@ -246,6 +246,28 @@ extension Parta {
         return (schoolClass, subject, generated)
     }
 
+    /// What the creation form offers the caller: the classes and subjects they may make chats
+    /// for — everything for administrators; for a homeroom teacher their classes (every subject);
+    /// for a subject teacher the classes and subjects they teach.
+    public func chatCreationOptions(
+        _ caller: Caller, organization: OrganizationID
+    ) async throws -> (classes: [(schoolClass: SchoolClass, year: String)], subjects: [Subject]) {
+        try await database.read { store in
+            let context = try await chatContext(caller, organization, in: store)
+            let actor = context.actor
+            let leads = !actor.homeroomClasses.isEmpty
+            guard actor.isAdministrator || leads || !actor.teaching.isEmpty else {
+                throw PartaError.forbidden("Chats are created by the organization's administrators, homeroom teachers and subject teachers.")
+            }
+            let years = Dictionary(uniqueKeysWithValues: try await store.schoolYears(of: organization).map { ($0.id, $0.name) })
+            let mine = actor.homeroomClasses.union(actor.teaching.map(\.classID))
+            let classes = try await store.classes(of: organization).filter { actor.isAdministrator || mine.contains($0.id) }
+            let taught = Set(actor.teaching.map(\.subjectID))
+            let subjects = try await store.subjects(of: organization).filter { actor.isAdministrator || leads || taught.contains($0.id) }
+            return (classes.map { ($0, years[$0.schoolYearID] ?? "") }, subjects)
+        }
+    }
+
     /// The name a chat of this draft would get when created without one (`10А - Ученики`,
     /// `10А - Английский язык (Англ.яз/1)`), for the creation form; `nil` for a custom chat, which names itself.
     public func suggestedChatName(_ caller: Caller, organization: OrganizationID, _ draft: ChatDraft) async throws -> String? {

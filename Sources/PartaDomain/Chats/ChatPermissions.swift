@@ -85,7 +85,7 @@ public enum ChatPermissions {
                 : .denied("Only the chat's admins, the class's homeroom teacher and the organization's administrators manage its members.")
         case .create:
             return .denied(
-                "Homeroom teachers create the class, parents and subject chats of their class, subject teachers the chats of what they teach; other chats are created by the organization's administrators.")
+                "Homeroom teachers create the chats of their class (class, parents, subject and other chats of the class), subject teachers the chats of what they teach; other chats are created by the organization's administrators.")
         case .rename, .delete:
             return .denied(
                 "Only the organization's administrators, the class's homeroom teacher and (for subject chats) its subject teacher rename or delete a chat.")
@@ -150,10 +150,11 @@ public enum ChatPermissions {
         }
     }
 
-    /// The kinds of chat a homeroom teacher manages in their own class.
-    public static let homeroomKinds: [ChatKind] = [.classChat, .parents, .subject]
+    /// The kinds of chat a homeroom teacher manages in their own class: its roster chats, and the
+    /// other (custom) chats made for the class — a parents' committee, a trip group.
+    public static let homeroomKinds: [ChatKind] = [.classChat, .parents, .subject, .custom]
 
-    /// A homeroom teacher manages the class, parents and subject chats of their own class.
+    /// A homeroom teacher creates and manages the class, parents, subject and other chats of their own class.
     static func leadsClass(_ actor: ChatActor, _ chat: ChatTarget) -> Bool {
         guard let c = chat.classID, homeroomKinds.contains(chat.kind) else { return false }
         return actor.homeroomClasses.contains(c)
