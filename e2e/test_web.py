@@ -241,6 +241,29 @@ def test_chat_management_filter_create_pick_admin_delete(school, browsers):
     assert any("Алгебра" in e.text for e in member.all(".chat-item")), "the member's other chats stay"
     member.shot("2-member-list-after-delete")
     assert setup.call("GET", f"/api/v1/organizations/1/chats/{chat['id']}").status_code == 404
+
+    # A chat of the parents of two classes, by rule: its members are the roster's, named for the classes.
+    admin.click("Создать чат")
+    admin.select("select[name=type]", "Свой")
+    admin.select("select[name=rule]", "Родители выбранных классов")
+    classes = admin.all("select[name=class_ids] option")
+    picked = [o for o in classes if o.text.startswith(("10А ", "11А "))]
+    assert len(picked) == 2, [o.text for o in classes]
+    for option in picked:
+        admin.driver.execute_script("arguments[0].selected = true", option)
+    admin.click("Создать и выбрать участников")
+    admin.wait_text("Родители 10А, 11А", "h2")
+    admin.wait_text("состав по правилу: Родители выбранных классов")
+    ruled = setup.call("GET", "/api/v1/organizations/1/chats", params={"name": "Родители 10А, 11А"}).json()["items"][0]
+    assert ruled["rule"].startswith("parents_of_classes:")
+
+    def parents_in(chat_id):
+        items = setup.call("GET", f"/api/v1/organizations/1/chats/{chat_id}/members", params={"per_page": 100}).json()["items"]
+        return {m["person_id"] for m in items if m.get("role") == "parent"}
+    expected = set()
+    for name in ("10А - Родители", "11А - Родители"):
+        expected |= parents_in(setup.call("GET", "/api/v1/organizations/1/chats", params={"name": name}).json()["items"][0]["id"])
+    assert expected and parents_in(ruled["id"]) == expected
     assert_clean(admin, member)
 
 

@@ -62,6 +62,8 @@ struct ChatDTO: ResponseCodable {
     var subjectId: SubjectID?
     var group: String
     var followsRoster: Bool
+    /// A custom chat's rule: `all_staff`, `parents_of_grade:10`, … (absent for the others).
+    var rule: String?
     var nameEdited: Bool
     var admins: [ChatMemberNameDTO]
     /// What the viewer may do (only on a single chat).
@@ -82,6 +84,7 @@ struct ChatDTO: ResponseCodable {
         subjectId = s.chat.subjectID
         group = s.chat.group
         followsRoster = s.chat.rosterKey != nil
+        rule = s.chat.rule?.storageKey
         nameEdited = s.chat.nameEdited
         admins = s.admins.map(ChatMemberNameDTO.init)
         self.allowed = allowed?.map(\.rawValue)

@@ -45,6 +45,10 @@ struct RosterPersonDTO: ResponseCodable {
     var externalId: String?
     var linked: Bool
     var active: Bool
+    /// Staff only: `Директор`, `Заместитель директора по УВР`.
+    var position: String
+    var parentsCommittee: Bool
+    var studentCouncil: Bool
 
     init(_ person: RosterPerson) {
         id = person.id
@@ -58,6 +62,9 @@ struct RosterPersonDTO: ResponseCodable {
         externalId = person.externalID
         linked = person.accountID != nil
         active = person.active
+        position = person.position
+        parentsCommittee = person.parentsCommittee
+        studentCouncil = person.studentCouncil
     }
 }
 

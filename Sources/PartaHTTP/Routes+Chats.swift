@@ -101,6 +101,8 @@ struct ChatRoutes {
         var group: String?
         var name: String?
         var memberIds: [RosterPersonID]?
+        /// A custom chat's rule (`ChatRule.parse`).
+        var rule: String?
     }
 
     /// POST /api/v1/organizations/{id}/chats
@@ -108,7 +110,7 @@ struct ChatRoutes {
         let body = try await request.decodeJSON(NewChat.self, context: context)
         let draft = ChatDraft(
             kind: try ChatKind.parse(body.type), classID: body.classId, subjectID: body.subjectId, group: body.group, name: body.name,
-            members: body.memberIds ?? [])
+            members: body.memberIds ?? [], rule: try body.rule.map { raw throws(PartaError) in try ChatRule.parse(raw) })
         let view = try await parta.createChat(try context.caller(), organization: try organization(context), draft)
         return EditedResponse(status: .created, response: ChatDTO(view))
     }

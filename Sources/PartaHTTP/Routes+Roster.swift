@@ -236,9 +236,12 @@ struct RosterRoutes {
         var birthDate: Nullable<LocalDate>?
         var externalId: Nullable<String>?
         var active: Bool?
+        var position: String?
+        var parentsCommittee: Bool?
+        var studentCouncil: Bool?
 
         enum CodingKeys: String, CodingKey {
-            case role, surname, givenName, patronymic, gender, birthDate, externalId, active
+            case role, surname, givenName, patronymic, gender, birthDate, externalId, active, position, parentsCommittee, studentCouncil
         }
 
         init(from decoder: any Decoder) throws {
@@ -251,6 +254,9 @@ struct RosterRoutes {
             birthDate = try c.nullable(.birthDate)
             externalId = try c.nullable(.externalId)
             active = try c.decodeIfPresent(Bool.self, forKey: .active)
+            position = try c.decodeIfPresent(String.self, forKey: .position)
+            parentsCommittee = try c.decodeIfPresent(Bool.self, forKey: .parentsCommittee)
+            studentCouncil = try c.decodeIfPresent(Bool.self, forKey: .studentCouncil)
         }
     }
 
@@ -278,7 +284,8 @@ struct RosterRoutes {
         let body = try await request.decodeJSON(PersonBody.self, context: context)
         let patch = PersonPatch(
             role: body.role, surname: body.surname, givenName: body.givenName, patronymic: body.patronymic, gender: body.gender,
-            birthDate: body.birthDate.map(\.value), externalID: body.externalId.map(\.value), active: body.active)
+            birthDate: body.birthDate.map(\.value), externalID: body.externalId.map(\.value), active: body.active, position: body.position,
+            parentsCommittee: body.parentsCommittee, studentCouncil: body.studentCouncil)
         return PersonDetailsDTO(try await parta.updatePerson(
             caller, organization: try organization(context), id: try context.id("person_id", RosterPersonID.self, what: "The person"), patch))
     }

@@ -99,7 +99,7 @@ public struct PickerFilter: Sendable, Equatable {
 extension Store {
     static let chatColumns = """
         c.id, c.organization_id, c.kind, c.name, c.name_edited, c.roster_key, c.class_id, c.subject_id, c.group_name,
-        c.school_year_id, c.created_at
+        c.school_year_id, c.created_at, c.rule
         """
 
     static func chat(from row: any SQLRow) throws -> Chat {
@@ -109,7 +109,8 @@ extension Store {
             nameEdited: try row.bool("name_edited"),
             rosterKey: try row.optionalString("roster_key").flatMap(RosterChatKey.init(storageKey:)),
             classID: try row.optionalID("class_id"), subjectID: try row.optionalID("subject_id"), group: try row.string("group_name"),
-            schoolYearID: try row.optionalID("school_year_id"), createdAt: try row.date("created_at"))
+            schoolYearID: try row.optionalID("school_year_id"), createdAt: try row.date("created_at"),
+            rule: try row.optionalString("rule").flatMap { try? ChatRule.parse($0) })
     }
 
     /// The active roster person an account is linked to in an organization (the first, should it
@@ -136,15 +137,17 @@ extension Store {
 
     public func insertChat(
         organization: OrganizationID, kind: ChatKind, name: String, nameEdited: Bool = false, rosterKey: RosterChatKey?,
-        classID: ClassID?, subjectID: SubjectID?, group: String, schoolYearID: SchoolYearID?, createdBy: AccountID?, now: Date
+        classID: ClassID?, subjectID: SubjectID?, group: String, schoolYearID: SchoolYearID?, createdBy: AccountID?, rule: ChatRule? = nil,
+        now: Date
     ) async throws -> Chat {
         let row = try await sql.raw("""
             INSERT INTO chats (organization_id, kind, name, search_name, name_edited, roster_key, class_id, subject_id, group_name,
-                school_year_id, created_by, created_at, updated_at, last_seq)
+                school_year_id, created_by, created_at, updated_at, last_seq, rule)
             VALUES (\(bind: organization.rawValue), \(bind: kind.rawValue), \(bind: name), \(bind: SearchText.fold(name)), \(bind: nameEdited),
                 \(bind: rosterKey?.storageKey), \(bind: classID?.rawValue), \(bind: subjectID?.rawValue), \(bind: group),
-                \(bind: schoolYearID?.rawValue), \(bind: createdBy?.rawValue), \(bind: now.millis), \(bind: now.millis), 0)
-            RETURNING id, organization_id, kind, name, name_edited, roster_key, class_id, subject_id, group_name, school_year_id, created_at
+                \(bind: schoolYearID?.rawValue), \(bind: createdBy?.rawValue), \(bind: now.millis), \(bind: now.millis), 0,
+                \(bind: rule?.storageKey))
+            RETURNING id, organization_id, kind, name, name_edited, roster_key, class_id, subject_id, group_name, school_year_id, created_at, rule
             """).first()
         return try Self.chat(from: row!)
     }
@@ -213,6 +216,33 @@ extension Store {
     public func deleteChat(_ id: ChatID, now: Date) async throws {
         try await sql.raw("DELETE FROM chat_members WHERE chat_id = \(bind: id.rawValue)").run()
         try await sql.raw("UPDATE chats SET deleted_at = \(bind: now.millis), updated_at = \(bind: now.millis) WHERE id = \(bind: id.rawValue)").run()
+    }
+
+    /// The live chats of an organization that follow a rule.
+    public func ruleChats(of organization: OrganizationID) async throws -> [(chat: Chat, rule: ChatRule)] {
+        try await sql.raw("""
+            SELECT \(unsafeRaw: Self.chatColumns) FROM chats c
+            WHERE c.organization_id = \(bind: organization.rawValue) AND c.rule IS NOT NULL AND c.deleted_at IS NULL
+            ORDER BY c.id
+            """).all().compactMap { row in
+            let chat = try Self.chat(from: row)
+            return chat.rule.map { (chat, $0) }
+        }
+    }
+
+    /// Everyone of an organization as rule chats read them.
+    public func ruleFacts(of organization: OrganizationID) async throws -> [RosterPersonID: RuleRoster.Person] {
+        var result: [RosterPersonID: RuleRoster.Person] = [:]
+        for row in try await sql.raw("""
+            SELECT id, role, active, position, parents_committee, student_council FROM roster_persons
+            WHERE organization_id = \(bind: organization.rawValue)
+            """).all() {
+            result[try row.id("id")] = RuleRoster.Person(
+                role: RosterRole(rawValue: try row.string("role")) ?? .employee, active: try row.bool("active"),
+                position: try row.string("position"), parentsCommittee: try row.bool("parents_committee"),
+                studentCouncil: try row.bool("student_council"))
+        }
+        return result
     }
 
     public func chatCount(of organization: OrganizationID) async throws -> Int {

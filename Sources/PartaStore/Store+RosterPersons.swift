@@ -28,7 +28,8 @@ public struct PersonFilter: Sendable, Equatable {
 
 extension Store {
     static let personColumnNames = """
-        id, organization_id, role, surname, given_name, patronymic, gender, birth_date, external_id, account_id, active
+        id, organization_id, role, surname, given_name, patronymic, gender, birth_date, external_id, account_id, active,
+        position, parents_committee, student_council
         """
     static let personColumns = personColumnNames.split(separator: ",").map { "p." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         .joined(separator: ", ")
@@ -42,7 +43,8 @@ extension Store {
                 patronymic: try row.string("patronymic")),
             gender: Gender(rawValue: try row.string("gender")) ?? .unspecified,
             birthDate: try row.optionalLocalDate("birth_date"), externalID: try row.optionalString("external_id"),
-            accountID: try row.optionalID("account_id"), active: try row.bool("active"))
+            accountID: try row.optionalID("account_id"), active: try row.bool("active"), position: try row.string("position"),
+            parentsCommittee: try row.bool("parents_committee"), studentCouncil: try row.bool("student_council"))
     }
 
     public func insertPerson(
@@ -104,7 +106,8 @@ extension Store {
             UPDATE roster_persons SET role = \(bind: person.role.rawValue), surname = \(bind: person.name.surname),
                 given_name = \(bind: person.name.givenName), patronymic = \(bind: person.name.patronymic),
                 gender = \(bind: person.gender.rawValue), birth_date = \(bind: person.birthDate?.iso),
-                external_id = \(bind: person.externalID), active = \(bind: person.active),
+                external_id = \(bind: person.externalID), active = \(bind: person.active), position = \(bind: person.position),
+                parents_committee = \(bind: person.parentsCommittee), student_council = \(bind: person.studentCouncil),
                 search_name = \(bind: SearchText.fold(person.name.full)), updated_at = \(bind: now.millis)
             WHERE id = \(bind: person.id.rawValue)
             """).run()

@@ -362,4 +362,12 @@ export default {
   "manage.remove_chosen_confirm": { one: "Remove {count} member from the chat: {names}? The school's roster will not bring them back here.", other: "Remove {count} members from the chat: {names}? The school's roster will not bring them back here." },
   "manage.removed_count": { one: "{count} member removed", other: "{count} members removed" },
   "manage.no_class": "No class (a whole-school chat)",
+  "manage.rule": "Members", "manage.grade": "Grade", "manage.classes": "Classes",
+  "manage.classes_hint": "Several with Ctrl or Shift", "manage.follows_rule": "members follow a rule: {rule}",
+  "rule.none": "I choose the members", "rule.all_staff": "All staff", "rule.whole_school": "The whole school: staff, students and parents",
+  "rule.administration": "Administration (director and deputies, by position)", "rule.student_council": "Student council",
+  "rule.parents_of_grade": "Parents of a grade", "rule.parents_of_classes": "Parents of chosen classes",
+  "rule.parents_committee": "A class's parents' committee",
+  "error.invalid_rule": "The members' rule is not right: check the grade (1–11) or choose classes.",
+  "error.position_not_allowed": "Only teachers and employees have a position.", "error.flag_not_allowed": "Parents sit on a parents' committee, students on the student council.",
 };

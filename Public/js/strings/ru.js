@@ -378,4 +378,12 @@ export default {
   "manage.remove_chosen_confirm": { one: "Удалить из чата {count} участника: {names}? Список школы его сюда не вернёт.", few: "Удалить из чата {count} участников: {names}? Список школы их сюда не вернёт.", many: "Удалить из чата {count} участников: {names}? Список школы их сюда не вернёт.", other: "Удалить из чата {count} участника: {names}? Список школы их сюда не вернёт." },
   "manage.removed_count": { one: "Удалён {count} участник", few: "Удалено {count} участника", many: "Удалено {count} участников", other: "Удалено {count} участника" },
   "manage.no_class": "Без класса (чат всей школы)",
+  "manage.rule": "Состав", "manage.grade": "Параллель (номер класса)", "manage.classes": "Классы",
+  "manage.classes_hint": "Несколько — с Ctrl или Shift", "manage.follows_rule": "состав по правилу: {rule}",
+  "rule.none": "Выбираю участников сам", "rule.all_staff": "Все сотрудники", "rule.whole_school": "Вся школа: сотрудники, ученики и родители",
+  "rule.administration": "Администрация (директор и заместители — по должности)", "rule.student_council": "Совет учащихся",
+  "rule.parents_of_grade": "Родители параллели", "rule.parents_of_classes": "Родители выбранных классов",
+  "rule.parents_committee": "Родительский комитет класса",
+  "error.invalid_rule": "Правило состава задано неверно: проверьте параллель (1–11) или выберите классы.",
+  "error.position_not_allowed": "Должность бывает только у учителей и сотрудников.", "error.flag_not_allowed": "В родительский комитет входят родители, в совет учащихся — ученики.",
 };

@@ -76,6 +76,15 @@ async function createChat(app, org, content) {
   const klass = select([["", noClass()], ...classes.map((c) => [c.id, `${c.name} (${c.school_year})`])], classes.length === 1 ? String(classes[0].id) : "", { name: "class_id" });
   const subject = select([["", t("manage.choose_subject")], ...subjects.map((s) => [s.id, s.name])], "", { name: "subject_id" });
   const group = h("input", { name: "group" });
+  // A custom chat's members may follow a rule (administrators; a homeroom teacher the committee of their class).
+  const rules = isAdmin ? ["all_staff", "whole_school", "administration", "student_council", "parents_of_grade", "parents_of_classes", "parents_committee"] : ["parents_committee"];
+  const rule = select([["", t("rule.none")], ...rules.map((r) => [r, t(`rule.${r}`)])], "", { name: "rule" });
+  const grade = h("input", { type: "number", name: "grade", min: 1, max: 11, inputmode: "numeric" });
+  const manyClasses = h("select", { name: "class_ids", multiple: true, size: Math.min(8, Math.max(3, classes.length)) },
+    classes.map((c) => h("option", { value: c.id }, `${c.name} (${c.school_year})`)));
+  const ruleField = field(t("manage.rule"), rule);
+  const gradeField = field(t("manage.grade"), grade);
+  const classesField = field(t("manage.classes"), manyClasses, t("manage.classes_hint"));
   const name = h("input", { name: "name", maxlength: 200 });
   const classField = field(t("manage.class"), klass);
   const subjectField = field(t("manage.subject"), subject);
@@ -86,8 +95,13 @@ async function createChat(app, org, content) {
   const guard = latestOnly();
   const suggest = async () => {
     nameHint.textContent = type.value === "custom" ? t("manage.name_required") : t("manage.name_suggested");
-    classField.hidden = !["class", "parents", "subject", "custom"].includes(type.value);
+    ruleField.hidden = type.value !== "custom";
+    const chosenRule = ruleField.hidden ? "" : rule.value;
+    gradeField.hidden = chosenRule !== "parents_of_grade";
+    classesField.hidden = chosenRule !== "parents_of_classes";
+    classField.hidden = !["class", "parents", "subject", "custom"].includes(type.value) || (chosenRule && chosenRule !== "parents_committee");
     klass.options[0].textContent = noClass();
+    if (chosenRule) nameHint.textContent = t("manage.name_suggested");
     subjectField.hidden = groupField.hidden = type.value !== "subject";
     const ticket = guard.next();
     let suggestion = null;
@@ -99,12 +113,12 @@ async function createChat(app, org, content) {
     } catch { suggestion = null; }
     if (guard.isCurrent(ticket)) name.placeholder = suggestion || "";
   };
-  for (const control of [type, klass, subject]) control.addEventListener("change", suggest);
+  for (const control of [type, klass, subject, rule]) control.addEventListener("change", suggest);
   group.addEventListener("input", debounce(suggest));
   suggest();
   const error = errorLine();
   const form = h("form", { class: "grid-form", novalidate: true },
-    field(t("manage.type"), type), classField, subjectField, groupField,
+    field(t("manage.type"), type), ruleField, gradeField, classesField, classField, subjectField, groupField,
     h("div", { class: "field" }, h("label", { for: name.id || (name.id = "new-chat-name") }, t("manage.name")), name, nameHint),
     error, h("div", { class: "row" }, h("a", { class: "button", href: `#/org/${org.id}/chats` }, t("common.cancel")),
       h("button", { type: "submit", class: "primary" }, t("manage.create_and_pick"))));
@@ -115,6 +129,11 @@ async function createChat(app, org, content) {
     if (!classField.hidden && klass.value) body.class_id = Number(klass.value);
     if (!subjectField.hidden && subject.value) body.subject_id = Number(subject.value);
     if (!groupField.hidden && group.value.trim()) body.group = group.value.trim();
+    const chosenRule = ruleField.hidden ? "" : rule.value;
+    if (chosenRule === "parents_of_grade") body.rule = `parents_of_grade:${grade.value}`;
+    else if (chosenRule === "parents_of_classes") body.rule = `parents_of_classes:${[...manyClasses.selectedOptions].map((o) => o.value).join(",")}`;
+    else if (chosenRule === "parents_committee") { body.rule = `parents_committee:${klass.value}`; delete body.class_id; }
+    else if (chosenRule) body.rule = chosenRule;
     try {
       const chat = await post(`/organizations/${org.id}/chats`, body);
       notify(t("manage.created", { name: chat.name }));
@@ -202,7 +221,8 @@ async function editChat(app, org, chatId, content) {
     replace(head, h("div", { class: "row spread" }, h("h2", {}, chat.name),
       h("div", { class: "row" }, app.messenger.chats.has(chat.id) ? h("a", { class: "button", href: `#/chats/${chat.id}` }, t("manage.go_to_chat")) : null, remove)),
     h("p", { class: "muted" }, t(`chat_type.${chat.type}`), chat.class_name ? ` · ${chat.class_name}` : "", chat.school_year ? ` · ${chat.school_year}` : "",
-      ` · ${t("info.members", { count: chat.member_count })}`, chat.follows_roster ? ` · ${t("manage.follows_roster")}` : ""),
+      ` · ${t("info.members", { count: chat.member_count })}`, chat.follows_roster ? ` · ${t("manage.follows_roster")}` : "",
+      chat.rule ? ` · ${t("manage.follows_rule", { rule: t(`rule.${chat.rule.split(":")[0]}`) })}` : ""),
     rename);
   }
   renderHead();

@@ -59,6 +59,9 @@ extension Parta {
         let now = clock.now()
         if !dryRun { try await lockRoster(org, in: store) }
         if !dryRun { try await followLinks(scope.links, organization: org, now: now, in: store) }
+        // Chats that follow a rule read the whole school: any change may concern them.
+        let ruleCounts = try await syncRuleChats(organization, dryRun: dryRun, in: store)
+        if !ruleCounts.isEmpty { report.byKind[.custom, default: .init()].add(ruleCounts) }
 
         // The classes whose chats are affected.
         var classIDs = scope.classes
@@ -99,11 +102,7 @@ extension Parta {
         let chatIDs = work.compactMap(\.chat?.id)
         let current = try await store.memberships(of: chatIDs)
         let excluded = try await store.exclusions(of: chatIDs)
-        var inserts: [(chat: ChatID, membership: ChatMembership, account: AccountID?)] = []
-        var events: [(chat: ChatID, event: ChatEvent)] = []
-        // The plans' changes, by operation across chats: one statement each, not five per chat.
-        var removes: [(chat: ChatID, members: [ChatMemberRef])] = []
-        var adopts = removes, releases = removes, grants = removes, revokes = removes
+        var writes = MembershipWrites()
 
         for item in work {
             var counts = ChatSyncReport.Counts()
@@ -114,13 +113,13 @@ extension Parta {
                     chat = try await store.insertChat(
                         organization: org, kind: item.key.kind, name: wanted.name, rosterKey: item.key, classID: item.key.classID,
                         subjectID: item.key.subjectID, group: item.key.group, schoolYearID: wanted.schoolYearID, createdBy: nil, now: now)
-                    events.append((chat!.id, ChatEvent.created(name: wanted.name, kind: item.key.kind)))
+                    writes.events.append((chat!.id, ChatEvent.created(name: wanted.name, kind: item.key.kind)))
                 }
             } else if let existingChat = chat, let wanted = item.desired, !existingChat.nameEdited, existingChat.name != wanted.name {
                 counts.chatsRenamed = 1
                 if !dryRun {
                     try await store.renameChat(existingChat.id, name: wanted.name, edited: false, now: now)
-                    events.append((existingChat.id, ChatEvent.renamed(wanted.name)))
+                    writes.events.append((existingChat.id, ChatEvent.renamed(wanted.name)))
                 }
             }
             let rows = chat.flatMap { current[$0.id] } ?? []
@@ -130,31 +129,50 @@ extension Parta {
             counts.adminChanges = plan.grantAdmin.count + plan.revokeAdmin.count
             report.byKind[item.key.kind, default: .init()].add(counts)
             guard !dryRun, let chat, !plan.isEmpty else { continue }
-
-            let added = Set(plan.add)
-            for ref in plan.add {
-                let admin: ChatAdminMark = plan.grantAdmin.contains(ref) ? .roster : .none
-                inserts.append((chat.id, ChatMembership(member: ref, viaRoster: true, viaHand: false, admin: admin),
-                                ref.personID.flatMap { roster.persons[$0]?.accountID }))
-            }
-            removes.append((chat.id, plan.remove))
-            adopts.append((chat.id, plan.adopt))
-            releases.append((chat.id, plan.release))
-            grants.append((chat.id, plan.grantAdmin.filter { !added.contains($0) }))
-            revokes.append((chat.id, plan.revokeAdmin))
-            events.append((chat.id, ChatEvent.membersChanged(
-                added: plan.add, removed: plan.remove, adminsGranted: plan.grantAdmin, adminsRevoked: plan.revokeAdmin)))
+            writes.add(plan, chat: chat.id) { roster.persons[$0]?.accountID }
         }
-        if !dryRun {
-            try await store.deleteMemberships(removes)
-            try await store.updateMemberships(adopts, viaRoster: true)
-            try await store.updateMemberships(releases, viaRoster: false)
-            try await store.updateMemberships(grants, admin: .roster)
-            try await store.updateMemberships(revokes, admin: ChatAdminMark.none)
-            try await store.insertMemberships(inserts, now: now)
-            try await store.appendChatEvents(events, organization: org, now: now)
-        }
+        if !dryRun { try await writes.write(organization: org, now: now, in: store) }
         return report
+    }
+
+    /// Brings the organization's rule chats to the roster (or one of them), as roster chats are:
+    /// the rule's people are roster members; hand-added members stay; removed ones are not brought back.
+    func syncRuleChats(_ organization: Organization, only: ChatID? = nil, dryRun: Bool, in store: Store) async throws -> ChatSyncReport.Counts {
+        var chats = try await store.ruleChats(of: organization.id)
+        if let only { chats = chats.filter { $0.chat.id == only } }
+        var counts = ChatSyncReport.Counts()
+        guard !chats.isEmpty else { return counts }
+        let roster = try await ruleRoster(organization, in: store)
+        let ids = chats.map(\.chat.id)
+        let current = try await store.memberships(of: ids)
+        let excluded = try await store.exclusions(of: ids)
+        var writes = MembershipWrites()
+        var wanted = Set<RosterPersonID>()
+        var plans: [(ChatID, MembershipPlan)] = []
+        for (chat, rule) in chats {
+            let members = rule.members(roster)
+            wanted.formUnion(members)
+            let plan = MembershipPlanner.plan(
+                members: Set(members.map(ChatMemberRef.person)), admins: [], current: current[chat.id] ?? [], excluded: excluded[chat.id] ?? [])
+            counts.membersAdded += plan.add.count
+            counts.membersRemoved += plan.remove.count
+            if !plan.isEmpty { plans.append((chat.id, plan)) }
+        }
+        guard !dryRun, !plans.isEmpty else { return counts }
+        let accounts = try await store.personFacts(wanted)
+        for (chat, plan) in plans { writes.add(plan, chat: chat) { accounts[$0]?.accountID } }
+        try await writes.write(organization: organization.id, now: clock.now(), in: store)
+        return counts
+    }
+
+    /// The whole organization as rule chats read it, on its today.
+    func ruleRoster(_ organization: Organization, in store: Store) async throws -> RuleRoster {
+        let classes = try await store.classes(of: organization.id)
+        let periods = try await store.enrollmentPeriods(ofClasses: Set(classes.map(\.id)))
+        let guardianships = try await store.guardianships(involving: Array(periods.keys))
+        return RuleRoster(
+            date: today(of: organization), persons: try await store.ruleFacts(of: organization.id), classes: classes, periods: periods,
+            guardianships: Array(guardianships))
     }
 
     /// The classes whose chats `scope` touches: its classes, and those its persons and subjects
@@ -256,5 +274,43 @@ extension Parta {
             try await store.setChatsSyncedOn(id, today)
             return report
         }
+    }
+}
+
+/// Membership plans' changes gathered across chats and written by operation: one statement each,
+/// not five per chat.
+struct MembershipWrites {
+    var inserts: [(chat: ChatID, membership: ChatMembership, account: AccountID?)] = []
+    var removes: [(chat: ChatID, members: [ChatMemberRef])] = []
+    var adopts: [(chat: ChatID, members: [ChatMemberRef])] = []
+    var releases: [(chat: ChatID, members: [ChatMemberRef])] = []
+    var grants: [(chat: ChatID, members: [ChatMemberRef])] = []
+    var revokes: [(chat: ChatID, members: [ChatMemberRef])] = []
+    var events: [(chat: ChatID, event: ChatEvent)] = []
+
+    /// Adds one chat's plan; `account` names the account of a person member, if linked.
+    mutating func add(_ plan: MembershipPlan, chat: ChatID, account: (RosterPersonID) -> AccountID?) {
+        let added = Set(plan.add)
+        for ref in plan.add {
+            let admin: ChatAdminMark = plan.grantAdmin.contains(ref) ? .roster : .none
+            inserts.append((chat, ChatMembership(member: ref, viaRoster: true, viaHand: false, admin: admin), ref.personID.flatMap(account)))
+        }
+        removes.append((chat, plan.remove))
+        adopts.append((chat, plan.adopt))
+        releases.append((chat, plan.release))
+        grants.append((chat, plan.grantAdmin.filter { !added.contains($0) }))
+        revokes.append((chat, plan.revokeAdmin))
+        events.append((chat, ChatEvent.membersChanged(
+            added: plan.add, removed: plan.remove, adminsGranted: plan.grantAdmin, adminsRevoked: plan.revokeAdmin)))
+    }
+
+    func write(organization: OrganizationID, now: Date, in store: Store) async throws {
+        try await store.deleteMemberships(removes)
+        try await store.updateMemberships(adopts, viaRoster: true)
+        try await store.updateMemberships(releases, viaRoster: false)
+        try await store.updateMemberships(grants, admin: .roster)
+        try await store.updateMemberships(revokes, admin: ChatAdminMark.none)
+        try await store.insertMemberships(inserts, now: now)
+        try await store.appendChatEvents(events, organization: organization, now: now)
     }
 }

@@ -16,13 +16,15 @@ public struct ChatDraft: Sendable, Equatable {
     public var classID: ClassID?
     public var subjectID: SubjectID?
     public var group: String?
-    /// `nil`: the name the school would give it (required for custom chats).
+    /// `nil`: the name the school would give it (required for custom chats without a rule).
     public var name: String?
     public var members: [RosterPersonID]
+    /// A custom chat whose members follow this rule.
+    public var rule: ChatRule?
 
     public init(
         kind: ChatKind, classID: ClassID? = nil, subjectID: SubjectID? = nil, group: String? = nil, name: String? = nil,
-        members: [RosterPersonID] = []
+        members: [RosterPersonID] = [], rule: ChatRule? = nil
     ) {
         self.kind = kind
         self.classID = classID
@@ -30,6 +32,7 @@ public struct ChatDraft: Sendable, Equatable {
         self.group = group
         self.name = name
         self.members = members
+        self.rule = rule
     }
 }
 
@@ -280,13 +283,26 @@ extension Parta {
         }
     }
 
-    public func createChat(_ caller: Caller, organization: OrganizationID, _ draft: ChatDraft) async throws -> ChatView {
+    public func createChat(_ caller: Caller, organization: OrganizationID, _ rawDraft: ChatDraft) async throws -> ChatView {
+        var draft = rawDraft
         let group = try TeachingAssignment.checkGroup(draft.group)
         let name = try draft.name.map(Chat.checkName)
-        let key = try RosterChatKey.forNewChat(kind: draft.kind, classID: draft.classID, subjectID: draft.subjectID, group: group, name: name)
-        return try await database.write { store in
+        if let rule = draft.rule {
+            try ChatPermissions.checkRuleDraft(kind: draft.kind, classID: draft.classID, rule: rule)
+            // A committee chat belongs to its class: the homeroom teacher runs it.
+            if case .parentsCommittee(let c) = rule { draft.classID = c }
+        }
+        let key = try RosterChatKey.forNewChat(
+            kind: draft.kind, classID: draft.classID, subjectID: draft.subjectID, group: group, name: name ?? draft.rule.map(\.storageKey))
+        return try await database.write { [draft] store in
             let context = try await chatContext(caller, organization, in: store)
-            let (schoolClass, _, generated) = try await resolveNewChat(draft, key: key, context: context, organization: organization, in: store)
+            var (schoolClass, _, generated) = try await resolveNewChat(draft, key: key, context: context, organization: organization, in: store)
+            if let rule = draft.rule {
+                try ChatPermissions.decideRule(context.actor, rule).check()
+                let classes = try await store.classes(Set(rule.classIDs), in: organization)
+                guard classes.count == Set(rule.classIDs).count else { throw PartaError.notFound("A class of the rule") }
+                generated = rule.name(classNames: Dictionary(uniqueKeysWithValues: classes.map { ($0.id, $0.name) }))
+            }
             let target = ChatTarget(kind: draft.kind, classID: draft.classID, subjectID: draft.subjectID)
             if let key {
                 let existing = try await store.rosterChats(of: organization, classes: key.classID.map { [$0] } ?? [], staffRoom: key == .staffRoom)
@@ -299,11 +315,14 @@ extension Parta {
             let chat = try await store.insertChat(
                 organization: organization, kind: draft.kind, name: chatName, nameEdited: name != nil && name != generated,
                 rosterKey: key, classID: draft.classID, subjectID: draft.subjectID, group: key?.group ?? "",
-                schoolYearID: schoolClass?.schoolYearID, createdBy: context.account, now: now)
+                schoolYearID: schoolClass?.schoolYearID, createdBy: context.account, rule: draft.rule, now: now)
             try await recordChatEvent(chat.id, ChatEvent.created(name: chatName, kind: draft.kind), organization: organization, in: store)
             if let key {
                 let scope = key == .staffRoom ? ChatScope(staffRoom: true) : ChatScope(classes: [key.classID!])
                 _ = try await syncChats(scope, organization: context.organization, creation: .none, in: store)
+            }
+            if draft.rule != nil {
+                _ = try await syncRuleChats(context.organization, only: chat.id, dryRun: false, in: store)
             }
             // Whoever creates a chat administers it.
             if let me = context.memberRef {
@@ -314,8 +333,9 @@ extension Parta {
                 let ids = try await checkedAdditions(.persons(draft.members), limit: limit, context: context, in: store)
                 try await addByHand(chat, ids.map(ChatMemberRef.person), admin: false, context: context, in: store)
             }
-            try await audit(store, caller, .chatCreated, organization: organization, target: ("chat", "\(chat.id)"),
-                            details: ["name": chatName, "type": draft.kind.rawValue, "members": "\(draft.members.count)"])
+            var details = ["name": chatName, "type": draft.kind.rawValue, "members": "\(draft.members.count)"]
+            if let rule = draft.rule { details["rule"] = rule.storageKey }
+            try await audit(store, caller, .chatCreated, organization: organization, target: ("chat", "\(chat.id)"), details: details)
             return try await chatView(caller, organization, chat.id, in: store)
         }
     }

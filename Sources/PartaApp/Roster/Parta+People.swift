@@ -102,6 +102,10 @@ extension Parta {
             person.birthDate = input.birthDate
             person.externalID = externalID
             person.active = patch.active ?? before.active
+            person.position = try RosterPerson.checkPosition(patch.position ?? (input.role.isStaff ? before.position : ""), role: input.role)
+            person.parentsCommittee = patch.parentsCommittee ?? (input.role == .parent && before.parentsCommittee)
+            person.studentCouncil = patch.studentCouncil ?? (input.role == .student && before.studentCouncil)
+            try RosterPerson.checkFlags(role: input.role, parentsCommittee: person.parentsCommittee, studentCouncil: person.studentCouncil)
             guard person != before else { return try await details(of: person, organization: org, in: store) }
             try await store.updatePerson(person, now: clock.now())
             try await apply([.personChanged(id)], organization: organization, in: store)
@@ -121,6 +125,9 @@ extension Parta {
         if a.birthDate != b.birthDate { fields.append("birth_date") }
         if a.externalID != b.externalID { fields.append("external_id") }
         if a.active != b.active { fields.append("active") }
+        if a.position != b.position { fields.append("position") }
+        if a.parentsCommittee != b.parentsCommittee { fields.append("parents_committee") }
+        if a.studentCouncil != b.studentCouncil { fields.append("student_council") }
         return fields
     }
 

@@ -76,11 +76,18 @@ public struct PersonPatch: Sendable, Equatable {
     public var birthDate: LocalDate??
     public var externalID: String??
     public var active: Bool?
+    public var position: String?
+    public var parentsCommittee: Bool?
+    public var studentCouncil: Bool?
 
     public init(
         role: RosterRole? = nil, surname: String? = nil, givenName: String? = nil, patronymic: String? = nil,
-        gender: Gender? = nil, birthDate: LocalDate?? = nil, externalID: String?? = nil, active: Bool? = nil
+        gender: Gender? = nil, birthDate: LocalDate?? = nil, externalID: String?? = nil, active: Bool? = nil,
+        position: String? = nil, parentsCommittee: Bool? = nil, studentCouncil: Bool? = nil
     ) {
+        self.position = position
+        self.parentsCommittee = parentsCommittee
+        self.studentCouncil = studentCouncil
         self.role = role
         self.surname = surname
         self.givenName = givenName

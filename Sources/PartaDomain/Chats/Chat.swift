@@ -199,11 +199,14 @@ public struct Chat: Hashable, Sendable {
     public var group: String
     public var schoolYearID: SchoolYearID?
     public var createdAt: Date
+    /// A custom chat whose members follow a rule over the roster.
+    public var rule: ChatRule?
 
     public init(
         id: ChatID, organizationID: OrganizationID, kind: ChatKind, name: String, nameEdited: Bool, rosterKey: RosterChatKey?,
-        classID: ClassID?, subjectID: SubjectID?, group: String, schoolYearID: SchoolYearID?, createdAt: Date
+        classID: ClassID?, subjectID: SubjectID?, group: String, schoolYearID: SchoolYearID?, createdAt: Date, rule: ChatRule? = nil
     ) {
+        self.rule = rule
         self.id = id
         self.organizationID = organizationID
         self.kind = kind

@@ -94,6 +94,28 @@ public enum ChatPermissions {
         }
     }
 
+    /// Who makes a chat that follows a rule: the organization's administrators; a homeroom teacher
+    /// the parents' committee chat of their class.
+    public static func decideRule(_ actor: ChatActor, _ rule: ChatRule) -> Decision {
+        if actor.isAdministrator { return .allowed }
+        if case .parentsCommittee(let c) = rule, actor.homeroomClasses.contains(c) { return .allowed }
+        return .denied("Chats that follow a rule are made by the organization's administrators; a homeroom teacher makes the parents' committee chat of their class.")
+    }
+
+    /// A rule belongs to a custom chat, and a committee chat to the committee's class.
+    public static func checkRuleDraft(kind: ChatKind, classID: ClassID?, rule: ChatRule) throws(PartaError) {
+        guard kind == .custom else {
+            throw PartaError.invalid("invalid_chat", "Only a custom chat follows a rule; the roster chats follow the roster.", details: ["field": .string("rule")])
+        }
+        if let classID {
+            guard case .parentsCommittee(let c) = rule, c == classID else {
+                throw PartaError.invalid(
+                    "invalid_chat", "A chat that follows a rule names no class, except a parents' committee of its own class.",
+                    details: ["field": .string("class_id")])
+            }
+        }
+    }
+
     /// Who opens the chat management list: the organization's administrators (every chat), and
     /// homeroom teachers, subject teachers and chat admins (the chats they manage).
     public static func decideListing(_ actor: ChatActor, administersAnyChat: Bool) -> Decision {

@@ -231,8 +231,15 @@ public enum MembershipPlanner {
     /// removes them; people a person removed (`excluded`) are not brought back by the roster; an
     /// admin a person declined is not made admin again.
     public static func plan(_ desired: DesiredChat?, current: [ChatMembership], excluded: Set<ChatMemberRef> = []) -> MembershipPlan {
-        let wanted = (desired?.members ?? []).subtracting(excluded)
-        let wantedAdmins = desired?.admins ?? []
+        plan(members: desired?.members ?? [], admins: desired?.admins ?? [], current: current, excluded: excluded)
+    }
+
+    /// The plan for a chat whose roster (or rule) wants `members`, of whom `admins` administer it.
+    public static func plan(
+        members: Set<ChatMemberRef>, admins: Set<ChatMemberRef>, current: [ChatMembership], excluded: Set<ChatMemberRef> = []
+    ) -> MembershipPlan {
+        let wanted = members.union(admins).subtracting(excluded)
+        let wantedAdmins = admins
         var plan = MembershipPlan()
         var present = Set<ChatMemberRef>()
         for row in current.sorted(by: { $0.member < $1.member }) {

@@ -197,10 +197,17 @@ public struct RosterPerson: Hashable, Sendable, Codable {
     public var accountID: AccountID?
     /// `false` once a bulk import no longer lists the person (they left); history stays.
     public var active: Bool
+    /// A member of staff's position (`Директор`, `Заместитель директора по УВР`); empty for others.
+    public var position: String
+    /// A parent on the parents' committee of their children's class.
+    public var parentsCommittee: Bool
+    /// A student on the student council.
+    public var studentCouncil: Bool
 
     public init(
         id: RosterPersonID, organizationID: OrganizationID, role: RosterRole, name: PersonName, gender: Gender,
-        birthDate: LocalDate?, externalID: String?, accountID: AccountID?, active: Bool
+        birthDate: LocalDate?, externalID: String?, accountID: AccountID?, active: Bool, position: String = "",
+        parentsCommittee: Bool = false, studentCouncil: Bool = false
     ) {
         self.id = id
         self.organizationID = organizationID
@@ -211,6 +218,30 @@ public struct RosterPerson: Hashable, Sendable, Codable {
         self.externalID = externalID
         self.accountID = accountID
         self.active = active
+        self.position = position
+        self.parentsCommittee = parentsCommittee
+        self.studentCouncil = studentCouncil
+    }
+
+    /// A position as it may be stored: one line of at most 100 characters, for staff only.
+    public static func checkPosition(_ raw: String, role: RosterRole) throws(PartaError) -> String {
+        let position = raw.trimmingWhitespace()
+        guard !position.isEmpty else { return "" }
+        guard role.isStaff else {
+            throw PartaError.invalid("position_not_allowed", "Only teachers and employees have a position.", details: ["field": .string("position")])
+        }
+        return try TextRules.checkText(position, field: "position", maxCharacters: 100, multiline: false, tooLong: "invalid_position", invalid: "invalid_position")
+    }
+
+    /// The roster's membership flags as they may be set: the parents' committee for parents, the
+    /// student council for students.
+    public static func checkFlags(role: RosterRole, parentsCommittee: Bool, studentCouncil: Bool) throws(PartaError) {
+        if parentsCommittee, role != .parent {
+            throw PartaError.invalid("flag_not_allowed", "Only parents sit on a parents' committee.", details: ["field": .string("parents_committee")])
+        }
+        if studentCouncil, role != .student {
+            throw PartaError.invalid("flag_not_allowed", "Only students sit on the student council.", details: ["field": .string("student_council")])
+        }
     }
 
     /// A person's role may change only while nothing refers to it (orders, assignments, homerooms,

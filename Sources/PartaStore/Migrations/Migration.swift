@@ -47,6 +47,7 @@ public enum Migrations {
         .v13StatisticsIndexes,
         .v14StatisticsSnapshots,
         .v15ChatInvites,
+        .v16ChatRules,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }
