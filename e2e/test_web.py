@@ -217,6 +217,9 @@ def test_chat_management_filter_create_pick_admin_delete(school, browsers):
     admin.click(f"Добавить всех найденных ({total})")
     admin.wait(lambda: len([b for b in admin.all(".card .badge") if b.text == "уже в чате"]) >= min(total, 20) or None, message="members marked in the picker")
     admin.shot("2-admin-picker")
+    headers = [th.text for th in admin.all(".card .table-wrap thead th")]
+    assert "Дата рождения" in headers, headers  # administrators tell namesakes apart by it
+    assert admin.all(".card nav.pager select")[0].get_attribute("value") == "50"
 
     # Make the teacher an admin of the chat.
     members_table = lambda: admin.all("section .table-wrap tbody tr")

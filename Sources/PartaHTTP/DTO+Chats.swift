@@ -131,19 +131,21 @@ struct MemberAdditionDTO: ResponseCodable {
     var alreadyMembers: Int
 }
 
-/// Someone the picker offers: only what choosing needs — never a birth date or an external id.
+/// Someone the picker offers: only what choosing needs — never an external id; a birth date only
+/// for administrators, who browse the whole school (`Parta.chatCandidates`).
 struct CandidateDTO: Codable, Sendable {
     struct Person: Codable, Sendable {
         var id: RosterPersonID
         var fullName: String
         var role: RosterRole
+        var birthDate: LocalDate?
     }
 
     var person: Person
     var isMember: Bool
 
     init(_ person: RosterPerson, isMember: Bool) {
-        self.person = Person(id: person.id, fullName: person.name.full, role: person.role)
+        self.person = Person(id: person.id, fullName: person.name.full, role: person.role, birthDate: person.birthDate)
         self.isMember = isMember
     }
 }

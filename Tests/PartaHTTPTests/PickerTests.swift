@@ -53,8 +53,11 @@ struct PickerTests {
                 .post, "/api/v1/organizations/\(s.id)/chats/\(classChat)/members", json: ["all_matching": ["role": "students"]], token: s.tokens["ivanova"])
             #expect(matching.status == .ok && (matching["matched"] as? Int) == 3, "\(matching.text)")
             #expect(try await client.call(.get, "/api/v1/organizations/\(s.id)/chats/\(classChat)/members?per_page=100", token: s.tokens["admin"]).items.count == before)
-            // The administrator sees the whole school.
-            #expect(Self.names(try await Self.candidates(client, s, chat: classChat, token: s.tokens["admin"])).contains("Борисов Дмитрий"))
+            // The administrator sees the whole school, with birth dates to tell namesakes apart (never external ids).
+            let whole = try await Self.candidates(client, s, chat: classChat, token: s.tokens["admin"])
+            #expect(Self.names(whole).contains("Борисов Дмитрий"))
+            let s1 = try #require(whole.items.compactMap { $0["person"] as? [String: Any] }.first { $0["id"] as? Int == Int(s.s1.rawValue) })
+            #expect(s1["birth_date"] as? String == "2010-03-04" && !whole.text.contains("123-456-789"))
 
             // A student made admin of a custom chat moderates and removes; does not browse or add.
             let council = try await p.createChat(s.admin, organization: s.id, ChatDraft(kind: .custom, name: "Совет учащихся", members: [s.s1, s.s2]))

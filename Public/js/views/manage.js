@@ -2,10 +2,10 @@
 // picker, make or unmake admins, delete (irreversible), initialize by type with a dry run.
 // Only what the signed-in person may do is offered; the server refuses the rest anyway.
 import { h, field, replace, select, debounce, errorLine } from "../dom.js";
-import { t, dateTime } from "../i18n.js";
+import { t, date, dateTime } from "../i18n.js";
 import { get, post, patch, del, errorText } from "../api.js";
 import { pager, table, latestOnly, notify, confirmDialog, personName, personNames, qrImage, readonlyText, copyButton } from "../widgets.js";
-import { consoleHeader, classesOf } from "../parts.js";
+import { consoleHeader } from "../parts.js";
 
 const chatTypes = ["staff_room", "class", "parents", "subject", "custom"];
 const filters = new Map(); // organization id → the list's filters, kept while moving around
@@ -287,7 +287,8 @@ async function chatInvites(org, chat, box) {
 
 /** The member picker: filters, page size, select on this page or all N matching; members marked. */
 async function picker(app, org, chatId, box, onAdded) {
-  const classes = await classesOf(org).catch(() => []);
+  // The classes this person works with (all of them for administrators).
+  const { classes } = await get(`/organizations/${org.id}/chats/creation-options`).catch(() => ({ classes: [] }));
   const role = select([["", t("common.all")], ["staff", t("picker.staff")], ["students", t("picker.students")], ["parents", t("picker.parents")]], "", { id: "pick-role" });
   const gender = select([["", t("common.all")], ["male", t("gender.male")], ["female", t("gender.female")]], "", { id: "pick-gender" });
   const klass = select([["", t("roster.any_class")], ...classes.map((c) => [c.id, c.name])], "", { id: "pick-class" });
@@ -295,7 +296,8 @@ async function picker(app, org, chatId, box, onAdded) {
   const q = h("input", { type: "search", id: "pick-q" });
   const results = h("div", { "aria-live": "polite" });
   const selected = new Set();
-  let page = 1, perPage = 20, lastTotal = 0, allMatching = false;
+  // 50 a page, as in the school system's lists.
+  let page = 1, perPage = 50, lastTotal = 0, allMatching = false;
   const query = () => ({ role: role.value, gender: gender.value, class_id: klass.value, surname: surname.value, q: q.value });
   const addButton = h("button", { type: "button", class: "primary" });
   const paintAdd = () => {
@@ -309,18 +311,21 @@ async function picker(app, org, chatId, box, onAdded) {
     if (!guard.isCurrent(ticket)) return;
     lastTotal = list.total;
     const boxes = [];
+    // Administrators get birth dates, to tell namesakes apart.
+    const withBirthDates = list.items.some((c) => "birth_date" in c.person);
     const rows = list.items.map((c) => {
       const box = h("input", { type: "checkbox", checked: c.is_member || allMatching || selected.has(c.person.id), disabled: c.is_member,
         "aria-label": t("picker.select", { name: c.person.full_name }) });
       if (!c.is_member) boxes.push([box, c.person.id]);
       box.addEventListener("change", () => { if (box.checked) selected.add(c.person.id); else selected.delete(c.person.id); allMatching = false; paintAdd(); });
-      return [box, c.person.full_name, t(`role.${c.person.role}`), c.is_member ? h("span", { class: "badge" }, t("picker.member")) : ""];
+      const born = withBirthDates ? [c.person.birth_date ? date(c.person.birth_date) : "—"] : [];
+      return [box, c.person.full_name, ...born, t(`role.${c.person.role}`), c.is_member ? h("span", { class: "badge" }, t("picker.member")) : ""];
     });
     const selectPage = h("button", { type: "button", onclick: () => { for (const [b, id] of boxes) { b.checked = true; selected.add(id); } paintAdd(); } }, t("picker.select_page"));
     const selectAll = h("button", { type: "button", onclick: () => { allMatching = true; for (const [b] of boxes) b.checked = true; paintAdd(); } }, t("picker.select_all", { count: list.total }));
     const clear = h("button", { type: "button", class: "link", onclick: () => { allMatching = false; selected.clear(); for (const [b] of boxes) b.checked = false; paintAdd(); } }, t("picker.clear"));
     replace(results, h("div", { class: "row" }, selectPage, selectAll, clear),
-      table(["", t("members.name"), t("roster.role"), ""], rows, t("picker.found", { count: list.total })),
+      table(["", t("members.name"), ...(withBirthDates ? [t("roster.birth_date")] : []), t("roster.role"), ""], rows, t("picker.found", { count: list.total })),
       pager(list, (p, n) => { page = p; perPage = n; load(); }));
     paintAdd();
   }

@@ -369,7 +369,8 @@ extension Parta {
     // MARK: Members
 
     /// The picker: the active people the caller may add (`ChatPermissions.additionLimit`) matching
-    /// the query, each marked if already a member. Only administrators browse the whole school.
+    /// the query, each marked if already a member. Only administrators browse the whole school, and
+    /// only they get birth dates (to tell namesakes apart).
     public func chatCandidates(
         _ caller: Caller, organization: OrganizationID, id: ChatID, query: PickerQuery, page: PageRequest
     ) async throws -> Page<(person: RosterPerson, isMember: Bool)> {
@@ -377,7 +378,13 @@ extension Parta {
             let (chat, context, target) = try await chatAccess(caller, organization, id, .addMembers, in: store)
             let limit = ChatPermissions.additionLimit(context.actor, target)
             let filter = try await pickerFilter(query, limit: limit, context: context, in: store)
-            return try await store.pickPersons(of: organization, filter: filter, chat: chat.id, page: page)
+            var found = try await store.pickPersons(of: organization, filter: filter, chat: chat.id, page: page)
+            // Birth dates tell namesakes apart in the whole school's list, which only administrators
+            // browse; teachers choosing among their classes' people do not see them.
+            if limit != .anyone {
+                for index in found.items.indices { found.items[index].person.birthDate = nil }
+            }
+            return found
         }
     }
 
