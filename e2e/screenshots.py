@@ -115,11 +115,21 @@ def main(url, out):
         admin.click("10А - Родители")
         admin.wait_text("Добавить участников")
         shot(admin, "admin-chat-edit")
+        # An invite link to the parents chat, with its QR code (issue 19).
+        admin.click("Создать ссылку")
+        admin.find(".issued img.qr")
+        shot(admin, "admin-chat-invite")
         admin.click("Чаты", ".tabs a")
         admin.click("Инициализация чатов")
         admin.click("Предпросмотр (без изменений)")
         admin.wait_text("Предпросмотр: что будет сделано")
         shot(admin, "admin-initialize")
+        # Printable link-code cards for a class.
+        admin.open("/#/org/1/roster")
+        admin.click_in_row("tbody tr", "10А", "a.button")
+        admin.click("Сделать карточки")
+        admin.find(".link-card img.qr")
+        shot(admin, "admin-link-cards")
     finally:
         admin.close()
 

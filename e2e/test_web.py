@@ -927,3 +927,42 @@ def test_a_teacher_makes_a_chat_invite_and_a_parent_on_a_phone_opens_it_into_the
     assert refused.status_code == 403 and refused.json()["error"] == "chat_invite_role_not_invited", refused.text
     assert admin.call("GET", f"/api/v1/organizations/1/chats/{chat['id']}/invites").json()["items"][0]["use_count"] == 1
     assert_clean(teacher, phone)
+
+
+def test_printable_link_cards_for_a_class_carry_one_working_qr_per_unlinked_person(school, browsers, tmp_path):
+    """Issue 19: an administrator prints link-code cards for a class from the console — one card
+    for every student of the class and every parent of theirs not yet in the messenger, each QR
+    decoding (zbarimg) to the link printed under it, and each link being that person's code."""
+    admin = sign_in(school.url, ADMIN)
+    tenth = next(c for c in admin.call("GET", "/api/v1/organizations/1/classes").json()["items"] if c["name"] == "10А")
+    students = admin.call("GET", "/api/v1/organizations/1/persons", params={"role": "student", "class_id": tenth["id"]}).json()["items"]
+    assert students
+    # One of the class's parents is in the messenger already: no card for them.
+    first_parents = admin.call("GET", f"/api/v1/organizations/1/persons/{students[0]['id']}").json()["parents"]
+    link_person(school.url, admin, first_parents[0]["id"], "+79990007721")
+    expected = {s["full_name"] for s in students if not s["linked"]}
+    for student in students:
+        for parent in admin.call("GET", f"/api/v1/organizations/1/persons/{student['id']}").json()["parents"]:
+            if parent["id"] != first_parents[0]["id"]:
+                expected.add(parent["full_name"])
+
+    browser = browsers(school.url, name="cards")
+    browser.sign_in(ADMIN)
+    browser.open("/#/org/1/roster")
+    browser.click_in_row("tbody tr", "10А", "a.button")
+    browser.click("Сделать карточки")
+    browser.wait(lambda: browser.all(".link-card") or None, message="the cards")
+    cards = browser.all(".link-card")
+    names = [c.find_element("css selector", "h3").text for c in cards]
+    assert sorted(names) == sorted(expected), (names, expected)
+    assert first_parents[0]["full_name"] not in names
+    for index, card in enumerate(cards):
+        link = card.find_element("css selector", ".card-link").text
+        png = tmp_path / f"card-{index}.png"
+        png.write_bytes(base64.b64decode(card.find_element("css selector", "img.qr").get_attribute("src").split(",", 1)[1]))
+        decoded = subprocess.run(["zbarimg", "--quiet", "--raw", str(png)], capture_output=True, text=True, check=True)
+        assert decoded.stdout.strip() == link
+        preview = requests.get(school.url + "/api/v1/link-codes/" + link.rsplit("/", 1)[1], timeout=10).json()
+        assert preview["person"]["full_name"] == names[index]
+    browser.shot("19-link-cards")
+    assert_clean(browser)

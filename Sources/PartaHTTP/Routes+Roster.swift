@@ -35,6 +35,7 @@ struct RosterRoutes {
         org.post("persons/{person_id}/children", use: addChild)
         org.delete("persons/{person_id}/children/{student_id}", use: removeChild)
         org.post("persons/{person_id}/link-codes", use: createLinkCode)
+        org.post("classes/{class_id}/link-code-cards", use: createClassCards)
         org.get("assignments", use: assignments)
         org.post("assignments", use: createAssignment)
         org.patch("assignments/{assignment_id}", use: updateAssignment)
@@ -318,6 +319,42 @@ struct RosterRoutes {
             parent: try context.id("person_id", RosterPersonID.self, what: "The parent"),
             student: try context.id("student_id", RosterPersonID.self, what: "The student"))
         return .noContent
+    }
+
+    struct ClassCards: ResponseCodable {
+        struct Card: Codable, Sendable {
+            struct Person: Codable, Sendable {
+                var id: RosterPersonID
+                var fullName: String
+                var role: RosterRole
+            }
+            var person: Person
+            /// A parent's children in the class.
+            var children: [String]
+            var code: String
+            var url: String
+            var qrPngBase64: String
+        }
+        var className: String
+        var expiresAt: Date?
+        var cards: [Card]
+    }
+
+    /// POST /api/v1/organizations/{id}/classes/{class_id}/link-code-cards — link codes for every
+    /// unlinked student and parent of the class, with QR codes, to print as cards.
+    @Sendable func createClassCards(_ request: Request, context: PartaRequestContext) async throws -> EditedResponse<ClassCards> {
+        let caller = try context.caller()
+        let base = try links.base(for: request)
+        let issued = try await parta.createClassLinkCards(
+            caller, organization: try organization(context), class: try context.id("class_id", ClassID.self, what: "The class"))
+        let cards = try issued.cards.map { card in
+            let url = card.code.url(base: base)
+            return ClassCards.Card(
+                person: .init(id: card.code.person.id, fullName: card.code.person.name.full, role: card.code.person.role),
+                children: card.children.map(\.full), code: card.code.code, url: url, qrPngBase64: try LinkBuilder.qr(url).pngBase64)
+        }
+        return EditedResponse(status: .created, response: ClassCards(
+            className: issued.schoolClass.name, expiresAt: issued.cards.first?.code.expiresAt, cards: cards))
     }
 
     /// POST /api/v1/organizations/{id}/persons/{person_id}/link-codes — a one-time code (24 hours) with its QR code.

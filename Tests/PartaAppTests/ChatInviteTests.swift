@@ -192,3 +192,33 @@ struct ClassCustomChatTests {
         }
     }
 }
+
+@Suite("Link-code cards for a class")
+struct ClassLinkCardsTests {
+    @Test("a class's cards: one code for every unlinked student and parent, a parent's card naming the children", arguments: TestEngine.all)
+    func cards(engine: TestEngine) async throws {
+        try await TestWorld.with(engine) { world in
+            let s = try await world.chatSchool()
+            let p = world.parta
+            // 10А: s1 (linked), s2 and s3 (not); parents p1 (of s1, not linked) and p2 (linked).
+            let issued = try await p.createClassLinkCards(s.admin, organization: s.id, class: s.tenA)
+            #expect(issued.schoolClass.name == "10А")
+            #expect(issued.cards.map(\.code.person.id) == [s.s2, s.s3, s.p1])
+            #expect(issued.cards.map { $0.children.map(\.full) } == [[], [], ["Алексеев Артём"]])
+            for card in issued.cards {
+                let preview = try await p.previewLinkCode(code: card.code.code)
+                #expect(preview.person.id == card.code.person.id)
+            }
+            #expect(Set(issued.cards.map(\.code.code)).count == 3)
+            let audit = try await p.auditLog(s.admin, organization: s.id, action: .linkCodeCreated, page: PageRequest())
+            #expect(audit.items.first?.targetType == "class" && audit.items.first?.targetID == "\(s.tenA)" && audit.items.first?.details == ["cards": "3"])
+
+            // Only administrators print them; another organization's or an unknown class is not found.
+            await #expect(throws: PartaError.self) { try await p.createClassLinkCards(s.callers["ivanova"]!, organization: s.id, class: s.tenA) }
+            do {
+                _ = try await p.createClassLinkCards(s.admin, organization: s.id, class: ClassID(999_999))
+                Issue.record("an unknown class made cards")
+            } catch let error as PartaError { #expect(error.code == "not_found") }
+        }
+    }
+}

@@ -109,6 +109,7 @@ struct PermissionMatrixTests {
         Row(.delete, "/api/v1/organizations/{id}/persons/{person_id}/children/{student_id}",
             path: "/api/v1/organizations/{id}/persons/{parent_id}/children/{student_id}", "401 403 403 403 403 403 403 204 403 403 401"),
         Row(.post, "/api/v1/organizations/{id}/persons/{person_id}/link-codes", "401 403 403 403 403 403 403 201 403 403 401"),
+        Row(.post, "/api/v1/organizations/{id}/classes/{class_id}/link-code-cards", "401 403 403 403 403 403 403 201 403 403 401"),
         Row(.get, "/api/v1/organizations/{id}/assignments", "401 403 403 403 403 403 403 200 403 403 401"),
         Row(.post, "/api/v1/organizations/{id}/assignments", body: ["teacher_id": "{smith_person}", "subject_id": "{subject_id}", "class_id": "{nine_g}"], "401 403 403 403 403 403 403 201 403 403 401"),
         Row(.patch, "/api/v1/organizations/{id}/assignments/{assignment_id}",

@@ -370,4 +370,10 @@ export default {
   "rule.parents_committee": "A class's parents' committee",
   "error.invalid_rule": "The members' rule is not right: check the grade (1–11) or choose classes.",
   "error.position_not_allowed": "Only teachers and employees have a position.", "error.flag_not_allowed": "Parents sit on a parents' committee, students on the student council.",
+  "cards.title": "Link cards", "cards.for_class": "Link cards for {name}", "cards.make": "Make the cards",
+  "cards.intro": "A card with a QR code for every student of the class and every parent not yet in the messenger. Codes are valid 24 hours; hand each card to its person.",
+  "cards.heading": { one: "{name}: {count} card", other: "{name}: {count} cards" },
+  "cards.print": "Print", "cards.children": "children: {names}", "cards.qr_alt": "Link QR code for {name}",
+  "cards.steps": "Point the phone's camera at the code, sign in with your phone number and confirm it is you.",
+  "cards.valid_until": "Codes are valid until {at}.", "cards.none": "Every student and parent of the class is in the messenger already.", "cards.back": "Back to the roster",
 };

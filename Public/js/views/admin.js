@@ -250,8 +250,44 @@ async function roster(app, org, content) {
 
 async function rosterClasses(org, view) {
   const classes = await classesOf(org);
-  replace(view, table([t("roster.class"), t("roster.year"), t("roster.homeroom"), t("roster.students")],
-    classes.map((c) => [c.name, c.school_year.name, c.homeroom_teacher?.full_name || "—", String(c.student_count)]), t("roster.classes")));
+  replace(view, table([t("roster.class"), t("roster.year"), t("roster.homeroom"), t("roster.students"), ""],
+    classes.map((c) => [c.name, c.school_year.name, c.homeroom_teacher?.full_name || "—", String(c.student_count),
+      h("a", { class: "button", href: `#/org/${org.id}/cards/${c.id}`, "aria-label": t("cards.for_class", { name: c.name }) }, t("cards.title"))]),
+    t("roster.classes")));
+}
+
+/**
+ * Printable link-code cards for a class (how a school hands them out): one card per student and
+ * parent not yet in the messenger, with the name, the QR code and the link; a parent's card names
+ * the children. The codes are made on request (each valid 24 hours), not on opening the page.
+ */
+export async function linkCardsView(app, orgId, classId) {
+  const org = app.organization(orgId);
+  if (!org) { app.go("#/"); return null; }
+  const content = h("div", { class: "tab-content" });
+  const node = h("div", { class: "page wide" }, h("div", { class: "no-print" }, consoleHeader(app, org, "roster")), content);
+  const error = errorLine();
+  const make = h("button", { type: "button", class: "primary" }, t("cards.make"));
+  make.addEventListener("click", async () => {
+    make.disabled = true;
+    try {
+      const issued = await post(`/organizations/${org.id}/classes/${classId}/link-code-cards`);
+      const cards = issued.cards.map((c) => h("article", { class: "link-card" },
+        h("h3", {}, c.person.full_name),
+        h("p", { class: "muted" }, t(`role.${c.person.role}`), c.children.length ? ` · ${t("cards.children", { names: c.children.join(", ") })}` : ""),
+        qrImage(c.qr_png_base64, t("cards.qr_alt", { name: c.person.full_name })),
+        h("p", { class: "card-steps" }, t("cards.steps")),
+        h("p", { class: "mono card-link" }, c.url)));
+      replace(content,
+        h("div", { class: "row spread no-print" }, h("h2", {}, t("cards.heading", { name: issued.class_name, count: issued.cards.length })),
+          h("button", { type: "button", class: "primary", onclick: () => window.print() }, t("cards.print"))),
+        h("p", { class: "muted no-print" }, issued.expires_at ? t("cards.valid_until", { at: dateTime(issued.expires_at) }) : t("cards.none")),
+        h("div", { class: "cards-grid" }, cards));
+    } catch (e) { error.textContent = errorText(e); make.disabled = false; }
+  });
+  replace(content, h("p", { class: "no-print" }, h("a", { href: `#/org/${org.id}/roster` }, "‹ ", t("cards.back"))),
+    h("section", { class: "card narrow" }, h("h2", {}, t("cards.title")), h("p", {}, t("cards.intro")), error, make));
+  return { node, title: t("cards.title") };
 }
 
 async function rosterPeople(org, view) {

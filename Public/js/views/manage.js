@@ -239,8 +239,10 @@ async function editChat(app, org, chatId, content) {
 /** A chat's invite links: make one for the roles the viewer may invite; show any again (link and QR), revoke. */
 async function chatInvites(org, chat, box) {
   const base = `/organizations/${org.id}/chats/${chat.id}/invites`;
+  // Ticked at first: whom such a chat is for.
+  const usual = { parents: ["parents"], class: ["students"], subject: ["students"], staff_room: ["staff"] }[chat.type] || ["students", "parents"];
   const roles = chat.invite_roles.map((r) => h("label", { class: "check" },
-    h("input", { type: "checkbox", name: "invite_role", value: r, checked: r !== "staff" }), t(`chat_invite.roles.${r}`)));
+    h("input", { type: "checkbox", name: "invite_role", value: r, checked: usual.includes(r) }), t(`chat_invite.roles.${r}`)));
   const days = h("input", { type: "number", min: 1, max: 90, value: 7, inputmode: "numeric" });
   const uses = h("input", { type: "number", min: 1, max: 10000, inputmode: "numeric", placeholder: t("invites.unlimited") });
   const error = errorLine();

@@ -55,6 +55,39 @@ extension Parta {
         }
     }
 
+    /// Link codes for everyone of a class who is not in the messenger yet — its students enrolled
+    /// today and their parents, active and unlinked — for the school to print as cards and hand
+    /// out (one audit entry for the class). Each card names a parent's children in the class.
+    public func createClassLinkCards(
+        _ caller: Caller, organization: OrganizationID, class classID: ClassID
+    ) async throws -> (schoolClass: SchoolClass, cards: [(code: IssuedLinkCode, children: [PersonName])]) {
+        let now = clock.now()
+        let expiresAt = now.addingTimeInterval(LinkCodeRules.lifetime)
+        return try await database.write { store in
+            let org = try await rosterAccess(caller, organization, write: true, in: store)
+            guard let schoolClass = try await store.schoolClass(classID, in: organization) else { throw PartaError.notFound("The class") }
+            let today = today(of: org)
+            let periods = try await store.enrollmentPeriods(ofClasses: [classID])
+            let enrolled = Set(periods.compactMap { student, list in list.contains { $0.classID == classID && $0.contains(today) } ? student : nil })
+            let guardianships = try await store.guardianships(involving: Array(enrolled)).filter { enrolled.contains($0.student) }
+            let persons = try await store.persons(Array(enrolled.union(guardianships.map(\.parent))), in: organization)
+            let waiting = persons.values.filter { $0.active && $0.accountID == nil && ($0.role == .student || $0.role == .parent) }
+                .sorted { ($0.role == .student ? 0 : 1, $0.name.full) < ($1.role == .student ? 0 : 1, $1.name.full) }
+            var cards: [(code: IssuedLinkCode, children: [PersonName])] = []
+            for person in waiting {
+                let code = Secrets.newToken()
+                try await store.insertLinkCode(
+                    organization: organization, person: person.id, hash: Secrets.hashToken(code), now: now, expiresAt: expiresAt)
+                let children = guardianships.filter { $0.parent == person.id }.compactMap { persons[$0.student]?.name }
+                    .sorted { $0.full < $1.full }
+                cards.append((IssuedLinkCode(code: code, person: person, expiresAt: expiresAt), children))
+            }
+            try await audit(store, caller, .linkCodeCreated, organization: organization, target: ("class", "\(classID)"),
+                            details: ["cards": "\(cards.count)"])
+            return (schoolClass, cards)
+        }
+    }
+
     func usableLinkCode(_ code: String, in store: Store) async throws -> (StoredLinkCode, RosterPerson) {
         guard Secrets.looksLikeToken(code), let stored = try await store.linkCode(hash: Secrets.hashToken(code)),
             let person = try await store.person(stored.personID, in: stored.organizationID)
