@@ -22,6 +22,12 @@ public enum Secrets {
         return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
     }
 
+    /// A link the server hands out (`/join/…`, `/link/…`, `/chat-invite/…`) under the address
+    /// people reach it at, whether or not that ends in a slash.
+    public static func link(base: String, path: String) -> String {
+        (base.hasSuffix("/") ? String(base.dropLast()) : base) + path
+    }
+
     /// Whether `token` can be one of ours, before any database lookup.
     public static func looksLikeToken(_ token: String) -> Bool {
         token.utf8.count == 43 && token.utf8.allSatisfy { c in

@@ -97,21 +97,11 @@ struct ChatInviteRoutes {
         let caller = try context.caller()
         let base = try links.base(for: request)
         let body = try await request.decodeJSON(NewChatInvite.self, context: context)
-        if body.expiresAt != nil, body.expiresInDays != nil {
-            throw PartaError.invalid("invalid_expiry", "Give either expires_at or expires_in_days, not both.")
-        }
         guard body.roles.count <= ChatInviteAudience.allCases.count else {
             throw PartaError.invalid("invalid_audience", "A chat invite is for students, parents or staff.", details: ["field": .string("roles")])
         }
         let audiences = try body.roles.map { raw throws(PartaError) in try ChatInviteAudience.parse(raw) }
-        // The range of lifetimes is the domain's rule (ChatInviteRules.terms); days are only converted here.
-        let days = try body.expiresInDays.map { d throws(PartaError) in
-            guard (0...3650).contains(d) else {
-                throw PartaError.invalid("invalid_expiry", "A chat invite lasts between one hour and 90 days.", details: ["field": .string("expires_in_days")])
-            }
-            return d
-        }
-        let expiresAt = body.expiresAt ?? days.map { parta.clock.now().addingTimeInterval(TimeInterval($0) * 86_400) }
+        let expiresAt = try InviteRules.requestedExpiry(at: body.expiresAt, inDays: body.expiresInDays, now: parta.clock.now())
         let (organization, chat) = try ids(context)
         let view = try await parta.createChatInvite(
             caller, organization: organization, chat: chat, audiences: audiences, expiresAt: expiresAt, maxUses: body.maxUses)

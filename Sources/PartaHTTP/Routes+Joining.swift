@@ -66,11 +66,7 @@ struct JoiningRoutes {
         let caller = try context.caller()
         let base = try links.base(for: request)
         let body = try await request.decodeJSON(NewInvite.self, context: context)
-        if body.expiresAt != nil, body.expiresInDays != nil {
-            throw PartaError.invalid("invalid_expiry", "Give either expires_at or expires_in_days, not both.")
-        }
-        // The range of lifetimes is the domain's rule (InviteRules.terms); days are only converted here.
-        let expiresAt = body.expiresAt ?? body.expiresInDays.map { parta.clock.now().addingTimeInterval(TimeInterval($0) * 86_400) }
+        let expiresAt = try InviteRules.requestedExpiry(at: body.expiresAt, inDays: body.expiresInDays, now: parta.clock.now())
         let limit: InviteUseLimit = switch body.maxUses {
         case nil: .default
         case .some(let nullable): nullable.value.map(InviteUseLimit.limited) ?? .unlimited

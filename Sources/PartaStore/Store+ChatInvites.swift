@@ -68,34 +68,12 @@ extension Store {
     /// Counts one use if the invite is still usable at `now`: one conditional update, so people
     /// racing for the last use cannot both get it. `false` when it is not usable.
     public func redeemChatInvite(_ id: ChatInviteID, now: Date) async throws -> Bool {
-        try await !sql.raw("""
-            UPDATE chat_invites SET use_count = use_count + 1
-            WHERE id = \(bind: id.rawValue) AND \(Self.usable(at: now))
-            RETURNING id
-            """).all().isEmpty
+        try await redeemLink(.chatInvites, id.rawValue, now: now)
     }
 
     /// Revokes one chat invite; `false` when it was already revoked.
     public func revokeChatInvite(_ id: ChatInviteID, now: Date) async throws -> Bool {
-        try await !sql.raw("""
-            UPDATE chat_invites SET revoked_at = \(bind: now.millis) WHERE id = \(bind: id.rawValue) AND revoked_at IS NULL
-            RETURNING id
-            """).all().isEmpty
+        try await revokeLink(.chatInvites, id.rawValue, now: now)
     }
 
-    /// Marks the chat's member as having come by `invite`.
-    public func markJoinedByInvite(chat: ChatID, member: ChatMemberRef, invite: ChatInviteID) async throws {
-        switch member {
-        case .person(let person):
-            try await sql.raw("""
-                UPDATE chat_members SET via_invite = \(bind: invite.rawValue)
-                WHERE chat_id = \(bind: chat.rawValue) AND person_id = \(bind: person.rawValue)
-                """).run()
-        case .account(let account):
-            try await sql.raw("""
-                UPDATE chat_members SET via_invite = \(bind: invite.rawValue)
-                WHERE chat_id = \(bind: chat.rawValue) AND person_id IS NULL AND account_id = \(bind: account.rawValue)
-                """).run()
-        }
-    }
 }

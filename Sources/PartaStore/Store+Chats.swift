@@ -325,14 +325,17 @@ extension Store {
         terms.dropFirst().reduce(terms[0]) { "\($0) OR \($1)" }
     }
 
-    /// Sets `via_roster`, `via_hand` or `admin` on some members of some chats.
+    /// Sets `via_roster`, `via_hand`, `admin` or `via_invite` (the chat invite a member came by)
+    /// on some members of some chats.
     public func updateMemberships(
-        _ changes: [(chat: ChatID, members: [ChatMemberRef])], viaRoster: Bool? = nil, viaHand: Bool? = nil, admin: ChatAdminMark? = nil
+        _ changes: [(chat: ChatID, members: [ChatMemberRef])], viaRoster: Bool? = nil, viaHand: Bool? = nil, admin: ChatAdminMark? = nil,
+        viaInvite: ChatInviteID? = nil
     ) async throws {
         var sets: [SQLQueryString] = []
         if let viaRoster { sets.append("via_roster = \(bind: viaRoster)") }
         if let viaHand { sets.append("via_hand = \(bind: viaHand)") }
         if let admin { sets.append("admin = \(bind: admin.rawValue)") }
+        if let viaInvite { sets.append("via_invite = \(bind: viaInvite.rawValue)") }
         guard !sets.isEmpty else { return }
         for predicate in Self.memberPredicates(changes) {
             try await sql.raw("UPDATE chat_members SET \(SQLList(sets)) WHERE \(predicate)").run()
@@ -340,9 +343,10 @@ extension Store {
     }
 
     public func updateMemberships(
-        chat: ChatID, _ refs: [ChatMemberRef], viaRoster: Bool? = nil, viaHand: Bool? = nil, admin: ChatAdminMark? = nil
+        chat: ChatID, _ refs: [ChatMemberRef], viaRoster: Bool? = nil, viaHand: Bool? = nil, admin: ChatAdminMark? = nil,
+        viaInvite: ChatInviteID? = nil
     ) async throws {
-        try await updateMemberships([(chat, refs)], viaRoster: viaRoster, viaHand: viaHand, admin: admin)
+        try await updateMemberships([(chat, refs)], viaRoster: viaRoster, viaHand: viaHand, admin: admin, viaInvite: viaInvite)
     }
 
     public func deleteMemberships(_ changes: [(chat: ChatID, members: [ChatMemberRef])]) async throws {

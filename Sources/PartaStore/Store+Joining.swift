@@ -98,17 +98,32 @@ extension Store {
     /// Counts one use if the invite is still usable at `now`: one conditional update, so two
     /// people racing for the last use cannot both get it. `false` when it is not usable.
     public func redeemInvite(_ id: InviteID, now: Date) async throws -> Bool {
-        try await !sql.raw("""
-            UPDATE invites SET use_count = use_count + 1
-            WHERE id = \(bind: id.rawValue) AND \(Self.usable(at: now))
-            RETURNING id
-            """).all().isEmpty
+        try await redeemLink(.invites, id.rawValue, now: now)
     }
 
     /// Revokes one invite; `false` when it was already revoked.
     public func revokeInvite(_ id: InviteID, now: Date) async throws -> Bool {
+        try await revokeLink(.invites, id.rawValue, now: now)
+    }
+
+    /// The tables of links that are counted, expire and are revoked alike (`CountedLink`).
+    enum LinkTable: String {
+        case invites
+        case chatInvites = "chat_invites"
+    }
+
+    /// One conditional update counts a use while the link is usable: racing uses cannot both take the last.
+    func redeemLink(_ table: LinkTable, _ id: Int64, now: Date) async throws -> Bool {
         try await !sql.raw("""
-            UPDATE invites SET revoked_at = \(bind: now.millis) WHERE id = \(bind: id.rawValue) AND revoked_at IS NULL
+            UPDATE \(unsafeRaw: table.rawValue) SET use_count = use_count + 1
+            WHERE id = \(bind: id) AND \(Self.usable(at: now))
+            RETURNING id
+            """).all().isEmpty
+    }
+
+    func revokeLink(_ table: LinkTable, _ id: Int64, now: Date) async throws -> Bool {
+        try await !sql.raw("""
+            UPDATE \(unsafeRaw: table.rawValue) SET revoked_at = \(bind: now.millis) WHERE id = \(bind: id) AND revoked_at IS NULL
             RETURNING id
             """).all().isEmpty
     }

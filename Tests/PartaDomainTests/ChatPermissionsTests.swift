@@ -112,6 +112,20 @@ struct ChatPermissionsTests {
         }
     }
 
+    @Test("what the creation form offers: all to administrators; a homeroom teacher their classes and every subject; a subject teacher what they teach")
+    func creationScope() throws {
+        #expect(try ChatPermissions.creationScope(Who.administrator.actor) == (nil, nil))
+        let homeroom = try ChatPermissions.creationScope(ChatActor(homeroomClasses: [Self.c10A], teaching: [.init(classID: Self.c9G, subjectID: Self.chemistry)]))
+        #expect(homeroom.classes == [Self.c10A, Self.c9G] && homeroom.subjects == nil)
+        let teacher = try ChatPermissions.creationScope(Who.kraevedTeacher.actor)
+        #expect(teacher.classes == [Self.c10A] && teacher.subjects == [Self.kraeved])
+        for who in [Who.chatAdmin, .pupilChatAdmin, .nobody] {
+            #expect((#expect(throws: PartaError.self) { try ChatPermissions.creationScope(who.actor) })?.kind == .forbidden, "\(who)")
+        }
+        #expect(ChatPermissions.showsBirthDates(.anyone))
+        for limit in [AdditionLimit.studentsTaught, .classCommunity(Self.c10A), .related] { #expect(!ChatPermissions.showsBirthDates(limit)) }
+    }
+
     @Test("who opens the chat management list", arguments: [
         (ChatActor(isAdministrator: true), false, true),
         (ChatActor(homeroomClasses: [ClassID(1)]), false, true),

@@ -36,6 +36,19 @@ struct InviteRulesTests {
         } throws: { ($0 as? PartaError)?.code == code }
     }
 
+    @Test("an expiry asked as an instant or in days, not both; days far out of range are refused by the lifetime rule")
+    func requestedExpiry() throws {
+        let at = Self.now.addingTimeInterval(3 * 86_400)
+        #expect(try InviteRules.requestedExpiry(at: at, inDays: nil, now: Self.now) == at)
+        #expect(try InviteRules.requestedExpiry(at: nil, inDays: 3, now: Self.now) == at)
+        #expect(try InviteRules.requestedExpiry(at: nil, inDays: nil, now: Self.now) == nil)
+        #expect((#expect(throws: PartaError.self) { try InviteRules.requestedExpiry(at: at, inDays: 3, now: Self.now) })?.code == "invalid_expiry")
+        for days in [-1, 91, Int.max] {
+            let asked = try InviteRules.requestedExpiry(at: nil, inDays: days, now: Self.now)
+            #expect((#expect(throws: PartaError.self) { try InviteRules.expiry(asked, now: Self.now) })?.code == "invalid_expiry", "\(days)")
+        }
+    }
+
     @Test("explicit limits and boundaries are kept")
     func explicit() throws {
         let unlimitedStaff = try InviteRules.terms(

@@ -14,7 +14,7 @@ public struct ChatInviteView: Sendable, Equatable {
     public var path: String { "/chat-invite/\(token)" }
 
     public func url(base: String) -> String {
-        (base.hasSuffix("/") ? String(base.dropLast()) : base) + path
+        Secrets.link(base: base, path: path)
     }
 }
 
@@ -56,11 +56,7 @@ extension Parta {
         let token = Secrets.newToken()
         let view = try await database.write { store in
             let (chat, context, _) = try await chatInviteAccess(caller, organization, id, audiences: terms.audiences, in: store)
-            guard try await store.usableChatInviteCount(of: chat.id, at: now) < ChatInviteRules.maximumActivePerChat else {
-                throw PartaError.conflict(
-                    "too_many_chat_invites",
-                    "This chat has \(ChatInviteRules.maximumActivePerChat) working links already; revoke one before making another.")
-            }
+            try ChatInviteRules.checkRoom(usable: try await store.usableChatInviteCount(of: chat.id, at: now))
             if let account = caller.accountID { try admit(.invites, account.rawValue) }
             let invite = try await store.insertChatInvite(
                 organization: organization, chat: chat.id, terms: terms, token: token, createdBy: context.account, now: now)
@@ -146,10 +142,8 @@ extension Parta {
                 // Someone else took the last use between the read and the update.
                 throw ChatInviteRules.usedUp
             }
-            guard let organization = try await store.organization(org) else { throw PartaError.notFound("The organization") }
-            let context = ChatContext(organization: organization, actor: ChatActor(), persons: persons, account: account)
-            try await addByHand(chat, [member], admin: false, context: context, in: store)
-            try await store.markJoinedByInvite(chat: chat.id, member: member, invite: invite.id)
+            try await addByHand(chat, [member], admin: false, in: store)
+            try await store.updateMemberships(chat: chat.id, [member], viaInvite: invite.id)
             try await audit(store, caller, .chatJoinedByInvite, organization: org, target: ("chat", "\(chat.id)"),
                             details: ["invite": "\(invite.id)", "member": member.description])
             return ChatInviteJoin(organizationID: org, chatID: chat.id, chatName: chat.name, joined: true)

@@ -249,24 +249,16 @@ extension Parta {
         return (schoolClass, subject, generated)
     }
 
-    /// What the creation form offers the caller: the classes and subjects they may make chats
-    /// for — everything for administrators; for a homeroom teacher their classes (every subject);
-    /// for a subject teacher the classes and subjects they teach.
+    /// What the creation form offers the caller: the classes and subjects they may make chats for
+    /// (`ChatPermissions.creationScope`).
     public func chatCreationOptions(
         _ caller: Caller, organization: OrganizationID
     ) async throws -> (classes: [(schoolClass: SchoolClass, year: String)], subjects: [Subject]) {
         try await database.read { store in
-            let context = try await chatContext(caller, organization, in: store)
-            let actor = context.actor
-            let leads = !actor.homeroomClasses.isEmpty
-            guard actor.isAdministrator || leads || !actor.teaching.isEmpty else {
-                throw PartaError.forbidden("Chats are created by the organization's administrators, homeroom teachers and subject teachers.")
-            }
+            let scope = try ChatPermissions.creationScope(try await chatContext(caller, organization, in: store).actor)
             let years = Dictionary(uniqueKeysWithValues: try await store.schoolYears(of: organization).map { ($0.id, $0.name) })
-            let mine = actor.homeroomClasses.union(actor.teaching.map(\.classID))
-            let classes = try await store.classes(of: organization).filter { actor.isAdministrator || mine.contains($0.id) }
-            let taught = Set(actor.teaching.map(\.subjectID))
-            let subjects = try await store.subjects(of: organization).filter { actor.isAdministrator || leads || taught.contains($0.id) }
+            let classes = try await store.classes(of: organization).filter { scope.classes?.contains($0.id) ?? true }
+            let subjects = try await store.subjects(of: organization).filter { scope.subjects?.contains($0.id) ?? true }
             return (classes.map { ($0, years[$0.schoolYearID] ?? "") }, subjects)
         }
     }
@@ -293,7 +285,7 @@ extension Parta {
             if case .parentsCommittee(let c) = rule { draft.classID = c }
         }
         let key = try RosterChatKey.forNewChat(
-            kind: draft.kind, classID: draft.classID, subjectID: draft.subjectID, group: group, name: name ?? draft.rule.map(\.storageKey))
+            kind: draft.kind, classID: draft.classID, subjectID: draft.subjectID, group: group, name: name, followsRule: draft.rule != nil)
         return try await database.write { [draft] store in
             let context = try await chatContext(caller, organization, in: store)
             var (schoolClass, _, generated) = try await resolveNewChat(draft, key: key, context: context, organization: organization, in: store)
@@ -326,12 +318,12 @@ extension Parta {
             }
             // Whoever creates a chat administers it.
             if let me = context.memberRef {
-                try await addByHand(chat, [me], admin: true, context: context, in: store)
+                try await addByHand(chat, [me], admin: true, in: store)
             }
             if !draft.members.isEmpty {
                 let limit = ChatPermissions.additionLimit(context.actor, target)
                 let ids = try await checkedAdditions(.persons(draft.members), limit: limit, context: context, in: store)
-                try await addByHand(chat, ids.map(ChatMemberRef.person), admin: false, context: context, in: store)
+                try await addByHand(chat, ids.map(ChatMemberRef.person), admin: false, in: store)
             }
             var details = ["name": chatName, "type": draft.kind.rawValue, "members": "\(draft.members.count)"]
             if let rule = draft.rule { details["rule"] = rule.storageKey }
@@ -379,9 +371,7 @@ extension Parta {
             let limit = ChatPermissions.additionLimit(context.actor, target)
             let filter = try await pickerFilter(query, limit: limit, context: context, in: store)
             var found = try await store.pickPersons(of: organization, filter: filter, chat: chat.id, page: page)
-            // Birth dates tell namesakes apart in the whole school's list, which only administrators
-            // browse; teachers choosing among their classes' people do not see them.
-            if limit != .anyone {
+            if !ChatPermissions.showsBirthDates(limit) {
                 for index in found.items.indices { found.items[index].person.birthDate = nil }
             }
             return found
@@ -417,7 +407,7 @@ extension Parta {
             let (chat, context, target) = try await chatAccess(caller, organization, id, .addMembers, in: store)
             let limit = ChatPermissions.additionLimit(context.actor, target)
             let ids = try await checkedAdditions(selection, limit: limit, context: context, in: store)
-            let added = try await addByHand(chat, ids.map(ChatMemberRef.person), admin: false, context: context, in: store)
+            let added = try await addByHand(chat, ids.map(ChatMemberRef.person), admin: false, in: store)
             var details = ["count": "\(added)", "matched": "\(ids.count)"]
             if case .matching = selection { details["selection"] = "all_matching" }
             try await audit(store, caller, .chatMembersAdded, organization: organization, target: ("chat", "\(id)"), details: details)
@@ -457,7 +447,7 @@ extension Parta {
 
     /// Adds members by hand (or marks existing ones as hand-added); returns how many are new.
     @discardableResult
-    func addByHand(_ chat: Chat, _ refs: [ChatMemberRef], admin: Bool, context: ChatContext, in store: Store) async throws -> Int {
+    func addByHand(_ chat: Chat, _ refs: [ChatMemberRef], admin: Bool, in store: Store) async throws -> Int {
         let current = Dictionary(uniqueKeysWithValues: (try await store.memberships(of: [chat.id])[chat.id] ?? []).map { ($0.member, $0) })
         let new = refs.filter { current[$0] == nil }
         let accounts = try await store.personFacts(Set(new.compactMap(\.personID)))

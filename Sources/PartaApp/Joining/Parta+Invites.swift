@@ -22,7 +22,7 @@ public struct IssuedInvite: Sendable, Equatable {
 
     /// The link under the address people reach the server at.
     public func url(base: String) -> String {
-        (base.hasSuffix("/") ? String(base.dropLast()) : base) + path
+        Secrets.link(base: base, path: path)
     }
 }
 

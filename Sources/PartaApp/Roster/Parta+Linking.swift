@@ -14,7 +14,7 @@ public struct IssuedLinkCode: Sendable, Equatable {
 
     /// The link under the address people reach the server at (`https://school.example.ru`).
     public func url(base: String) -> String {
-        (base.hasSuffix("/") ? String(base.dropLast()) : base) + path
+        Secrets.link(base: base, path: path)
     }
 }
 
@@ -36,9 +36,7 @@ public struct LinkedPerson: Sendable, Equatable {
 extension Parta {
     /// Issues a one-time code (valid 24 hours) that links `person` to whoever confirms it.
     public func createLinkCode(_ caller: Caller, organization: OrganizationID, person id: RosterPersonID) async throws -> IssuedLinkCode {
-        let code = Secrets.newToken()
         let now = clock.now()
-        let expiresAt = now.addingTimeInterval(LinkCodeRules.lifetime)
         return try await database.write { store in
             try await rosterAccess(caller, organization, write: true, in: store)
             guard let person = try await store.person(id, in: organization) else { throw PartaError.notFound("The person") }
@@ -48,11 +46,19 @@ extension Parta {
             guard person.active else {
                 throw PartaError.conflict("person_inactive", "\(person.name.full) is marked inactive.")
             }
-            try await store.insertLinkCode(
-                organization: organization, person: id, hash: Secrets.hashToken(code), now: now, expiresAt: expiresAt)
+            let issued = try await issueLinkCode(person, now: now, in: store)
             try await audit(store, caller, .linkCodeCreated, organization: organization, target: ("roster_person", "\(id)"))
-            return IssuedLinkCode(code: code, person: person, expiresAt: expiresAt)
+            return issued
         }
+    }
+
+    /// A new code for `person`, stored as its hash, valid `LinkCodeRules.lifetime`.
+    func issueLinkCode(_ person: RosterPerson, now: Date, in store: Store) async throws -> IssuedLinkCode {
+        let code = Secrets.newToken()
+        let expiresAt = now.addingTimeInterval(LinkCodeRules.lifetime)
+        try await store.insertLinkCode(
+            organization: person.organizationID, person: person.id, hash: Secrets.hashToken(code), now: now, expiresAt: expiresAt)
+        return IssuedLinkCode(code: code, person: person, expiresAt: expiresAt)
     }
 
     /// Link codes for everyone of a class who is not in the messenger yet — its students enrolled
@@ -62,25 +68,15 @@ extension Parta {
         _ caller: Caller, organization: OrganizationID, class classID: ClassID
     ) async throws -> (schoolClass: SchoolClass, cards: [(code: IssuedLinkCode, children: [PersonName])]) {
         let now = clock.now()
-        let expiresAt = now.addingTimeInterval(LinkCodeRules.lifetime)
         return try await database.write { store in
             let org = try await rosterAccess(caller, organization, write: true, in: store)
             guard let schoolClass = try await store.schoolClass(classID, in: organization) else { throw PartaError.notFound("The class") }
-            let today = today(of: org)
             let periods = try await store.enrollmentPeriods(ofClasses: [classID])
-            let enrolled = Set(periods.compactMap { student, list in list.contains { $0.classID == classID && $0.contains(today) } ? student : nil })
-            let guardianships = try await store.guardianships(involving: Array(enrolled)).filter { enrolled.contains($0.student) }
-            let persons = try await store.persons(Array(enrolled.union(guardianships.map(\.parent))), in: organization)
-            let waiting = persons.values.filter { $0.active && $0.accountID == nil && ($0.role == .student || $0.role == .parent) }
-                .sorted { ($0.role == .student ? 0 : 1, $0.name.full) < ($1.role == .student ? 0 : 1, $1.name.full) }
+            let guardianships = Array(try await store.guardianships(involving: Array(periods.keys)))
+            let persons = try await store.persons(Array(Set(periods.keys).union(guardianships.map(\.parent))), in: organization)
             var cards: [(code: IssuedLinkCode, children: [PersonName])] = []
-            for person in waiting {
-                let code = Secrets.newToken()
-                try await store.insertLinkCode(
-                    organization: organization, person: person.id, hash: Secrets.hashToken(code), now: now, expiresAt: expiresAt)
-                let children = guardianships.filter { $0.parent == person.id }.compactMap { persons[$0.student]?.name }
-                    .sorted { $0.full < $1.full }
-                cards.append((IssuedLinkCode(code: code, person: person, expiresAt: expiresAt), children))
+            for holder in LinkCodeRules.cardHolders(of: classID, on: today(of: org), periods: periods, guardianships: guardianships, persons: persons) {
+                cards.append((try await issueLinkCode(holder.person, now: now, in: store), holder.children))
             }
             try await audit(store, caller, .linkCodeCreated, organization: organization, target: ("class", "\(classID)"),
                             details: ["cards": "\(cards.count)"])

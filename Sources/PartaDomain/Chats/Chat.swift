@@ -110,9 +110,10 @@ public enum RosterChatKey: Hashable, Sendable, Comparable {
 
     /// What a chat to be created of `kind` must name, and its roster key (`nil` for custom chats):
     /// the staff room names no class or subject, class and parents chats a class, a subject chat a
-    /// class and a subject (and perhaps a group); a custom chat needs a name and has no subject.
+    /// class and a subject (and perhaps a group); a custom chat needs a name (unless it follows a
+    /// rule, which names it) and has no subject.
     public static func forNewChat(
-        kind: ChatKind, classID: ClassID?, subjectID: SubjectID?, group: String, name: String?
+        kind: ChatKind, classID: ClassID?, subjectID: SubjectID?, group: String, name: String?, followsRule: Bool = false
     ) throws(PartaError) -> RosterChatKey? {
         switch kind {
         case .staffRoom:
@@ -133,7 +134,8 @@ public enum RosterChatKey: Hashable, Sendable, Comparable {
         case .direct:
             throw PartaError.invalid("invalid_chat_type", "Direct chats are opened from the messenger.")
         case .custom:
-            guard name != nil else { throw PartaError.invalid("name_required", "A custom chat needs a name.") }
+            // A chat that follows a rule is named after it when no name is given.
+            guard name != nil || followsRule else { throw PartaError.invalid("name_required", "A custom chat needs a name.") }
             guard subjectID == nil else { throw PartaError.invalid("invalid_chat", "A custom chat has no subject.") }
             return nil
         }

@@ -84,6 +84,13 @@ public enum ChatInviteRules {
     /// Usable links one chat may have at once: a chat's managers revoke old ones before making more.
     public static let maximumActivePerChat = 20
 
+    /// Throws when a chat that has `usable` working links may have no more.
+    public static func checkRoom(usable: Int) throws(PartaError) {
+        guard usable >= maximumActivePerChat else { return }
+        throw PartaError.conflict(
+            "too_many_chat_invites", "This chat has \(maximumActivePerChat) working links already; revoke one before making another.")
+    }
+
     /// Who may invite whom: managers who may add anyone or a class's community invite students,
     /// parents and staff; a subject teacher, who adds only the students they teach, invites
     /// students. Direct chats have no invites.
@@ -154,13 +161,7 @@ public enum ChatInviteRules {
             .map { ChatMemberRef.person($0.id) }
         if persons.isEmpty, let administrator, audiences.contains(.staff) { admitted = [.account(administrator)] }
         guard let member = admitted.first else {
-            let whom = audiences.sorted().map { a in
-                switch a {
-                case .students: "students"
-                case .parents: "parents"
-                case .staff: "staff"
-                }
-            }.joined(separator: ", ")
+            let whom = audiences.sorted().map(\.rawValue).joined(separator: ", ")
             throw PartaError(
                 .forbidden, code: "chat_invite_role_not_invited", message: "This link is for \(whom) of the school; you are not invited by it.",
                 details: ["roles": .string(audiences.sorted().map(\.rawValue).joined(separator: ","))])

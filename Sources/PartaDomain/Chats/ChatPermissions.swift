@@ -94,6 +94,22 @@ public enum ChatPermissions {
         }
     }
 
+    /// The classes and subjects `actor` may make chats for; `nil`: all of them. Administrators:
+    /// everything; a homeroom teacher: their classes and every subject (a subject chat of their
+    /// class); a subject teacher: the classes and subjects they teach; anyone else: refused.
+    public static func creationScope(_ actor: ChatActor) throws(PartaError) -> (classes: Set<ClassID>?, subjects: Set<SubjectID>?) {
+        if actor.isAdministrator { return (nil, nil) }
+        let leads = !actor.homeroomClasses.isEmpty
+        guard leads || !actor.teaching.isEmpty else {
+            throw PartaError.forbidden("Chats are created by the organization's administrators, homeroom teachers and subject teachers.")
+        }
+        return (actor.homeroomClasses.union(actor.teaching.map(\.classID)), leads ? nil : Set(actor.teaching.map(\.subjectID)))
+    }
+
+    /// Whether the member picker shows birth dates (to tell namesakes apart): only in the whole
+    /// school's list, which only administrators browse.
+    public static func showsBirthDates(_ limit: AdditionLimit) -> Bool { limit == .anyone }
+
     /// Who makes a chat that follows a rule: the organization's administrators; a homeroom teacher
     /// the parents' committee chat of their class.
     public static func decideRule(_ actor: ChatActor, _ rule: ChatRule) -> Decision {

@@ -148,10 +148,7 @@ extension ChatRule {
         let staff = Set(roster.persons.compactMap { id, p in p.active && p.role.isStaff ? id : nil })
         /// Students enrolled today in one of `classes` (any class when `nil`).
         func students(in classes: Set<ClassID>?) -> Set<RosterPersonID> {
-            Set(roster.periods.compactMap { student, periods in
-                guard active(student)?.role == .student else { return nil }
-                return periods.contains { $0.contains(roster.date) && (classes?.contains($0.classID) ?? true) } ? student : nil
-            })
+            EnrollmentPeriod.enrolled(roster.periods, in: classes, on: roster.date).filter { active($0)?.role == .student }
         }
         func parents(of students: Set<RosterPersonID>) -> Set<RosterPersonID> {
             Set(roster.guardianships.compactMap { g in

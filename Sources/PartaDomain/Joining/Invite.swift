@@ -117,6 +117,15 @@ public enum InviteRules {
         return InviteTerms(role: role, classID: classID, expiresAt: expiresAt, maxUses: maxUses, note: note)
     }
 
+    /// The expiry a request asks for, as an instant or in days from now (not both); `nil`: the default.
+    public static func requestedExpiry(at: Date?, inDays days: Int?, now: Date) throws(PartaError) -> Date? {
+        if at != nil, days != nil {
+            throw PartaError.invalid("invalid_expiry", "Give either expires_at or expires_in_days, not both.")
+        }
+        // The range of lifetimes is checked by `expiry`: a day count outside it is refused there.
+        return at ?? days.map { now.addingTimeInterval(TimeInterval($0) * 86_400) }
+    }
+
     /// When a link asked to expire at `requested` (a week from now if not given) expires: between
     /// an hour and 90 days from now.
     public static func expiry(_ requested: Date?, now: Date) throws(PartaError) -> Date {

@@ -14,6 +14,15 @@ public struct EnrollmentPeriod: Hashable, Sendable, Codable {
     public func contains(_ date: LocalDate) -> Bool {
         start <= date && (end.map { date < $0 } ?? true)
     }
+
+    /// The students whose periods put them in one of `classes` (in any class when `nil`) on `date`.
+    public static func enrolled(
+        _ periods: [RosterPersonID: [EnrollmentPeriod]], in classes: Set<ClassID>?, on date: LocalDate
+    ) -> Set<RosterPersonID> {
+        Set(periods.compactMap { student, list in
+            list.contains { $0.contains(date) && (classes?.contains($0.classID) ?? true) } ? student : nil
+        })
+    }
 }
 
 /// Where a student is on any date, as a pure function of their movement orders.
