@@ -966,3 +966,31 @@ def test_printable_link_cards_for_a_class_carry_one_working_qr_per_unlinked_pers
         assert preview["person"]["full_name"] == names[index]
     browser.shot("19-link-cards")
     assert_clean(browser)
+
+
+def test_unlinking_my_learning_profile_says_what_happens_and_ends_the_chats_at_once(school, browsers):
+    """Issue 19: in settings, a parent sees who they are in the school and unlinks that profile —
+    after a confirmation that spells out the consequences — and the school's chats leave their
+    open app at once, as the server says."""
+    admin = sign_in(school.url, ADMIN)
+    parent = admin.call("GET", "/api/v1/organizations/1/persons", params={"role": "parent", "linked": "false"}).json()["items"][0]
+    member = link_person(school.url, admin, parent["id"], "+79990007731")
+    assert member.call("GET", "/api/v1/me/chats").json()["items"], "the parent has the class's chats"
+
+    phone = browsers(school.url, name="unlink-phone", width=390, height=844)
+    phone.sign_in("+79990007731")
+    phone.wait(lambda: phone.all(".chat-item") or None, message="the parent's chats")
+    phone.open("/#/settings")
+    phone.wait_text(parent["full_name"], ".profile")
+    phone.click("Отвязать профиль")
+    dialog = phone.find("dialog")
+    assert "выйдете из всех чатов" in dialog.text and parent["full_name"] in dialog.text and "новому коду" in dialog.text, dialog.text
+    phone.shot("19-unlink-profile-phone")
+    phone.click("Отвязать профиль", "dialog button")
+    phone.wait_text("Вы не привязаны ни к одной записи школы.")
+    assert member.call("GET", "/api/v1/me/links").json()["items"] == []
+    assert member.call("GET", "/api/v1/me/chats").json()["items"] == []
+    phone.click("Чаты")
+    phone.wait(lambda: not phone.all(".chat-item") or None, message="the school's chats gone")
+    assert phone.no_horizontal_scroll()
+    assert_clean(phone)

@@ -376,4 +376,8 @@ export default {
   "cards.print": "Print", "cards.children": "children: {names}", "cards.qr_alt": "Link QR code for {name}",
   "cards.steps": "Point the phone's camera at the code, sign in with your phone number and confirm it is you.",
   "cards.valid_until": "Codes are valid until {at}.", "cards.none": "Every student and parent of the class is in the messenger already.", "cards.back": "Back to the roster",
+  "settings.profiles": "My school profiles", "settings.profiles_hint": "Who you are in each school: by these records the school adds you to the class, parents and subject chats.",
+  "settings.no_profiles": "You are linked to no school record.", "settings.unlink": "Unlink the profile",
+  "settings.unlink_consequences": "Unlink the profile «{name}» ({role}, {organization})? You leave at once every chat of the school you were in as {name} — those from the school's lists and those you were added to by hand; the role «{role}» in this school is taken away. Messages you wrote stay in the chats. Only a new link code from the school brings you back.",
+  "settings.unlinked": "Profile unlinked: you are no longer in the chats of «{organization}» by this record.",
 };
