@@ -33,6 +33,9 @@ export const app = {
   go(hash) { if (location.hash === hash) route(); else location.hash = hash; },
   signedOut() {
     setToken(null);
+    // What the tab meant to do once signed in (join a chat, link a person, go somewhere) was the
+    // last person's: whoever signs in next on this device starts clean.
+    for (const key of ["parta.chat_invite_join", "parta.link_confirm", "parta.after_sign_in"]) sessionStorage.removeItem(key);
     this.live.stop();
     this.me = null;
     this.messenger.reset();

@@ -16,13 +16,18 @@ extension Store {
             useCount: try row.int("use_count"), revokedAt: try row.optionalDate("revoked_at"))
     }
 
+    /// How a link's roles are stored: sorted, comma-separated.
+    static func storageKey(_ audiences: Set<ChatInviteAudience>) -> String {
+        audiences.sorted().map(\.rawValue).joined(separator: ",")
+    }
+
     public func insertChatInvite(
         organization: OrganizationID, chat: ChatID, terms: ChatInviteTerms, token: String, createdBy: AccountID?, now: Date
     ) async throws -> ChatInvite {
         let row = try await sql.raw("""
             INSERT INTO chat_invites (organization_id, chat_id, token, audiences, created_by, created_at, expires_at, max_uses)
             VALUES (\(bind: organization.rawValue), \(bind: chat.rawValue), \(bind: token),
-                \(bind: terms.audiences.sorted().map(\.rawValue).joined(separator: ",")), \(bind: createdBy?.rawValue),
+                \(bind: Self.storageKey(terms.audiences)), \(bind: createdBy?.rawValue),
                 \(bind: now.millis), \(bind: terms.expiresAt.millis), \(bind: terms.maxUses.map(Int64.init)))
             RETURNING \(unsafeRaw: Self.chatInviteColumns)
             """).first()
@@ -44,10 +49,14 @@ extension Store {
             """).first().map(Self.chatInvite(from:))
     }
 
-    /// A chat's invites newest first, each with its token.
-    public func chatInvites(of chat: ChatID, usableAt: Date?, page: PageRequest) async throws -> Page<(invite: ChatInvite, token: String)> {
+    /// A chat's invites newest first, each with its token; with `audiences`, only the links for
+    /// exactly those roles.
+    public func chatInvites(
+        of chat: ChatID, usableAt: Date?, audiences: Set<ChatInviteAudience>? = nil, page: PageRequest
+    ) async throws -> Page<(invite: ChatInvite, token: String)> {
         var predicate = SQLQueryString("chat_id = \(bind: chat.rawValue)")
         if let now = usableAt { predicate = "\(predicate) AND \(Self.usable(at: now))" }
+        if let audiences { predicate = "\(predicate) AND audiences = \(bind: Self.storageKey(audiences))" }
         let total = try await sql.raw("SELECT COUNT(*) AS n FROM chat_invites WHERE \(predicate)").first()!.int("n")
         let rows = try await sql.raw("""
             SELECT \(unsafeRaw: Self.chatInviteColumns), token FROM chat_invites WHERE \(predicate)

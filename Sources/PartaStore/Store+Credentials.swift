@@ -83,6 +83,15 @@ extension Store {
             """).run()
     }
 
+    /// Ends a person's unused codes that still work: a new code replaces them (a card printed again,
+    /// a code shown again), so only the newest one handed out links the person.
+    public func expireLinkCodes(of person: RosterPersonID, now: Date) async throws {
+        try await sql.raw("""
+            UPDATE link_codes SET expires_at = \(bind: now.millis)
+            WHERE person_id = \(bind: person.rawValue) AND used_at IS NULL AND expires_at > \(bind: now.millis)
+            """).run()
+    }
+
     public func linkCode(hash: String) async throws -> StoredLinkCode? {
         try await sql.raw("""
             SELECT id, organization_id, person_id, created_at, expires_at, used_at FROM link_codes WHERE code_hash = \(bind: hash)

@@ -113,6 +113,54 @@ struct ChatInviteTests {
         }
     }
 
+    @Test("a link lets in only whom its maker could add, works only while they could, and shows to whom they make links for", arguments: TestEngine.all)
+    func makersReach(engine: TestEngine) async throws {
+        try await TestWorld.with(engine) { world in
+            let s = try await world.chatSchool()
+            let p = world.parta
+            let petrov = s.callers["petrov"]!, ivanova = s.callers["ivanova"]!
+            _ = try await p.initializeChats(s.admin, organization: s.id, dryRun: false)
+            let chats = try await p.listChats(s.admin, organization: s.id, query: ChatListQuery(kinds: [.subject, .parents]), page: PageRequest())
+            let kraeved = try #require(chats.items.first { $0.chat.kind == .subject && $0.chat.subjectID == s.kraeved }).chat.id
+            let parents10A = try #require(chats.items.first { $0.chat.kind == .parents && $0.chat.classID == s.tenA }).chat.id
+
+            // Петров's link to his subject chat is for the students he teaches, not for 9Г's.
+            let his = try await p.createChatInvite(petrov, organization: s.id, chat: kraeved, audiences: [.students])
+            let s9 = try await Self.link(world, s, s.s9, phone: "+79990000311")
+            let before = try await p.chatMembers(s.admin, organization: s.id, id: kraeved, page: PageRequest()).total
+            #expect(await Self.code { _ = try await p.joinChatByInvite(s9.caller(from: "192.0.2.3"), token: his.token) } == "chat_invite_not_for_you")
+            #expect(try await p.joinChatByInvite(s.callers["s1"]!, token: his.token).joined == false)
+            #expect(try await p.chatMembers(s.admin, organization: s.id, id: kraeved, page: PageRequest()).total == before)
+            #expect(try await p.chatInvite(s.admin, organization: s.id, chat: kraeved, invite: his.invite.id).invite.useCount == 0)
+
+            // The administrators' link for parents in the same chat is not Петров's to see, show or revoke.
+            let theirs = try await p.createChatInvite(s.admin, organization: s.id, chat: kraeved, audiences: [.parents])
+            let seen = try await p.chatInvites(petrov, organization: s.id, chat: kraeved, page: PageRequest())
+            #expect(seen.items.map(\.invite.id) == [his.invite.id] && seen.total == 1)
+            #expect(try await p.chatInvites(s.admin, organization: s.id, chat: kraeved, page: PageRequest()).items.map(\.invite.id) == [theirs.invite.id, his.invite.id])
+            #expect(await Self.code { _ = try await p.chatInvite(petrov, organization: s.id, chat: kraeved, invite: theirs.invite.id) } == "forbidden")
+            #expect(await Self.code { _ = try await p.revokeChatInvite(petrov, organization: s.id, chat: kraeved, invite: theirs.invite.id) } == "forbidden")
+            #expect(try await p.chatInvite(s.admin, organization: s.id, chat: kraeved, invite: theirs.invite.id).status == .active)
+            #expect(try await p.revokeChatInvite(petrov, organization: s.id, chat: kraeved, invite: his.invite.id).status == .revoked)
+
+            // The homeroom teacher's link to a chat of her class: a parent of 9Г only is refused, a parent of 10А comes in.
+            let trip = try await p.createChat(ivanova, organization: s.id, ChatDraft(kind: .custom, classID: s.tenA, name: "Поездка 10А")).summary.chat.id
+            let hers = try await p.createChatInvite(ivanova, organization: s.id, chat: trip, audiences: [.parents])
+            let orlova = try await p.createPerson(s.admin, organization: s.id, PersonInput(role: .parent, surname: "Орлова", givenName: "Ольга")).person.id
+            try await p.addGuardianship(s.admin, organization: s.id, parent: orlova, student: s.s9)
+            let other = try await Self.link(world, s, orlova, phone: "+79990000312")
+            #expect(await Self.code { _ = try await p.joinChatByInvite(other.caller(from: "192.0.2.4"), token: hers.token) } == "chat_invite_not_for_you")
+            #expect(try await p.joinChatByInvite(s.callers["p2"]!, token: hers.token).joined)
+
+            // A link outlives nobody's rights: once 10А has another homeroom teacher, hers to its parents' chat stops working.
+            let classLink = try await p.createChatInvite(ivanova, organization: s.id, chat: parents10A, audiences: [.parents, .staff])
+            _ = try await p.updateClass(s.admin, organization: s.id, id: s.tenA, homeroomTeacher: .some(s.smith))
+            #expect(await Self.code { _ = try await p.joinChatByInvite(s.callers["petrov"]!, token: classLink.token) } == "chat_invite_maker_left")
+            #expect(try await p.chatInvite(s.admin, organization: s.id, chat: parents10A, invite: classLink.invite.id).invite.useCount == 0)
+            #expect(try await p.auditLog(s.admin, organization: s.id, action: .chatJoinedByInvite, page: PageRequest()).total == 1)
+        }
+    }
+
     @Test("a link's use limit holds when people open it at the same moment", arguments: TestEngine.all)
     func useLimitUnderConcurrency(engine: TestEngine) async throws {
         try await TestWorld.with(engine) { world in
@@ -211,7 +259,17 @@ struct ClassLinkCardsTests {
             }
             #expect(Set(issued.cards.map(\.code.code)).count == 3)
             let audit = try await p.auditLog(s.admin, organization: s.id, action: .linkCodeCreated, page: PageRequest())
-            #expect(audit.items.first?.targetType == "class" && audit.items.first?.targetID == "\(s.tenA)" && audit.items.first?.details == ["cards": "3"])
+            #expect(audit.items.first?.targetType == "class" && audit.items.first?.targetID == "\(s.tenA)")
+            #expect(audit.items.first?.details == ["cards": "3", "persons": "\(s.s2),\(s.s3),\(s.p1)"])
+
+            // Printed again, the new cards replace the old: only the newest code of each person links them.
+            world.clock.advance(by: 60)
+            let again = try await p.createClassLinkCards(s.admin, organization: s.id, class: s.tenA)
+            #expect(again.cards.map(\.code.person.id) == [s.s2, s.s3, s.p1])
+            for (old, new) in zip(issued.cards, again.cards) {
+                #expect(await ChatInviteTests.code { _ = try await p.previewLinkCode(code: old.code.code) } == "link_code_expired")
+                #expect(try await p.previewLinkCode(code: new.code.code).person.id == new.code.person.id)
+            }
 
             // Only administrators print them; another organization's or an unknown class is not found.
             await #expect(throws: PartaError.self) { try await p.createClassLinkCards(s.callers["ivanova"]!, organization: s.id, class: s.tenA) }

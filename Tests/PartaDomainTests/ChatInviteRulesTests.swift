@@ -95,6 +95,35 @@ struct ChatInviteRulesTests {
         }
     }
 
+    @Test("a subject teacher sees only the links for students; the others every link", arguments: [
+        (administrator, kraeved10A, nil),
+        (homeroom10A, parents10A, nil),
+        (staff, customAdmin, nil),
+        (kraevedTeacher, kraeved10A, Set([ChatInviteAudience.students])),
+    ] as [(ChatActor, ChatTarget, Set<ChatInviteAudience>?)])
+    func visibleAudiences(actor: ChatActor, chat: ChatTarget, expected: Set<ChatInviteAudience>?) {
+        #expect(ChatInviteRules.visibleAudiences(actor, chat) == expected)
+    }
+
+    @Test("a link stops working once its maker could no longer make it", arguments: [
+        // (the maker as they are now, or nil: their account is gone) → works
+        (homeroom10A as ChatActor?, [ChatInviteAudience.parents], true),
+        // The class got another homeroom teacher; the maker now only teaches in it.
+        (kraevedTeacher, [.parents], false),
+        (pupil, [.parents], false),
+        (nil, [.parents], false),
+        (administrator, [.students, .parents, .staff], true),
+    ] as [(ChatActor?, [ChatInviteAudience], Bool)])
+    func maker(maker: ChatActor?, audiences: [ChatInviteAudience], works: Bool) {
+        let decision = maker.map { ChatInviteRules.decide($0, Self.parents10A, audiences: Set(audiences)) }
+        do {
+            try ChatInviteRules.checkMaker(decision)
+            #expect(works)
+        } catch {
+            #expect(!works && error.code == "chat_invite_maker_left" && error.kind == .gone)
+        }
+    }
+
     static let teacher = RosterPersonID(1), parent = RosterPersonID(2), student = RosterPersonID(3), otherParent = RosterPersonID(4)
     static let adminAccount = AccountID(7)
 
@@ -124,19 +153,45 @@ struct ChatInviteRulesTests {
         audiences: [ChatInviteAudience], persons: [(RosterPersonID, RosterRole)], administrator: AccountID?, members: Set<ChatMemberRef>,
         removed: Set<ChatMemberRef>, expected: String
     ) {
-        let outcome: String
-        do {
-            switch try ChatInviteRules.admit(
+        #expect(Self.outcome { () throws(PartaError) in
+            try ChatInviteRules.admit(
                 Set(audiences), persons: persons.map { (id: $0.0, role: $0.1) }, administrator: administrator, members: members, removed: removed)
-            {
-            case .member(.person(let id)): outcome = "person \(id)"
-            case .member(.account(let id)): outcome = "account \(id)"
-            case .alreadyMember: outcome = "member"
+        } == expected)
+    }
+
+    /// Who an admission lets in (`person 2`, `account 7`, `member`), or the refusal's code.
+    static func outcome(_ admit: () throws(PartaError) -> ChatInviteAdmission) -> String {
+        do {
+            switch try admit() {
+            case .member(.person(let id)): return "person \(id)"
+            case .member(.account(let id)): return "account \(id)"
+            case .alreadyMember: return "member"
             }
         } catch {
             #expect(error.kind == .forbidden)
-            outcome = error.code
+            return error.code
         }
-        #expect(outcome == expected)
+    }
+
+    @Test("who comes in is also someone the link's maker could add", arguments: [
+        // (audiences, the person's roster persons, the persons the maker may add) → who joins, or the refusal's code
+        ([ChatInviteAudience.parents], [(parent, RosterRole.parent)], nil as Set<RosterPersonID>?, "person 2"),
+        ([.parents], [(parent, .parent)], [parent, student], "person 2"),
+        // A parent of another class, by a homeroom teacher's link for parents.
+        ([.parents], [(otherParent, .parent)], [parent, student], "chat_invite_not_for_you"),
+        // Of two persons in the invited roles, the one the maker may add comes in.
+        ([.parents], [(otherParent, .parent), (parent, .parent)], [parent], "person 2"),
+        ([.parents, .staff], [(parent, .parent), (teacher, .teacher)], [parent], "person 2"),
+        // The role refusal is named first: the link is not for parents at all.
+        ([.students], [(otherParent, .parent)], [student], "chat_invite_role_not_invited"),
+        // An administrator without a roster person needs nobody's reach: they manage every chat.
+        ([.staff], [], [student], "account 7"),
+    ] as [([ChatInviteAudience], [(RosterPersonID, RosterRole)], Set<RosterPersonID>?, String)])
+    func admitWithinReach(audiences: [ChatInviteAudience], persons: [(RosterPersonID, RosterRole)], addable: Set<RosterPersonID>?, expected: String) {
+        #expect(Self.outcome { () throws(PartaError) in
+            try ChatInviteRules.admit(
+                Set(audiences), persons: persons.map { (id: $0.0, role: $0.1) }, administrator: persons.isEmpty ? Self.adminAccount : nil,
+                members: [], addable: addable)
+        } == expected)
     }
 }

@@ -68,6 +68,17 @@ struct ChatRuleTests {
         #expect(ChatRule.studentCouncil.members(roster).isEmpty)
     }
 
+    @Test("the administration by position: the director, deputies, acting; not who works for the director", arguments: [
+        ("Директор", true), ("директор школы", true), ("Заместитель директора по УВР", true), ("зам. директора по ВР", true),
+        ("Замдиректора по безопасности", true), ("и.о. директора", true), ("ВРИО директора", true),
+        ("исполняющий обязанности директора", true), ("Завуч", true), ("завуч начальной школы", true),
+        ("Секретарь директора", false), ("помощник директора", false), ("Учитель истории, классный руководитель", false),
+        ("Секретарь", false), ("", false), ("Директорский водитель", false),
+    ])
+    func administration(position: String, expected: Bool) {
+        #expect(ChatRule.isAdministration(position: position) == expected)
+    }
+
     @Test("rules read and write as the API and the database hold them", arguments: [
         ("all_staff", ChatRule.allStaff), ("whole_school", .wholeSchool), ("administration", .administration),
         ("student_council", .studentCouncil), ("parents_of_grade:9", .parentsOfGrade(9)),

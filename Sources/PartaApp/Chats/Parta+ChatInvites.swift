@@ -76,8 +76,10 @@ extension Parta {
         _ caller: Caller, organization: OrganizationID, chat id: ChatID, usableOnly: Bool = false, page: PageRequest
     ) async throws -> Page<ChatInviteView> {
         try await database.read { store in
-            let (chat, _, _) = try await chatInviteAccess(caller, organization, id, audiences: nil, in: store)
-            let found = try await store.chatInvites(of: chat.id, usableAt: usableOnly ? clock.now() : nil, page: page)
+            let (chat, context, target) = try await chatInviteAccess(caller, organization, id, audiences: nil, in: store)
+            let found = try await store.chatInvites(
+                of: chat.id, usableAt: usableOnly ? clock.now() : nil, audiences: ChatInviteRules.visibleAudiences(context.actor, target),
+                page: page)
             return Page(
                 items: try await chatInviteViews(found.items, organization: organization, in: store), page: found.page,
                 perPage: found.perPage, total: found.total)
@@ -87,8 +89,7 @@ extension Parta {
     /// One of a chat's invites, with its link: for showing the link and QR code again.
     public func chatInvite(_ caller: Caller, organization: OrganizationID, chat id: ChatID, invite inviteID: ChatInviteID) async throws -> ChatInviteView {
         try await database.read { store in
-            let (chat, _, _) = try await chatInviteAccess(caller, organization, id, audiences: nil, in: store)
-            guard let found = try await store.chatInvite(inviteID, chat: chat.id) else { throw PartaError.notFound("The invite link") }
+            let found = try await managedChatInvite(caller, organization, id, inviteID, in: store)
             return try await chatInviteViews([found], organization: organization, in: store)[0]
         }
     }
@@ -97,11 +98,10 @@ extension Parta {
     public func revokeChatInvite(_ caller: Caller, organization: OrganizationID, chat id: ChatID, invite inviteID: ChatInviteID) async throws -> ChatInviteView {
         let now = clock.now()
         return try await database.write { store in
-            let (chat, _, _) = try await chatInviteAccess(caller, organization, id, audiences: nil, in: store)
-            guard var found = try await store.chatInvite(inviteID, chat: chat.id) else { throw PartaError.notFound("The invite link") }
+            var found = try await managedChatInvite(caller, organization, id, inviteID, in: store)
             if try await store.revokeChatInvite(inviteID, now: now) {
                 found.invite.revokedAt = now
-                try await audit(store, caller, .chatInviteRevoked, organization: organization, target: ("chat", "\(chat.id)"),
+                try await audit(store, caller, .chatInviteRevoked, organization: organization, target: ("chat", "\(id)"),
                                 details: ["invite": "\(inviteID)", "uses": "\(found.invite.useCount)"])
             }
             return try await chatInviteViews([found], organization: organization, in: store)[0]
@@ -118,22 +118,26 @@ extension Parta {
         }
     }
 
-    /// Comes into a chat by its invite: a person of the organization in an invited role joins it
-    /// as a member added by hand (the roster keeps them), one use counted atomically; a member
-    /// already there uses nothing. Open clients see the chat at once.
+    /// Comes into a chat by its invite: a person of the organization in an invited role, whom the
+    /// link's maker could add by hand today, joins it as a member added by hand (the roster keeps
+    /// them), one use counted atomically; a member already there uses nothing. A link whose maker
+    /// can no longer make it stops working. Open clients see the chat at once.
     public func joinChatByInvite(_ caller: Caller, token: String) async throws -> ChatInviteJoin {
         guard let account = caller.accountID else { throw PartaError.forbidden("Sign in to join a chat by its link.") }
         try checkRate(.invites, account.rawValue)
         let now = clock.now()
         let joined = try await database.write { store in
+            let org = try await usableChatInvite(token, in: store).0.organizationID
+            // The roster stays as it is while the maker's reach is read and the person added.
+            try await lockRoster(org, in: store)
             let (invite, chat) = try await usableChatInvite(token, in: store)
-            let org = invite.organizationID
+            let addable = try await makersReach(invite, chat, from: caller.clientAddress, in: store)
             let persons = try await store.persons(linkedTo: account).filter { $0.organizationID == org && $0.active }
             let roles = try await actorRoles(caller, in: store)
             let members = Set((try await store.memberships(of: [chat.id])[chat.id] ?? []).map(\.member))
             let admission = try ChatInviteRules.admit(
                 invite.audiences, persons: persons.map { ($0.id, $0.role) }, administrator: roles.isAdministrator(of: org) ? account : nil,
-                members: members, removed: try await store.exclusions(of: [chat.id])[chat.id] ?? [])
+                members: members, removed: try await store.exclusions(of: [chat.id])[chat.id] ?? [], addable: addable)
             guard case .member(let member) = admission else {
                 return ChatInviteJoin(organizationID: org, chatID: chat.id, chatName: chat.name, joined: false)
             }
@@ -154,7 +158,8 @@ extension Parta {
         return joined
     }
 
-    /// The chat and caller once they may manage its invites (with `audiences`, also make one for them).
+    /// The chat and caller once they may manage its invites (with `audiences`, also make one for
+    /// them; without, the links for students that every maker of links may make).
     func chatInviteAccess(
         _ caller: Caller, _ organization: OrganizationID, _ id: ChatID, audiences: Set<ChatInviteAudience>?, in store: Store
     ) async throws -> (Chat, ChatContext, ChatTarget) {
@@ -163,6 +168,30 @@ extension Parta {
         let target = try await chatTarget(chat, context, in: store)
         try ChatInviteRules.decide(context.actor, target, audiences: audiences ?? [.students]).check()
         return (chat, context, target)
+    }
+
+    /// Whom the maker of `invite` could add to `chat` today (`nil`: anyone); throws when they can no
+    /// longer make the link at all.
+    func makersReach(_ invite: ChatInvite, _ chat: Chat, from address: String, in store: Store) async throws -> Set<RosterPersonID>? {
+        guard let made = invite.createdBy else {
+            try ChatInviteRules.checkMaker(nil)
+            return []
+        }
+        let maker = try await chatContext(.account(made, from: address), invite.organizationID, in: store)
+        let target = try await chatTarget(chat, maker, in: store)
+        try ChatInviteRules.checkMaker(ChatInviteRules.decide(maker.actor, target, audiences: invite.audiences))
+        return try await addablePersons(ChatPermissions.additionLimit(maker.actor, target), context: maker, in: store)
+    }
+
+    /// One of a chat's invites, once the caller may manage it: a subject teacher only the links for
+    /// students (`ChatInviteRules.visibleAudiences`), as they make only those.
+    func managedChatInvite(
+        _ caller: Caller, _ organization: OrganizationID, _ id: ChatID, _ inviteID: ChatInviteID, in store: Store
+    ) async throws -> (invite: ChatInvite, token: String) {
+        let (chat, context, target) = try await chatInviteAccess(caller, organization, id, audiences: nil, in: store)
+        guard let found = try await store.chatInvite(inviteID, chat: chat.id) else { throw PartaError.notFound("The invite link") }
+        try ChatInviteRules.decide(context.actor, target, audiences: found.invite.audiences).check()
+        return found
     }
 
     /// The invite behind a token and its chat, checked for use now.

@@ -52,10 +52,12 @@ extension Parta {
         }
     }
 
-    /// A new code for `person`, stored as its hash, valid `LinkCodeRules.lifetime`.
+    /// A new code for `person`, stored as its hash, valid `LinkCodeRules.lifetime`; the person's
+    /// earlier codes stop working.
     func issueLinkCode(_ person: RosterPerson, now: Date, in store: Store) async throws -> IssuedLinkCode {
         let code = Secrets.newToken()
         let expiresAt = now.addingTimeInterval(LinkCodeRules.lifetime)
+        try await store.expireLinkCodes(of: person.id, now: now)
         try await store.insertLinkCode(
             organization: person.organizationID, person: person.id, hash: Secrets.hashToken(code), now: now, expiresAt: expiresAt)
         return IssuedLinkCode(code: code, person: person, expiresAt: expiresAt)
@@ -79,7 +81,7 @@ extension Parta {
                 cards.append((try await issueLinkCode(holder.person, now: now, in: store), holder.children))
             }
             try await audit(store, caller, .linkCodeCreated, organization: organization, target: ("class", "\(classID)"),
-                            details: ["cards": "\(cards.count)"])
+                            details: ["cards": "\(cards.count)", "persons": cards.map { "\($0.code.person.id)" }.joined(separator: ",")])
             return (schoolClass, cards)
         }
     }

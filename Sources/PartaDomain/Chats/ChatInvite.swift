@@ -106,6 +106,25 @@ public enum ChatInviteRules {
         return .allowed
     }
 
+    /// Which links of a chat `actor` sees and revokes, as a set of roles a link must be for exactly;
+    /// `nil`: all of them. A subject teacher, who makes links for students only, sees only those —
+    /// not the administrators' links for parents or staff, nor their tokens.
+    public static func visibleAudiences(_ actor: ChatActor, _ chat: ChatTarget) -> Set<ChatInviteAudience>? {
+        ChatPermissions.additionLimit(actor, chat) == .studentsTaught ? [.students] : nil
+    }
+
+    /// A link lets people in while its maker could still make it: someone whose account is gone,
+    /// who left the organization or who no longer manages the chat (a homeroom teacher replaced, a
+    /// chat admin demoted) leaves behind links that no longer work. `makerDecision` is
+    /// `decide(maker, chat, audiences: invite.audiences)` for the maker as they are now, `nil`
+    /// when the maker's account no longer exists.
+    public static func checkMaker(_ makerDecision: Decision?) throws(PartaError) {
+        guard makerDecision?.isAllowed != true else { return }
+        throw PartaError(
+            .gone, code: "chat_invite_maker_left",
+            message: "Whoever made this link can no longer add people to this chat, so it no longer works. Ask the chat's admins for a new one.")
+    }
+
     /// Checks a manager's request for a new chat invite and fills the defaults: a week, no use limit.
     public static func terms(audiences: [ChatInviteAudience], expiresAt: Date?, maxUses: Int?, now: Date) throws(PartaError) -> ChatInviteTerms {
         let set = Set(audiences)
@@ -141,11 +160,14 @@ public enum ChatInviteRules {
     /// invite admits (staff first, then students, then parents) — or, for staff invites, an
     /// administrator of the organization with no roster person — unless they are a member already.
     /// Someone not in the organization is led to apply to it; someone in it in other roles is
-    /// refused, naming whom the link is for; someone the chat's managers removed does not come
-    /// back by a link (only they add them again).
+    /// refused, naming whom the link is for; so is someone its maker could not add by hand
+    /// (`addable`: the persons the maker's `AdditionLimit` allows today, `nil` for anyone — a
+    /// subject teacher's link is for the students they teach, a homeroom teacher's for their
+    /// class's students and parents and staff, not for every student or parent of the school);
+    /// someone the chat's managers removed does not come back by a link (only they add them again).
     public static func admit(
         _ audiences: Set<ChatInviteAudience>, persons: [(id: RosterPersonID, role: RosterRole)], administrator: AccountID?,
-        members: Set<ChatMemberRef>, removed: Set<ChatMemberRef> = []
+        members: Set<ChatMemberRef>, removed: Set<ChatMemberRef> = [], addable: Set<RosterPersonID>? = nil
     ) throws(PartaError) -> ChatInviteAdmission {
         guard !persons.isEmpty || administrator != nil else {
             throw PartaError(
@@ -155,12 +177,17 @@ public enum ChatInviteRules {
         let mine = persons.map { ChatMemberRef.person($0.id) } + (administrator.map { [ChatMemberRef.account($0)] } ?? [])
         if mine.contains(where: members.contains) { return .alreadyMember }
         let order: [RosterRole] = [.teacher, .employee, .student, .parent]
-        var admitted = persons
+        let invited = persons
             .filter { p in audiences.contains { $0.admits(p.role) } }
             .sorted { (order.firstIndex(of: $0.role)!, $0.id) < (order.firstIndex(of: $1.role)!, $1.id) }
-            .map { ChatMemberRef.person($0.id) }
+        var admitted = invited.filter { addable?.contains($0.id) ?? true }.map { ChatMemberRef.person($0.id) }
         if persons.isEmpty, let administrator, audiences.contains(.staff) { admitted = [.account(administrator)] }
         guard let member = admitted.first else {
+            guard invited.isEmpty else {
+                throw PartaError(
+                    .forbidden, code: "chat_invite_not_for_you",
+                    message: "This link is for the people its maker adds to the chat — in a class's chat, that class's students, their parents and staff; a subject teacher's link, the students they teach. You are not among them; ask the chat's admins.")
+            }
             let whom = audiences.sorted().map(\.rawValue).joined(separator: ", ")
             throw PartaError(
                 .forbidden, code: "chat_invite_role_not_invited", message: "This link is for \(whom) of the school; you are not invited by it.",

@@ -98,9 +98,19 @@ public enum ChatRule: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Whether a position names the school's administration: director, deputy director (завуч).
+    ///
+    /// The director (`Директор`, `директор школы`, `и.о. директора`, `врио директора`), a deputy
+    /// (`заместитель директора по УВР`, `зам. директора`, `замдиректора`) or a `завуч`; not whoever
+    /// only works for the director (`секретарь директора`, `помощник директора`).
     public static func isAdministration(position: String) -> Bool {
         let words = position.lowercased().replacingOccurrences(of: "ё", with: "е")
-        return words.contains("директор") || words.contains("завуч")
+            .split { !$0.isLetter }.map(String.init)
+        if words.contains(where: { $0 == "директор" || $0.hasPrefix("завуч") || $0.hasPrefix("замдиректор") }) { return true }
+        // "директора": of the director — the administration when acting for them or deputising.
+        guard words.contains("директора") else { return false }
+        let acting = words.contains { $0.hasPrefix("зам") || $0.hasPrefix("исполняющ") || $0 == "врио" }
+            || zip(words, words.dropFirst()).contains { $0 == "и" && $1 == "о" }
+        return acting
     }
 }
 

@@ -10,7 +10,7 @@ public enum LinkCodeRules {
             throw PartaError.conflict("link_code_used", "This link code was already used. Ask the school for a new one.")
         }
         guard now < expiresAt else {
-            throw PartaError.invalid("link_code_expired", "This link code has expired (codes are valid for 24 hours). Ask the school for a new one.")
+            throw PartaError.invalid("link_code_expired", "This link code has expired or was replaced by a newer one (codes are valid for 24 hours). Ask the school for a new one.")
         }
         if personLinked {
             throw PartaError.conflict("already_linked", "This person is already linked to an account.")
