@@ -18,6 +18,16 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = Path(os.environ.get("PARTA_ARTIFACTS", ROOT / ".build" / "artifacts" / "browser"))
 
 
+FIND_BUTTON = """
+const [css, label] = arguments;
+for (const e of document.querySelectorAll(css)) {
+  const shown = e.checkVisibility ? e.checkVisibility({ visibilityProperty: true, opacityProperty: true }) : e.getClientRects().length > 0;
+  if (shown && e.innerText.trim() === label) return e;
+}
+return null;
+"""
+
+
 def chromium_available():
     return shutil.which("chromedriver") is not None and (shutil.which("chromium") or shutil.which("chromium-browser"))
 
@@ -79,15 +89,22 @@ class Browser:
                          timeout, f"text {text!r} in {css}")
 
     def button(self, label, css="button, a.button, a", timeout=15):
-        """A visible button or link whose text is `label` (exactly, after trimming)."""
-        return self.wait(lambda: next((e for e in self.driver.find_elements(By.CSS_SELECTOR, css)
-                                       if e.is_displayed() and e.text.strip() == label), None), timeout, f"button {label!r}")
+        """A visible button or link whose text is `label` (exactly, after trimming). Looked for in
+        one script, so that a page re-rendering while it is searched (a call's tiles repaint every
+        few seconds) cannot make every attempt stale."""
+        return self.wait(lambda: self.driver.execute_script(FIND_BUTTON, css, label), timeout, f"button {label!r}")
 
     def click(self, label, css="button, a.button, a"):
-        element = self.button(label, css)
-        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
-        element.click()
-        return element
+        """Clicks the button `label`, looking for it again if it was replaced before the click."""
+        def attempt():
+            element = self.button(label, css)
+            try:
+                self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+                element.click()
+                return element
+            except StaleElementReferenceException:
+                return None
+        return self.wait(attempt, message=f"a click on {label!r}")
 
     def click_in_row(self, rows_css, text, inner_css):
         """Clicks `inner_css` inside the first visible row containing `text`, retrying while the
