@@ -10,6 +10,7 @@ import uuid
 
 import pytest
 import requests
+from selenium.webdriver.support.ui import Select
 
 from browser import Browser, chromium_available
 from conftest import run_cli, clean_env
@@ -606,7 +607,11 @@ def test_every_control_has_a_name(school, browsers):
     admin.find("input[name=phone]")
     assert admin.driver.execute_script(unnamed_script) == []
     admin.sign_in(ADMIN)
-    for path, ready in [("/#/chats", ".chat-item"), ("/#/org/1/profile", "form"), ("/#/org/1/invites", "form"),
+    setup = sign_in(school.url, ADMIN)
+    cards = [(f"/#/org/1/persons/{setup.call('GET', '/api/v1/organizations/1/persons', params={'role': role}).json()['items'][0]['id']}", ".person-card")
+             for role in ("student", "parent", "teacher")]
+    for path, ready in cards + [("/#/org/1/persons/new", "form"), ("/#/org/1/roster/people", "tbody"), ("/#/org/1/roster/orders", "tbody"),
+                                ("/#/chats", ".chat-item"), ("/#/org/1/profile", "form"), ("/#/org/1/invites", "form"),
                         ("/#/org/1/requests", "select"), ("/#/org/1/members", "tbody"), ("/#/org/1/roster", "tbody"),
                         ("/#/org/1/imports", "input[type=file]"), ("/#/org/1/keys", "form"), ("/#/org/1/chats", "tbody"),
                         ("/#/org/1/chats/new", "form"), ("/#/org/1/chats/init", "fieldset"), ("/#/settings", "form"), ("/#/", "h1")]:
@@ -994,3 +999,105 @@ def test_unlinking_my_learning_profile_says_what_happens_and_ends_the_chats_at_o
     phone.wait(lambda: not phone.all(".chat-item") or None, message="the school's chats gone")
     assert phone.no_horizontal_scroll()
     assert_clean(phone)
+
+
+def roster_row(browser, first_cell):
+    """The row of a console table whose first cell is exactly `first_cell` (10А, not 110А)."""
+    return browser.wait(lambda: next((row for row in browser.all("tbody tr")
+                                      if row.find_elements("css selector", "td") and row.find_element("css selector", "td").text.strip() == first_cell), None),
+                        message=f"the row of {first_cell}")
+
+
+def test_the_roster_in_the_console_and_a_transfer_moving_the_class_chats_live(school, browsers):
+    """Issue 19: an administrator does the roster's everyday work in the console — a class's
+    homeroom teacher changed, a parent added and linked to a child with the committee mark, that
+    parent's link code with a QR code, a teacher's teaching added — and transfers a student to
+    another class: the student's open app loses the old class's chats and gains the new one's at
+    once, exactly as the server lists them, without a reload."""
+    api = sign_in(school.url, ADMIN)
+    classes = api.call("GET", "/api/v1/organizations/1/classes").json()["items"]
+    student = api.call("GET", "/api/v1/organizations/1/persons", params={"role": "student", "linked": "false"}).json()["items"][0]
+    current = api.call("GET", f"/api/v1/organizations/1/persons/{student['id']}").json()["current_class"]
+    target = next(c for c in classes if c["id"] != current["id"] and c["school_year"]["id"] == current["school_year_id"])
+    member = link_person(school.url, api, student["id"], "+79990007741")
+    before = member.call("GET", "/api/v1/me/chats").json()["items"]
+    assert before, "the student has the class's chats"
+
+    phone = browsers(school.url, name="student-phone", width=390, height=844)
+    phone.sign_in("+79990007741")
+    names = lambda: sorted(e.find_element("css selector", ".chat-name").text for e in phone.all(".chat-item"))  # noqa: E731
+    phone.wait(lambda: names() == sorted(c["name"] for c in before) or None, message="the student's chats")
+    phone.driver.execute_script("window.partaNotReloaded = true")
+
+    admin = browsers(school.url, name="admin")
+    admin.sign_in(ADMIN)
+    admin.open("/#/org/1/roster")
+
+    # The target class gets another homeroom teacher from the class list.
+    teachers = api.call("GET", "/api/v1/organizations/1/persons", params={"role": "teacher", "active": "true", "per_page": 100}).json()["items"]
+    teacher = next(t for t in teachers if t["id"] != (target.get("homeroom_teacher") or {}).get("id"))
+    roster_row(admin, target["name"]).find_element("css selector", "button.link").click()
+    Select(admin.find("dialog select[name=homeroom_teacher]")).select_by_value(str(teacher["id"]))
+    admin.click("Сохранить", "dialog button")
+    admin.wait(lambda: teacher["full_name"] in roster_row(admin, target["name"]).text or None, message="the new homeroom teacher listed")
+    after = api.call("GET", f"/api/v1/organizations/1/classes/{target['id']}").json()
+    assert after["homeroom_teacher"]["id"] == teacher["id"], after
+    audit = api.call("GET", "/api/v1/organizations/1/audit", params={"per_page": 10}).json()["items"]
+    assert any(e["action"] == "roster.class_updated" and e["target_id"] == str(target["id"]) for e in audit), audit[:3]
+
+    # A new parent: added, linked to the student as a child, marked for the committee.
+    admin.click("Люди", "button")
+    admin.click("Добавить человека")
+    admin.select("select[name=role]", "Родитель")
+    admin.type("input[name=surname]", "Журавлёва")
+    admin.type("input[name=given_name]", "Ирина")
+    admin.click("Добавить", "form button")
+    admin.wait_text("Журавлёва Ирина", "h1")
+    admin.type("input[name=find_children]", student["surname"])
+    admin.click_in_row(".found-item", student["full_name"], "button")
+    admin.wait_text(student["full_name"], "section table")
+    admin.driver.find_element("css selector", "input[name=parents_committee]").click()
+    admin.click("Сохранить", "form button")
+    admin.wait_text("Сохранено", "#status")
+    parent_id = int(admin.driver.current_url.rsplit("/", 1)[1])
+    parent = api.call("GET", f"/api/v1/organizations/1/persons/{parent_id}").json()
+    assert [c["id"] for c in parent["children"]] == [student["id"]] and parent["person"]["parents_committee"] is True, parent
+
+    # Their link code, with a QR code: the link is that parent's code.
+    admin.click("Выдать код привязки")
+    qr = admin.find(".issued img.qr")
+    assert admin.driver.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", qr)
+    link = admin.find(".issued input.mono").get_attribute("value")
+    preview = requests.get(school.url + "/api/v1/link-codes/" + link.rsplit("/", 1)[1], timeout=10).json()
+    assert preview["person"]["full_name"] == parent["person"]["full_name"] == "Журавлёва Ирина", preview
+    admin.shot("19-console-person-card")
+
+    # A teacher's teaching: a subject in the target class.
+    subject = api.call("GET", "/api/v1/organizations/1/subjects").json()["items"][0]
+    admin.open(f"/#/org/1/persons/{teacher['id']}")
+    admin.wait_text(teacher["full_name"], "h1")
+    Select(admin.find("select[name=subject]")).select_by_value(str(subject["id"]))
+    Select(admin.find("select[name=assignment_class]")).select_by_value(str(target["id"]))
+    admin.click("Добавить", "form button")
+    admin.wait(lambda: any(subject["name"] in r.text and target["name"] in r.text for r in admin.all("section tbody tr")) or None,
+               message="the teaching listed")
+    teaching = api.call("GET", "/api/v1/organizations/1/assignments", params={"teacher_id": teacher["id"]}).json()["items"]
+    assert any(a["subject"]["id"] == subject["id"] and a["school_class"]["id"] == target["id"] for a in teaching), teaching
+
+    # The transfer, today: the class chats move in the student's open app.
+    admin.open(f"/#/org/1/persons/{student['id']}")
+    admin.wait_text(f"Сейчас в классе {current['name']}.")
+    Select(admin.find("select[name=order_class]")).select_by_value(str(target["id"]))
+    admin.click("Перевести", "form button")
+    dialog = admin.find("dialog")
+    assert current["name"] in dialog.text and target["name"] in dialog.text, dialog.text
+    admin.click("Перевести", "dialog button")
+    admin.wait_text(f"Сейчас в классе {target['name']}.")
+    admin.shot("19-console-transfer")
+    moved = api.call("GET", f"/api/v1/organizations/1/persons/{student['id']}").json()
+    assert moved["current_class"]["id"] == target["id"], moved
+    expected = member.call("GET", "/api/v1/me/chats").json()["items"]
+    assert {c["id"] for c in expected} != {c["id"] for c in before}, "the transfer changed the student's chats"
+    phone.wait(lambda: names() == sorted(c["name"] for c in expected) or None, timeout=20, message="the new class's chats live")
+    assert phone.driver.execute_script("return window.partaNotReloaded === true"), "the page was not reloaded"
+    assert_clean(admin, phone)

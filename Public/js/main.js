@@ -10,7 +10,8 @@ import { homeView } from "./views/home.js";
 import { joinView, linkView, chatInviteView } from "./views/join.js";
 import { messengerView } from "./views/messenger.js";
 import { settingsView } from "./views/settings.js";
-import { adminView, linkCardsView } from "./views/admin.js";
+import { adminView } from "./views/admin.js";
+import { rosterView, personView, linkCardsView } from "./views/roster.js";
 import { manageView } from "./views/manage.js";
 import { timetableView, distanceLessonView } from "./views/timetable.js";
 import { chatCallView } from "./views/call.js";
@@ -115,6 +116,8 @@ const routes = [
   [/^#\/lesson\/(\d+)\/(\d+)$/, (m) => distanceLessonView(app, Number(m[1]), Number(m[2]))],
   [/^#\/org\/(\d+)\/chats(?:\/(new|init|\d+))?$/, (m) => manageView(app, Number(m[1]), m[2] || null)],
   [/^#\/org\/(\d+)\/cards\/(\d+)$/, (m) => linkCardsView(app, Number(m[1]), Number(m[2]))],
+  [/^#\/org\/(\d+)\/roster(?:\/(classes|people|orders))?$/, (m) => rosterView(app, Number(m[1]), m[2] || null)],
+  [/^#\/org\/(\d+)\/persons\/(new|\d+)$/, (m) => personView(app, Number(m[1]), m[2])],
   [/^#\/org\/(\d+)(?:\/([a-z-]+))?$/, (m) => adminView(app, Number(m[1]), m[2] || "profile")],
   [/^#\/stats(?:\/(platform|region|municipality|organization)(?:\/(\d+))?(?:\/(\d{4}-W\d{2}|now))?)?$/,
     (m) => statisticsView(app, m[1] || null, m[2] ? Number(m[2]) : null, m[3] || null)],

@@ -1,8 +1,8 @@
 // The administrator's console: profile and the active-organization checklist, invites (QR,
 // copy, revoke), the join-request queue (accept with matching, reject with reason), members
-// (administrator rights, removing someone from the organization), the roster (classes, people,
-// movement orders), the timetable (a class's week: lessons made, changed, cancelled, removed by
-// hand), imports with a dry run, API keys, the audit log.
+// (administrator rights, removing someone from the organization), the timetable (a class's week:
+// lessons made, changed, cancelled, removed by hand), imports with a dry run, API keys, the audit
+// log. The roster has its own view (views/roster.js).
 import { h, field, replace, select, debounce, errorLine } from "../dom.js";
 import { t, has, dateTime, date, addDays, mondayOf, today } from "../i18n.js";
 import { api, get, post, patch, del, errorText, sendFile } from "../api.js";
@@ -19,7 +19,7 @@ export async function adminView(app, orgId, tab) {
   const node = h("div", { class: "page wide" },
     consoleHeader(app, org, tab),
     content);
-  const render = { profile, invites, requests, members, roster, lessons, imports, keys, audit }[tab];
+  const render = { profile, invites, requests, members, lessons, imports, keys, audit }[tab];
   await render(app, org, content);
   return { node, title: `${t(`admin.${tab}`)} — ${org.short_name}` };
 }
@@ -234,99 +234,6 @@ async function members(app, org, content) {
 }
 
 // ——— roster ———
-async function roster(app, org, content) {
-  const view = h("div");
-  const sub = (name, label) => h("button", { type: "button", class: "tab", onclick: () => show(name) }, label);
-  async function show(name) {
-    try {
-      if (name === "classes") await rosterClasses(org, view);
-      if (name === "people") await rosterPeople(org, view);
-      if (name === "orders") await rosterOrders(org, view);
-    } catch (e) { replace(view, h("p", { class: "error" }, errorText(e))); }
-  }
-  replace(content, h("div", { class: "row" }, sub("classes", t("roster.classes")), sub("people", t("roster.people")), sub("orders", t("roster.orders"))), view);
-  await show("classes");
-}
-
-async function rosterClasses(org, view) {
-  const classes = await classesOf(org);
-  replace(view, table([t("roster.class"), t("roster.year"), t("roster.homeroom"), t("roster.students"), ""],
-    classes.map((c) => [c.name, c.school_year.name, c.homeroom_teacher?.full_name || "—", String(c.student_count),
-      h("a", { class: "button", href: `#/org/${org.id}/cards/${c.id}`, "aria-label": t("cards.for_class", { name: c.name }) }, t("cards.title"))]),
-    t("roster.classes")));
-}
-
-/**
- * Printable link-code cards for a class (how a school hands them out): one card per student and
- * parent not yet in the messenger, with the name, the QR code and the link; a parent's card names
- * the children. The codes are made on request (each valid 24 hours), not on opening the page.
- */
-export async function linkCardsView(app, orgId, classId) {
-  const org = app.organization(orgId);
-  if (!org) { app.go("#/"); return null; }
-  const content = h("div", { class: "tab-content" });
-  const node = h("div", { class: "page wide" }, h("div", { class: "no-print" }, consoleHeader(app, org, "roster")), content);
-  const error = errorLine();
-  const make = h("button", { type: "button", class: "primary" }, t("cards.make"));
-  make.addEventListener("click", async () => {
-    make.disabled = true;
-    try {
-      const issued = await post(`/organizations/${org.id}/classes/${classId}/link-code-cards`);
-      const cards = issued.cards.map((c) => h("article", { class: "link-card" },
-        h("h3", {}, c.person.full_name),
-        h("p", { class: "muted" }, t(`role.${c.person.role}`), c.children.length ? ` · ${t("cards.children", { names: c.children.join(", ") })}` : ""),
-        qrImage(c.qr_png_base64, t("cards.qr_alt", { name: c.person.full_name })),
-        h("p", { class: "card-steps" }, t("cards.steps")),
-        h("p", { class: "mono card-link" }, c.url)));
-      replace(content,
-        h("div", { class: "row spread no-print" }, h("h2", {}, t("cards.heading", { name: issued.class_name, count: issued.cards.length })),
-          h("button", { type: "button", class: "primary", onclick: () => window.print() }, t("cards.print"))),
-        h("p", { class: "muted no-print" }, issued.expires_at ? t("cards.valid_until", { at: dateTime(issued.expires_at) }) : t("cards.none")),
-        h("div", { class: "cards-grid" }, cards));
-    } catch (e) { error.textContent = errorText(e); make.disabled = false; }
-  });
-  replace(content, h("p", { class: "no-print" }, h("a", { href: `#/org/${org.id}/roster` }, "‹ ", t("cards.back"))),
-    h("section", { class: "card narrow" }, h("h2", {}, t("cards.title")), h("p", {}, t("cards.intro")), error, make));
-  return { node, title: t("cards.title") };
-}
-
-async function rosterPeople(org, view) {
-  const classes = await classesOf(org);
-  const role = select([["", t("common.all")], ...["student", "parent", "teacher", "employee"].map((r) => [r, t(`role.${r}`)])], "", { "aria-label": t("roster.role") });
-  const klass = select([["", t("roster.any_class")], ...classes.map((c) => [c.id, c.name])], "", { "aria-label": t("roster.class") });
-  const q = h("input", { type: "search", placeholder: t("members.search"), "aria-label": t("members.search") });
-  const listBox = h("div");
-  let page = 1, perPage = 20;
-  async function load() {
-    const list = await get(`/organizations/${org.id}/persons`, { role: role.value, class_id: klass.value, q: q.value, page, per_page: perPage });
-    replace(listBox, table([t("members.name"), t("roster.role"), t("roster.birth_date"), t("roster.linked"), t("roster.active")],
-      list.items.map((p) => [p.full_name, t(`role.${p.role}`), p.birth_date ? date(p.birth_date) : "—", p.linked ? "✓" : "—", p.active ? "✓" : "—"])),
-    pager(list, (p, n) => { page = p; perPage = n; load(); }));
-  }
-  for (const control of [role, klass]) control.addEventListener("change", () => { page = 1; load(); });
-  q.addEventListener("input", debounce(() => { page = 1; load(); }));
-  await load();
-  replace(view, h("div", { class: "row" }, role, klass, q), listBox);
-}
-
-async function rosterOrders(org, view) {
-  const listBox = h("div");
-  let page = 1, perPage = 20;
-  async function load() {
-    const list = await get(`/organizations/${org.id}/orders`, { page, per_page: perPage });
-    replace(listBox, table([t("roster.order_date"), t("roster.order_kind"), t("roster.student"), t("roster.class"), ""],
-      list.items.map((o) => [date(o.effective_date), t(`order.${o.kind}`), o.student.full_name, o.school_class.name,
-        o.cancelled ? t("roster.cancelled") : h("button", { type: "button", onclick: async () => {
-          if (!(await confirmDialog(t("roster.cancel_confirm"), t("roster.cancel_order")))) return;
-          try { await post(`/organizations/${org.id}/orders/${o.id}/cancel`); notify(t("common.saved")); load(); }
-          catch (e) { notify(errorText(e), "error"); }
-        } }, t("roster.cancel_order"))]), t("roster.orders")),
-    pager(list, (p, n) => { page = p; perPage = n; load(); }));
-  }
-  await load();
-  replace(view, listBox);
-}
-
 // ——— imports ———
 async function imports(app, org, content) {
   const format = select([["csv", t("imports.csv")], ["oneroster", t("imports.oneroster")]], "csv", { name: "format" });
