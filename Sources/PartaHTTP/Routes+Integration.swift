@@ -57,6 +57,10 @@ struct IntegrationRoutes {
         var patronymic: String?
         var gender: Gender?
         var birthDate: LocalDate?
+        /// Left out: the person's stays as it is.
+        var position: String?
+        var parentsCommittee: Bool?
+        var studentCouncil: Bool?
     }
 
     /// PUT /api/v1/integration/persons/{external_id}
@@ -66,7 +70,8 @@ struct IntegrationRoutes {
         let result = try await parta.upsertPerson(
             caller, organization: organization, externalID: try externalID(context),
             PersonInput(role: body.role, surname: body.surname, givenName: body.givenName, patronymic: body.patronymic ?? "",
-                        gender: body.gender ?? .unspecified, birthDate: body.birthDate))
+                        gender: body.gender ?? .unspecified, birthDate: body.birthDate, position: body.position,
+                        parentsCommittee: body.parentsCommittee, studentCouncil: body.studentCouncil))
         return answer(PersonDetailsDTO(result.value), created: result.created)
     }
 

@@ -268,7 +268,8 @@ struct RosterRoutes {
         guard let role = body.role else { throw PartaError.invalid("invalid_body", "The field 'role' is required.") }
         let input = PersonInput(
             role: role, surname: body.surname ?? "", givenName: body.givenName ?? "", patronymic: body.patronymic ?? "",
-            gender: body.gender ?? .unspecified, birthDate: body.birthDate?.value, externalID: body.externalId?.value)
+            gender: body.gender ?? .unspecified, birthDate: body.birthDate?.value, externalID: body.externalId?.value,
+            position: body.position, parentsCommittee: body.parentsCommittee, studentCouncil: body.studentCouncil)
         let created = try await parta.createPerson(caller, organization: try organization(context), input)
         return EditedResponse(status: .created, response: PersonDetailsDTO(created))
     }

@@ -10,12 +10,12 @@ extension Store {
                 SQLGroupExpression([
                     SQLBind(organization.rawValue), SQLBind(p.role.rawValue), SQLBind(p.name.surname), SQLBind(p.name.givenName),
                     SQLBind(p.name.patronymic), SQLBind(p.gender.rawValue), SQLBind(p.birthDate?.iso), SQLBind(p.externalID),
-                    SQLBind(true), SQLBind(SearchText.fold(p.name.full)), SQLBind(now.millis), SQLBind(now.millis),
+                    SQLBind(true), SQLBind(SearchText.fold(p.name.full)), SQLBind(now.millis), SQLBind(now.millis), SQLBind(p.position ?? ""),
                 ])
             }
             try await sql.raw("""
                 INSERT INTO roster_persons (organization_id, role, surname, given_name, patronymic, gender, birth_date,
-                    external_id, active, search_name, created_at, updated_at)
+                    external_id, active, search_name, created_at, updated_at, position)
                 VALUES \(SQLList(rows))
                 """).run()
         }

@@ -270,6 +270,57 @@ struct CSVImportTests {
         }
     }
 
+    @Test("positions come with the people; a file without the column keeps them; a student has none", arguments: TestEngine.all)
+    func positions(engine: TestEngine) async throws {
+        try await TestWorld.with(engine) { world in
+            world.clock.set(october1)
+            let school = try await world.rosterSchool()
+            let p = world.parta
+            func people(_ csv: String) -> [ImportFile] { [ImportFile(name: "people.csv", bytes: Array(csv.utf8))] }
+            func position(_ ext: String) async throws -> String? {
+                try await world.database.read { try await $0.person(externalID: ext, in: school.id) }?.position
+            }
+            let staff = "external_id;role;surname;given_name;должность\nE-1;сотрудник;Смирнова;Ольга;Директор\nT-9;учитель;Орлов;Иван;\n"
+            let first = try await p.importCSV(school.admin, organization: school.id, files: people(staff), dryRun: false)
+            #expect(first.counts["persons_created"] == 2)
+            #expect(try await position("E-1") == "Директор")
+            #expect(try await position("T-9") == "")
+            #expect(try await p.importCSV(school.admin, organization: school.id, files: people(staff), dryRun: false).isEmpty)
+
+            // A new position updates her; a file without the column changes nothing.
+            let deputy = staff.replacingOccurrences(of: "Директор", with: "Заместитель директора по УВР")
+            #expect(try await p.importCSV(school.admin, organization: school.id, files: people(deputy), dryRun: false).counts["persons_updated"] == 1)
+            #expect(try await position("E-1") == "Заместитель директора по УВР")
+            let bare = "external_id;role;surname;given_name\nE-1;сотрудник;Смирнова;Ольга\n"
+            #expect(try await p.importCSV(school.admin, organization: school.id, files: people(bare), dryRun: false).isEmpty)
+            #expect(try await position("E-1") == "Заместитель директора по УВР")
+
+            // A student with a position is a problem of that row and column; nothing is written.
+            let wrong = "external_id;role;surname;given_name;position\nS-9;student;Белов;Олег;Староста\n"
+            do {
+                _ = try await p.importCSV(school.admin, organization: school.id, files: people(wrong), dryRun: false)
+                Issue.record("a student's position was imported")
+            } catch let error as PartaError {
+                guard case .problems(let problems)? = error.details["problems"] else { Issue.record("no problems"); return }
+                #expect(problems.map { "\($0.file):\($0.line):\($0.column ?? "-")" } == ["people.csv:2:position"])
+            }
+            #expect(try await world.database.read { try await $0.person(externalID: "S-9", in: school.id) } == nil)
+
+            // The school system's API: a position with the person, and kept when left out.
+            let key = try await p.createAPIKey(school.admin, organization: school.id, name: "journal")
+            let system = try #require(try await p.authenticateAPIKey(key.key, clientAddress: "192.0.2.7"))
+            _ = try await p.upsertPerson(system, organization: school.id, externalID: "E-2",
+                                         PersonInput(role: .employee, surname: "Фёдорова", givenName: "Татьяна", position: "Секретарь"))
+            #expect(try await position("E-2") == "Секретарь")
+            let again = try await p.upsertPerson(system, organization: school.id, externalID: "E-2", PersonInput(role: .employee, surname: "Фёдорова", givenName: "Татьяна"))
+            #expect(!again.changed && again.value.person.position == "Секретарь")
+            await #expect(throws: PartaError.self) {
+                _ = try await p.upsertPerson(system, organization: school.id, externalID: "S-10",
+                                             PersonInput(role: .student, surname: "Белов", givenName: "Олег", position: "Староста"))
+            }
+        }
+    }
+
     @Test("invalid rows are reported by file, line and column; nothing is written", arguments: TestEngine.all)
     func invalid(engine: TestEngine) async throws {
         try await TestWorld.with(engine) { world in

@@ -324,6 +324,7 @@ final class ImportWriter: Sendable {
                     person.name = record.name
                     person.gender = record.gender
                     person.birthDate = record.birthDate
+                    if let position = record.position { person.position = position }
                     person.active = true
                     try await store.updatePerson(person, now: now)
                 }

@@ -101,7 +101,8 @@ extension Parta {
         }
         let patch = PersonPatch(
             role: input.role, surname: input.surname, givenName: input.givenName, patronymic: input.patronymic,
-            gender: input.gender, birthDate: .some(input.birthDate), active: true)
+            gender: input.gender, birthDate: .some(input.birthDate), active: true, position: input.position,
+            parentsCommittee: input.parentsCommittee, studentCouncil: input.studentCouncil)
         let updated = try await updatePerson(caller, organization: organization, id: existing.id, patch)
         return Upserted(value: updated, created: false, changed: updated.person != existing)
     }

@@ -12,9 +12,17 @@ extension Parta {
             if let externalID, try await store.person(externalID: externalID, in: organization) != nil {
                 throw Self.externalIDTaken(externalID)
             }
-            let person = try await insertPerson(
+            var person = try await insertPerson(
                 caller, organization: organization, role: input.role, name: name, gender: input.gender,
                 birthDate: input.birthDate, externalID: externalID, in: store)
+            let position = try RosterPerson.checkPosition(input.position ?? "", role: input.role)
+            if !position.isEmpty || input.parentsCommittee == true || input.studentCouncil == true {
+                person.position = position
+                person.parentsCommittee = input.parentsCommittee ?? false
+                person.studentCouncil = input.studentCouncil ?? false
+                try await store.updatePerson(person, now: clock.now())
+                try await apply([.personChanged(person.id)], organization: organization, in: store)
+            }
             return try await details(of: person, organization: org, in: store)
         }
     }

@@ -43,10 +43,15 @@ public struct PersonInput: Sendable, Equatable {
     public var gender: Gender
     public var birthDate: LocalDate?
     public var externalID: String?
+    /// A member of staff's position; in an upsert, `nil` keeps the person's.
+    public var position: String?
+    public var parentsCommittee: Bool?
+    public var studentCouncil: Bool?
 
     public init(
         role: RosterRole, surname: String, givenName: String, patronymic: String = "", gender: Gender = .unspecified,
-        birthDate: LocalDate? = nil, externalID: String? = nil
+        birthDate: LocalDate? = nil, externalID: String? = nil, position: String? = nil, parentsCommittee: Bool? = nil,
+        studentCouncil: Bool? = nil
     ) {
         self.role = role
         self.surname = surname
@@ -55,12 +60,18 @@ public struct PersonInput: Sendable, Equatable {
         self.gender = gender
         self.birthDate = birthDate
         self.externalID = externalID
+        self.position = position
+        self.parentsCommittee = parentsCommittee
+        self.studentCouncil = studentCouncil
     }
 
-    /// The checked name and external id; a birth date in the future is refused.
+    /// The checked name and external id; a birth date in the future is refused, and a position or
+    /// a mark the role does not have.
     func checked(today: LocalDate) throws(PartaError) -> (PersonName, String?) {
         let name = try PersonName(validatingSurname: surname, givenName: givenName, patronymic: patronymic)
         try RosterPerson.checkBirthDate(birthDate, today: today)
+        _ = try RosterPerson.checkPosition(position ?? "", role: role)
+        try RosterPerson.checkFlags(role: role, parentsCommittee: parentsCommittee ?? false, studentCouncil: studentCouncil ?? false)
         return (name, try RosterPerson.checkExternalID(externalID))
     }
 }

@@ -26,6 +26,7 @@ public enum RosterCSV {
         "patronymic": ["patronymic", "middle_name", "отчество"],
         "gender": ["gender", "sex", "пол"],
         "birth_date": ["birth_date", "birthdate", "дата рождения", "дата_рождения"],
+        "position": ["position", "должность"],
         "class": ["class", "класс"],
         "school_year": ["school_year", "учебный год", "учебный_год"],
         "enrolled_on": ["enrolled_on", "дата зачисления", "дата_зачисления"],
@@ -145,8 +146,15 @@ public enum RosterCSV {
                         }
                         birthDate = parsed
                     }
+                    var position: String?
+                    if columns.has("position") {
+                        do { position = try RosterPerson.checkPosition(columns.value("position", row), role: role) } catch {
+                            note(row, "position", error.message)
+                            continue
+                        }
+                    }
                     data.persons.append(RosterDataset.Person(
-                        externalID: ext, role: role, name: name, gender: gender, birthDate: birthDate, ref: ref))
+                        externalID: ext, role: role, name: name, gender: gender, birthDate: birthDate, position: position, ref: ref))
                     guard !columns.value("class", row).isEmpty else { continue }
                     guard role == .student else { note(row, "class", "Only students are enrolled in a class."); continue }
                     guard let schoolYear = year(row), let classExt = classRef(row, schoolYear: schoolYear) else { continue }

@@ -40,13 +40,19 @@ public struct RosterDataset: Sendable {
         public var name: PersonName
         public var gender: Gender
         public var birthDate: LocalDate?
+        /// A member of staff's position (`Директор`, `Учитель математики`); `nil` when the source
+        /// does not give positions (the person's is kept).
+        public var position: String?
         public var ref: SourceRef
-        public init(externalID: String, role: RosterRole, name: PersonName, gender: Gender, birthDate: LocalDate?, ref: SourceRef) {
+        public init(
+            externalID: String, role: RosterRole, name: PersonName, gender: Gender, birthDate: LocalDate?, position: String? = nil, ref: SourceRef
+        ) {
             self.externalID = externalID
             self.role = role
             self.name = name
             self.gender = gender
             self.birthDate = birthDate
+            self.position = position
             self.ref = ref
         }
     }
@@ -333,7 +339,7 @@ public enum ImportPlanner {
                     continue
                 }
                 if existing.role != person.role || existing.name != person.name || existing.gender != person.gender
-                    || existing.birthDate != person.birthDate || !existing.active {
+                    || existing.birthDate != person.birthDate || !existing.active || (person.position.map { $0 != existing.position } ?? false) {
                     plan.personsToUpdate.append((existing, person))
                     plan.report.note("persons_updated", "\(person.name.full) (\(person.externalID))")
                 }
