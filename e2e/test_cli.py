@@ -2,6 +2,7 @@
 import requests
 
 from conftest import clean_env, run_cli
+from parta_client import sign_in
 
 
 def test_register_list_show_and_set_admin(workdir):
@@ -70,7 +71,6 @@ def test_demo_is_idempotent_and_signs_in(workdir, servers):
 
 def test_remove_member_from_the_command_line(workdir, servers):
     """`parta org remove-member`: a demo teacher loses the teacher role (and the staff room) at once."""
-    from parta_client import sign_in
     run_cli(["demo"], workdir, check=True)
     server = servers(workdir, ["--demo"], env=clean_env(PARTA_CODE_RESEND_INTERVAL=0)).wait_ready()
     teacher = sign_in(server.url, "+79000000011")
@@ -101,3 +101,42 @@ def test_remove_member_from_the_command_line(workdir, servers):
     assert teacher.me()["organizations"] == []
     again = run_cli(["org", "remove-member", "--org", "1", "--phone", "+7 900 000-00-11"], workdir)
     assert again.returncode == 2 and "not found" in again.stderr
+
+
+def test_the_living_demo_has_its_people_in_the_roster_and_talking(workdir, servers):
+    """`parta demo --living`: the people it prints are the roster's — Иванов leads a class and
+    teaches in it, Волкова is the mother of two children in two classes, the student signs in —
+    and each finds conversations waiting: unread messages in the class's chats and the teacher's
+    direct message. Run again, nothing changes."""
+    first = run_cli(["demo", "--students", "120", "--living"], workdir, check=True).stdout
+    assert "living demo: the cast is in the roster, with their first conversations" in first, first
+    lines = {line.split("  ")[0].strip(): line for line in first.splitlines() if line.startswith("+7 900")}
+    assert "homeroom teacher of" in lines["+7 900 000-00-11"] and "Иванов Пётр Николаевич" in lines["+7 900 000-00-11"], lines
+    assert "Волкова Наталья Сергеевна" in lines["+7 900 000-00-20"] and "mother of" in lines["+7 900 000-00-20"], lines
+    assert "Волков" in lines["+7 900 000-00-21"] and "student of" in lines["+7 900 000-00-21"], lines
+    second = run_cli(["demo", "--students", "120", "--living"], workdir, check=True).stdout
+    assert "living demo: the cast is in the roster (already there)" in second, second
+    server = servers(workdir, args=["--demo"], env=clean_env(PARTA_CODE_RESEND_INTERVAL=0, PARTA_CODE_ADDRESS_HOURLY_LIMIT=1000)).wait_ready()
+
+    admin = sign_in(server.url, "+79000000010")
+    classes = admin.call("GET", "/api/v1/organizations/1/classes").json()["items"]
+    theirs = next(c for c in classes if (c.get("homeroom_teacher") or {}).get("full_name") == "Иванов Пётр Николаевич")
+    assert theirs["homeroom_teacher"]["linked"], theirs
+    assert sum(1 for c in classes if (c.get("homeroom_teacher") or {}).get("full_name") in ("Кузнецова Мария Андреевна", "Соколов Дмитрий Игоревич")) == 2
+
+    mother = sign_in(server.url, "+79000000020")
+    links = mother.call("GET", "/api/v1/me/links").json()["items"]
+    assert [link["person"]["full_name"] for link in links] == ["Волкова Наталья Сергеевна"], links
+    chats = mother.call("GET", "/api/v1/me/chats").json()["items"]
+    direct = next(c for c in chats if c["type"] == "direct")
+    assert direct["unread"] == 1 and direct["last_message"]["text"].startswith("Наталья Сергеевна, добрый день!"), direct
+    parents = next(c for c in chats if c["type"] == "parents" and c["name"].startswith(theirs["name"]))
+    assert parents["unread"] == 1 and parents["last_message"]["text"].startswith("Конечно."), parents
+
+    student = sign_in(server.url, "+79000000021")
+    class_chat = next(c for c in student.call("GET", "/api/v1/me/chats").json()["items"] if c["type"] == "class")
+    assert class_chat["name"].startswith(theirs["name"]) and class_chat["last_message"]["text"].startswith("Да, нужен"), class_chat
+    teacher = sign_in(server.url, "+79000000012")
+    subject = [c for c in teacher.call("GET", "/api/v1/me/chats").json()["items"] if c["type"] == "subject" and c["name"].startswith(theirs["name"])]
+    assert any(c["last_message"] and c["last_message"]["text"].startswith("Ребята, к понедельнику") for c in subject), subject
+    assert server.stop() == 0

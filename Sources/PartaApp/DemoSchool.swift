@@ -34,14 +34,15 @@ public enum DemoSchool {
     }
 
     /// Fills the demo school with a generated roster of `students` students for the current school
-    /// year, through the OneRoster import (running it again with the same number changes nothing).
+    /// year, through the OneRoster import (running it again with the same number changes nothing);
+    /// with `cast`, the living demo's people are named in it (`SchoolGenerator.Cast`).
     public static func populate(
-        _ parta: Parta, caller: Caller, organization: OrganizationID, students: Int,
+        _ parta: Parta, caller: Caller, organization: OrganizationID, students: Int, cast: Bool = false,
         progress: (@Sendable (ImportProgress) -> Void)? = nil
     ) async throws -> (ImportReport, SchoolGenerator.Summary) {
         let today = LocalDate(parta.clock.now(), timeZone: OrganizationProfile.defaultTimeZone)
         let firstYear = try SchoolYear.parseName(SchoolYear.name(containing: today)).firstYear
-        let (files, summary) = SchoolGenerator(students: students, firstYear: firstYear).oneRoster()
+        let (files, summary) = SchoolGenerator(students: students, firstYear: firstYear, cast: cast).oneRoster()
         let report = try await parta.importOneRoster(
             caller, organization: organization, files: files, school: nil, dryRun: false, progress: progress)
         return (report, summary)

@@ -97,31 +97,18 @@ public enum DemoTerritory {
         let simulated = (0..<weeks).map { last.adding(weeks: $0 - weeks + 1) }
 
         // The same use cases on a clock set back, without rate limits (a whole school links in a
-        // minute of that clock), reading sign-in codes from a private inbox.
+        // minute of that clock).
         let clock = ManualClock(simulated[0].start)
-        let inbox = DevInbox(capacity: 4)
-        var config = parta.config
-        config.limits = .unlimitedRates
-        config.signIn.perPhonePerDay = 1_000
-        config.signIn.perAddressPerHour = 100_000
-        config.signIn.perAddressPerDay = 100_000
-        let past = Parta(database: parta.database, clock: clock, sms: LogSMSSender(logger: parta.logger, inbox: inbox, clock: clock),
-                         config: config, logger: parta.logger)
+        var sessions = DemoSessions(beside: parta, clock: clock)
+        let past = sessions.parta
 
         var adoption = [demoSchool: 0]
         for (id, week) in zip(territory, schools.map(\.adoptsInWeek)) { adoption[id] = week }
         var people: [OrganizationID: [Principal]] = [:]
-        var phones = 0
         func signIn(_ phone: String) async throws -> Principal {
-            let address = "198.51.100.\(phones % 250 + 1)"
-            phones += 1
-            _ = try await past.requestSignInCode(phone: phone, clientAddress: address)
-            guard let text = inbox.recent().first?.text, let code = text.split(whereSeparator: { !$0.isNumber }).first(where: { $0.count == config.signIn.codeLength }) else {
-                throw PartaError.conflict("demo_sign_in", "The demo could not read its own sign-in code.")
-            }
-            let result = try await past.verifySignInCode(phone: phone, code: String(code), deviceName: "demo", userAgent: "parta demo", clientAddress: address)
+            let principal = try await sessions.signIn(phone)
             clock.advance(by: 2)
-            return Principal(account: result.account, session: result.session)
+            return principal
         }
         var random = DemoRandom(seed: 48)
         let texts = [

@@ -24,23 +24,27 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Also play this many past weeks of use and take their weekly snapshots (0 to 12; only on a fresh demo).")
     var historyWeeks = 0
 
+    @Flag(help: "Make the demo's people part of the roster — the teachers of 5А, the director, the secretary, a mother and her child — with their first conversations.")
+    var living = false
+
     func validate() throws {
         if let students, !(1...20_000).contains(students) { throw ValidationError("--students is from 1 to 20000.") }
         guard (0...DemoTerritory.schools.count).contains(schools) else { throw ValidationError("--schools is from 0 to \(DemoTerritory.schools.count).") }
         guard (0...12).contains(historyWeeks) else { throw ValidationError("--history-weeks is from 0 to 12.") }
-        if (schools > 0 || historyWeeks > 0) && students == nil { throw ValidationError("--schools and --history-weeks need --students.") }
+        if (schools > 0 || historyWeeks > 0 || living) && students == nil { throw ValidationError("--schools, --history-weeks and --living need --students.") }
     }
 
     func run() async throws {
         ownerOnlyFiles()
-        let (students, schools, historyWeeks) = (self.students, self.schools, self.historyWeeks)
-        let seeded = try await withParta(database) { parta in
+        let (students, schools, historyWeeks, living) = (self.students, self.schools, self.historyWeeks, self.living)
+        let (seeded, cast) = try await withParta(database) { parta in
+            var cast: [DemoSchool.Person] = []
             let seeded = try await DemoSchool.seed(parta, caller: commandLineCaller())
             if let students {
                 let (report, summary) = try await runReportingErrors {
                     try await DemoSchool.populate(
                         parta, caller: commandLineCaller(), organization: seeded.organization.summary.organization.id,
-                        students: students, progress: RosterCommand.progress())
+                        students: students, cast: living, progress: RosterCommand.progress())
                 }
                 print("generated roster: \(summary.students) students, \(summary.parents) parents, \(summary.teachers) teachers, "
                     + "\(summary.homeroomClasses) classes, \(summary.scheduledClasses) scheduled classes"
@@ -52,6 +56,13 @@ struct DemoCommand: AsyncParsableCommand {
                 if historyWeeks > 0 {
                     // The history writes in the roster chats.
                     _ = try await parta.initializeChats(commandLineCaller(), organization: seeded.organization.summary.organization.id, dryRun: false)
+                }
+                // The cast is linked before the history links others, and talks after it (its day is today).
+                var living: DemoSchool.LivingCast?
+                if let named = summary.cast {
+                    living = try await runReportingErrors {
+                        try await DemoSchool.linkCast(parta, caller: commandLineCaller(), organization: seeded.organization.summary.organization.id, cast: named)
+                    }
                 }
                 let territory = try await runReportingErrors {
                     try await DemoTerritory.build(parta, caller: commandLineCaller(), schools: schools, students: students)
@@ -70,8 +81,15 @@ struct DemoCommand: AsyncParsableCommand {
                 } else if historyWeeks > 0 {
                     print("history: not played again (weekly snapshots exist already)")
                 }
+                if let living {
+                    try await runReportingErrors {
+                        try await DemoSchool.converse(parta, living, caller: commandLineCaller(), organization: seeded.organization.summary.organization.id)
+                    }
+                    print("living demo: the cast is in the roster" + (living.linkedNow ? ", with their first conversations" : " (already there)"))
+                    cast = living.signIns
+                }
             }
-            return seeded
+            return (seeded, cast)
         }
         let organization = seeded.organization.summary
         print("Demo school ready: \(organization.organization.profile.shortName)")
@@ -80,7 +98,10 @@ struct DemoCommand: AsyncParsableCommand {
         print("")
         print("Sign in as any of these people (start the server with `parta serve --demo`;")
         print("the one-time code appears at http://127.0.0.1:8080/dev/codes):")
-        let people = seeded.people + (schools > 0 ? [DemoTerritory.regionalOfficer] : [])
+        // The living cast say what they are in the school; the parent and the student come after the staff.
+        let named = seeded.people.map { person in cast.first { $0.phone == person.phone } ?? person }
+            + cast.filter { member in !seeded.people.contains { $0.phone == member.phone } }
+        let people = named + (schools > 0 ? [DemoTerritory.regionalOfficer] : [])
         print(table([["phone", "name", "role"]] + people.map { [PhoneNumber(e164: $0.phone).formatted, $0.name, $0.role] }))
     }
 }

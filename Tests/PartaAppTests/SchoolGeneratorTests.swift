@@ -41,6 +41,88 @@ struct SchoolGeneratorTests {
         }
     }
 
+    @Test("the cast is named among the generated people and placed; nobody else changes")
+    func castNamed() throws {
+        let (plain, _) = SchoolGenerator(students: 300).oneRoster()
+        let (named, summary) = SchoolGenerator(students: 300, cast: true).oneRoster()
+        let cast = try #require(summary.cast)
+        let today = LocalDate("2025-10-01")
+        let before = try OneRoster.read(files: plain, school: nil, today: today).get()
+        let after = try OneRoster.read(files: named, school: nil, today: today).get()
+        let name = { (id: String) in after.persons.first { $0.externalID == id }?.name.full }
+        let homeroom = { (id: String) in after.classes.first { $0.externalID == id }?.homeroomTeacher }
+        let teaches = { (teacher: String, subject: String) in
+            after.assignments.contains { $0.classExternalID == cast.classID && $0.teacher == teacher && $0.subject == subject }
+        }
+        #expect(name(cast.homeroomTeacher) == "Иванов Пётр Николаевич")
+        #expect(name(cast.russianTeacher) == "Кузнецова Мария Андреевна")
+        #expect(name(cast.englishTeacher) == "Соколов Дмитрий Игоревич")
+        #expect(name(cast.mother) == "Волкова Наталья Сергеевна")
+        #expect(name(cast.director) == "Смирнова Ольга Викторовна" && name(cast.secretary) == "Фёдорова Татьяна Ильинична")
+        #expect(after.persons.first { $0.externalID == cast.secretary }?.role == .employee)
+        // Each teacher leads a class and teaches in the cast's class.
+        let klass = try #require(after.classes.first { $0.externalID == cast.classID })
+        #expect(klass.label.description == cast.classLabel && klass.label.grade >= 5)
+        #expect(homeroom(cast.classID) == cast.homeroomTeacher && teaches(cast.homeroomTeacher, cast.homeroomTeacherTeaches))
+        #expect(homeroom(cast.russianTeacherLeads) == cast.russianTeacher && teaches(cast.russianTeacher, "Русский язык"))
+        #expect(homeroom(cast.englishTeacherLeads) == cast.englishTeacher && teaches(cast.englishTeacher, "Английский язык"))
+        #expect(Set([cast.classID, cast.russianTeacherLeads, cast.englishTeacherLeads]).count == 3)
+        // The mother's children are in two classes, the cast's first; all of them Волков or Волкова.
+        #expect(cast.children.count >= 2 && Set(cast.childrenClasses).count == 2 && cast.childrenClasses.first == cast.classLabel)
+        #expect(cast.children.allSatisfy { child in ["Волков", "Волкова"].contains(after.persons.first { $0.externalID == child }?.name.surname) })
+        #expect(Set(after.guardians.filter { $0.parent == cast.mother }.map(\.student)) == Set(cast.children))
+        // Everyone else is as without the cast; the two homeroom teachers replaced are gone, the director and secretary came.
+        let renamed = Set([cast.homeroomTeacher, cast.russianTeacher, cast.englishTeacher, cast.mother] + cast.children)
+        let beforeNames = Dictionary(uniqueKeysWithValues: before.persons.map { ($0.externalID, $0.name) })
+        let changed = after.persons.filter { beforeNames[$0.externalID] != $0.name }.map(\.externalID)
+        #expect(Set(changed).subtracting(renamed) == [cast.director, cast.secretary])
+        let gone = Set(before.persons.map(\.externalID)).subtracting(after.persons.map(\.externalID))
+        #expect(gone.count == 2 && gone.allSatisfy { id in before.persons.first { $0.externalID == id }?.role == .teacher })
+        #expect(summary.teachers == after.persons.filter { $0.role == .teacher }.count)
+    }
+
+    @Test("the living demo: the cast linked to the demo's phones, a first day of conversations, and again nothing changes", arguments: TestEngine.all)
+    func livingDemo(engine: TestEngine) async throws {
+        try await TestWorld.with(engine) { world in
+            world.clock.set(Date(timeIntervalSince1970: 1_759_298_400))
+            let school = try await world.rosterSchool()
+            let p = world.parta
+            let (_, summary) = try await DemoSchool.populate(p, caller: school.admin, organization: school.id, students: 220, cast: true)
+            let cast = try #require(summary.cast)
+            let living = try await DemoSchool.linkCast(p, caller: school.admin, organization: school.id, cast: cast)
+            #expect(living.linkedNow)
+            try await DemoSchool.converse(p, living, caller: school.admin, organization: school.id)
+
+            // The mother: both children, the class's chats, an unread reply in the parents' chat and the teacher's direct message.
+            let mother = try await world.principal(try await world.signIn(DemoSchool.parent.phone, address: "192.0.2.90"))
+            let chats = try await p.myChats(mother)
+            let direct = try #require(chats.first { $0.entry.chat.kind == .direct })
+            #expect(direct.entry.unread == 1 && direct.lastMessage?.text.hasPrefix("Наталья Сергеевна, добрый день!") == true)
+            let parentsChat = try #require(chats.first { $0.entry.chat.kind == .parents && $0.lastMessage?.text.hasPrefix("Конечно.") == true })
+            #expect(parentsChat.entry.unread == 1)
+            // The secretary, not in the teachers' staff room, talks with everyone on the staff in a chat by rule.
+            let secretaryChats = try await p.myChats(try await world.principal(try await world.signIn(DemoSchool.employee.phone, address: "192.0.2.91")))
+            #expect(secretaryChats.map(\.entry.chat.name) == ["Все сотрудники"] && secretaryChats.first?.entry.chat.rule == .allStaff)
+            #expect(secretaryChats.first?.entry.unread == 1 && secretaryChats.first?.lastMessage?.text.hasPrefix("Спасибо, Татьяна Ильинична") == true)
+            let classes = try await p.classes(school.admin, organization: school.id)
+            let theirs = try #require(classes.first { $0.schoolClass.name == cast.classLabel })
+            #expect(theirs.homeroomTeacher?.name.full == "Иванов Пётр Николаевич" && theirs.homeroomTeacher?.accountID != nil)
+            #expect(living.signIns.map(\.phone) == ["+79000000010", "+79000000011", "+79000000012", "+79000000013", "+79000000014", "+79000000020", "+79000000021"])
+            let secretary = try #require(try await world.database.read { try await $0.person(externalID: cast.secretary, in: school.id) })
+            #expect(secretary.position == "Секретарь" && secretary.accountID != nil)
+            let links = try await p.auditLog(school.admin, organization: school.id, action: .personLinked, page: PageRequest()).total
+
+            // Again: the import changes nothing, nobody links again, nobody writes again.
+            let (second, _) = try await DemoSchool.populate(p, caller: school.admin, organization: school.id, students: 220, cast: true)
+            #expect(second.isEmpty, "\(second.counts)")
+            let again = try await DemoSchool.linkCast(p, caller: school.admin, organization: school.id, cast: cast)
+            #expect(!again.linkedNow)
+            try await DemoSchool.converse(p, again, caller: school.admin, organization: school.id)
+            #expect(try await p.myChats(mother).map(\.entry.lastSeq) == chats.map(\.entry.lastSeq))
+            #expect(try await p.auditLog(school.admin, organization: school.id, action: .personLinked, page: PageRequest()).total == links)
+        }
+    }
+
     @Test("patronymics as Russian forms them, the irregular ones included", arguments: [
         ("Александр", "Александрович", "Александровна"), ("Дмитрий", "Дмитриевич", "Дмитриевна"),
         ("Сергей", "Сергеевич", "Сергеевна"), ("Никита", "Никитич", "Никитична"), ("Илья", "Ильич", "Ильинична"),

@@ -10,11 +10,14 @@ public struct SchoolGenerator: Sendable {
     /// The first calendar year of the school year (2025 for 2025/2026).
     public var firstYear: Int
     public var schoolID = "sch-gen"
+    /// Names the living demo's cast among the generated people (`Cast`), and adds its staff.
+    public var cast: Bool
 
-    public init(students: Int, seed: UInt64 = 2025, firstYear: Int = 2025) {
+    public init(students: Int, seed: UInt64 = 2025, firstYear: Int = 2025, cast: Bool = false) {
         self.students = students
         self.seed = seed
         self.firstYear = firstYear
+        self.cast = cast
     }
 
     /// What the generated school holds, for reports and benchmarks.
@@ -25,6 +28,8 @@ public struct SchoolGenerator: Sendable {
         public var homeroomClasses = 0
         public var scheduledClasses = 0
         public var enrollments = 0
+        /// With `cast`, who the cast are.
+        public var cast: Cast?
     }
 
     /// SplitMix64: small, fast and reproducible.
@@ -111,15 +116,19 @@ public struct SchoolGenerator: Sendable {
         let year = "y-\(firstYear)"
         var users = CSVWriter(header: ["sourcedId", "status", "dateLastModified", "enabledUser", "orgSourcedIds", "role", "username", "userIds",
                                        "givenName", "familyName", "middleName", "identifier", "email", "sms", "phone", "agentSourcedIds", "grades", "password"])
+        // Written at the end, once the cast (if any) is named: fields 8–10 are the given name, the surname and the patronymic.
+        var userRows: [[String]] = []
         var demographics = CSVWriter(header: ["sourcedId", "status", "dateLastModified", "birthDate", "sex"])
         var classes = CSVWriter(header: ["sourcedId", "status", "dateLastModified", "title", "grades", "courseSourcedId", "classCode", "classType",
                                          "location", "schoolSourcedId", "termSourcedIds", "subjects", "subjectCodes", "periods"])
         var courses = CSVWriter(header: ["sourcedId", "status", "dateLastModified", "schoolYearSourcedId", "title", "courseCode", "grades", "orgSourcedId", "subjects", "subjectCodes"])
         var enrollments = CSVWriter(header: ["sourcedId", "status", "dateLastModified", "classSourcedId", "schoolSourcedId", "userSourcedId", "role", "primary", "beginDate", "endDate"])
         var enrollmentNumber = 0
+        // Written at the end too: field 3 is the class, 5 the user, 6 the role.
+        var enrollmentRows: [[String]] = []
         func enroll(_ classID: String, _ user: String, _ role: String, primary: Bool = false, begin: String = "") {
             enrollmentNumber += 1
-            enrollments.row(["e-\(enrollmentNumber)", "", "", classID, schoolID, user, role, primary ? "true" : "false", begin, ""])
+            enrollmentRows.append(["e-\(enrollmentNumber)", "", "", classID, schoolID, user, role, primary ? "true" : "false", begin, ""])
         }
 
         // Teachers: one per subject group of about six classes, plus primary-school teachers.
@@ -129,7 +138,7 @@ public struct SchoolGenerator: Sendable {
             let isFemale = random.chance(80)
             let surname = random.pick(Self.maleSurnames)
             let father = random.pick(Self.maleNames)
-            users.row(["t-\(teacherNumber)", "", "", "true", schoolID, "teacher", "", "", isFemale ? random.pick(Self.femaleNames) : random.pick(Self.maleNames),
+            userRows.append(["t-\(teacherNumber)", "", "", "true", schoolID, "teacher", "", "", isFemale ? random.pick(Self.femaleNames) : random.pick(Self.maleNames),
                        isFemale ? Self.female(surname) : surname, Self.patronymic(father, female: isFemale), "", "", "", "", "", "", ""])
             return "t-\(teacherNumber)"
         }
@@ -173,7 +182,7 @@ public struct SchoolGenerator: Sendable {
                 let isFemale = random.chance(50)
                 let grade = classStudents[c].grade
                 let birth = LocalDate(year: firstYear - 6 - grade, month: random.int(1...12), day: random.int(1...28))!
-                users.row([id, "", "", "true", schoolID, "student", "", "", isFemale ? random.pick(Self.femaleNames) : random.pick(Self.maleNames),
+                userRows.append([id, "", "", "true", schoolID, "student", "", "", isFemale ? random.pick(Self.femaleNames) : random.pick(Self.maleNames),
                            isFemale ? Self.female(family.surname) : family.surname, Self.patronymic(family.father, female: isFemale),
                            "", "", "", "", "", String(format: "%02d", grade), ""])
                 demographics.row([id, "", "", birth.iso, isFemale ? "female" : "male"])
@@ -185,12 +194,15 @@ public struct SchoolGenerator: Sendable {
             }
         }
         if let last = pendingFamily { families.append((last.surname, last.father, last.children)) }
+        var familyParents: [[String]] = []
         for family in families {
             // The mother always; the father in half of the families.
+            familyParents.append([])
             for isFemale in random.chance(50) ? [true, false] : [true] {
                 parentNumber += 1
+                familyParents[familyParents.count - 1].append("p-\(parentNumber)")
                 let given = isFemale ? random.pick(Self.femaleNames) : family.father
-                users.row(["p-\(parentNumber)", "", "", "true", schoolID, "parent", "", "", given, isFemale ? Self.female(family.surname) : family.surname,
+                userRows.append(["p-\(parentNumber)", "", "", "true", schoolID, "parent", "", "", given, isFemale ? Self.female(family.surname) : family.surname,
                            Self.patronymic(random.pick(Self.maleNames), female: isFemale), "", "", "", "", family.children.joined(separator: ","), "", ""])
             }
         }
@@ -199,11 +211,14 @@ public struct SchoolGenerator: Sendable {
 
         // Homeroom classes, their teachers and students; scheduled classes for each subject.
         var courseIDs: [String: String] = [:]
+        var homeroomOf: [String: String] = [:]
+        var taught: [String: [String: (teacher: String, scheduled: String)]] = [:]  // class → subject → its (first group's) teacher
         courses.row(["c-hr", "", "", year, "Классный час", "HR", "", schoolID, "", ""])
         for c in classStudents {
             classes.row([c.id, "", "", c.label, String(format: "%02d", c.grade), "c-hr", c.label, "homeroom", "", schoolID, year, "", "", ""])
             summary.homeroomClasses += 1
             let homeroom = newTeacher()
+            homeroomOf[c.id] = homeroom
             enroll(c.id, homeroom, "teacher", primary: true)
             for student in c.students { enroll(c.id, student, "student", begin: "\(firstYear)-09-01") }
             for (subject, split) in Self.curriculum(c.grade) {
@@ -220,12 +235,26 @@ public struct SchoolGenerator: Sendable {
                     // Primary-school subjects are taught by the homeroom teacher.
                     let t = c.grade <= 4 && !split && subject != "Физическая культура" && subject != "Музыка" ? homeroom : teacher(for: subject)
                     enroll(id, t, "teacher", primary: true)
+                    if h == 0 { taught[c.id, default: [:]][subject] = (t, id) }
                     for student in members { enroll(id, student, "student") }
                 }
             }
         }
         summary.teachers = teacherNumber
         summary.enrollments = enrollmentNumber
+        if cast {
+            let layout = Layout(
+                classes: classStudents, homeroomOf: homeroomOf, taught: taught,
+                families: zip(families, familyParents).map { (surname: $0.surname, children: $0.children, parents: $1) })
+            if let named = Self.cast(layout) {
+                summary.cast = named
+                let before = userRows.count
+                (userRows, enrollmentRows) = casting(named, layout, users: userRows, enrollments: enrollmentRows)
+                summary.teachers -= before + 2 - userRows.count
+            }
+        }
+        for row in userRows { users.row(row) }
+        for row in enrollmentRows { enrollments.row(row) }
 
         var manifest = CSVWriter(header: ["propertyName", "value"])
         for (name, value) in [

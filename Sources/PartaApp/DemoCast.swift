@@ -1,0 +1,176 @@
+import Foundation
+public import PartaDomain
+import PartaStore
+
+/// Signs the demo's people in by phone on a `Parta` of its own beside the real one — the same
+/// database, on `clock`, without rate limits — reading the one-time codes from a private inbox.
+struct DemoSessions {
+    let parta: Parta
+    let inbox = DevInbox(capacity: 4)
+    let clock: any WallClock
+    private var count = 0
+
+    init(beside real: Parta, clock: any WallClock) {
+        var config = real.config
+        config.limits = .unlimitedRates
+        config.signIn.perPhonePerDay = 1_000
+        config.signIn.perAddressPerHour = 100_000
+        config.signIn.perAddressPerDay = 100_000
+        self.clock = clock
+        parta = Parta(database: real.database, clock: clock, sms: LogSMSSender(logger: real.logger, inbox: inbox, clock: clock),
+                      config: config, logger: real.logger)
+    }
+
+    /// A session for `phone` (its account made on first sign-in), from a documentation address.
+    mutating func signIn(_ phone: String) async throws -> Principal {
+        let address = "198.51.100.\(count % 250 + 1)"
+        count += 1
+        _ = try await parta.requestSignInCode(phone: phone, clientAddress: address)
+        let length = parta.config.signIn.codeLength
+        guard let text = inbox.recent().first?.text, let code = text.split(whereSeparator: { !$0.isNumber }).first(where: { $0.count == length }) else {
+            throw PartaError.conflict("demo_sign_in", "The demo could not read its own sign-in code.")
+        }
+        let result = try await parta.verifySignInCode(
+            phone: phone, code: String(code), deviceName: "demo", userAgent: "parta demo", clientAddress: address)
+        return Principal(account: result.account, session: result.session)
+    }
+}
+
+/// The living demo: the cast the generator named (`SchoolGenerator.Cast`) linked to the demo's
+/// accounts — a homeroom teacher, two subject teachers of the class, the director and the
+/// secretary, a mother of two and her child in the class — and a first day of conversations in
+/// their chats, so whoever signs in sees a school in use: messages, unread counts, a direct chat.
+extension DemoSchool {
+    public static let parent = Person(name: "Волкова Наталья Сергеевна", phone: "+79000000020", role: "mother")
+    static let studentPhone = "+79000000021"
+
+    /// The cast once linked: their sessions, the student, and whether this run linked them.
+    public struct LivingCast: Sendable {
+        var cast: SchoolGenerator.Cast
+        /// External id → the demo phone that signs in as them.
+        var phones: [String: String] = [:]
+        var student: RosterPerson?
+        /// `false` when an earlier run linked them: their conversations are there already.
+        public var linkedNow = false
+        /// Everyone of the cast with what they are in the school, to sign in as.
+        public var signIns: [Person] = []
+    }
+
+    /// Links the cast to the demo's phones (once; running it again changes nothing) and gives the
+    /// director and the secretary their positions. Before the demo's history, so that the history
+    /// links other people; `converse` writes their first day after it.
+    public static func linkCast(
+        _ parta: Parta, caller: Caller, organization: OrganizationID, cast: SchoolGenerator.Cast
+    ) async throws -> LivingCast {
+        _ = try await parta.initializeChats(caller, organization: organization, dryRun: false)
+        let byPhone: [(String, String)] = [
+            (cast.homeroomTeacher, teachers[0].phone), (cast.russianTeacher, teachers[1].phone), (cast.englishTeacher, teachers[2].phone),
+            (cast.director, administrator.phone), (cast.secretary, employee.phone), (cast.mother, parent.phone),
+            (cast.children.first ?? "", studentPhone),
+        ].filter { !$0.0.isEmpty }
+        var living = LivingCast(cast: cast)
+        var persons: [(externalID: String, person: RosterPerson, phone: String)] = []
+        for (externalID, phone) in byPhone {
+            guard let person = try await parta.database.read({ try await $0.person(externalID: externalID, in: organization) }) else { continue }
+            if externalID == cast.children.first { living.student = person }
+            persons.append((externalID, person, phone))
+        }
+        // Those not linked yet sign in to confirm their codes — on a clock set back before any
+        // history the demo plays, which signs in on the weeks after it.
+        var sessions = DemoSessions(beside: parta, clock: ManualClock(parta.clock.now().addingTimeInterval(-100 * 86_400)))
+        for (externalID, person, phone) in persons {
+            living.phones[externalID] = phone
+            if person.accountID == nil {
+                let principal = try await sessions.signIn(phone)
+                let code = try await parta.createLinkCode(caller, organization: organization, person: person.id).code
+                _ = try await parta.confirmLinkCode(principal, code: code, clientAddress: "198.51.100.254")
+                living.linkedNow = true
+            }
+        }
+        living.signIns = try await signIns(parta, living, organization: organization)
+        for (externalID, position) in [(cast.director, "Директор"), (cast.secretary, "Секретарь")] {
+            guard let person = try await parta.database.read({ try await $0.person(externalID: externalID, in: organization) }),
+                person.position != position
+            else { continue }
+            _ = try await parta.updatePerson(caller, organization: organization, id: person.id, PersonPatch(position: position))
+        }
+        return living
+    }
+
+    /// The cast as the demo prints them: each phone with who it is in the school now.
+    static func signIns(_ parta: Parta, _ living: LivingCast, organization: OrganizationID) async throws -> [Person] {
+        let cast = living.cast
+        let label = { (external: String) in try await className(external, parta: parta, organization: organization) }
+        var classes: [String] = []
+        for label in cast.childrenClasses where !classes.contains(label) { classes.append(label) }
+        var people = [
+            Person(name: administrator.name, phone: administrator.phone, role: "director and school administrator"),
+            Person(name: teachers[0].name, phone: teachers[0].phone,
+                   role: "homeroom teacher of \(cast.classLabel), teaches \(cast.homeroomTeacherTeaches) in it"),
+            Person(name: teachers[1].name, phone: teachers[1].phone,
+                   role: "teaches Russian in \(cast.classLabel), homeroom teacher of \(try await label(cast.russianTeacherLeads))"),
+            Person(name: teachers[2].name, phone: teachers[2].phone,
+                   role: "teaches English in \(cast.classLabel), homeroom teacher of \(try await label(cast.englishTeacherLeads))"),
+            Person(name: employee.name, phone: employee.phone, role: "school secretary"),
+            Person(name: parent.name, phone: parent.phone, role: "mother of \(cast.children.count), in \(classes.joined(separator: " and "))"),
+        ]
+        if let student = living.student {
+            people.append(Person(name: student.name.full, phone: studentPhone, role: "student of \(cast.classLabel), her child"))
+        }
+        return people
+    }
+
+    /// A class's name by its external id.
+    static func className(_ external: String, parta: Parta, organization: OrganizationID) async throws -> String {
+        try await parta.database.read { try await $0.schoolClass(externalID: external, in: organization) }?.name ?? "—"
+    }
+
+    /// A first school day in the cast's chats (only on the run that linked them): the homeroom teacher and a parent in the class's
+    /// parents' chat, a student and the teacher in the class chat, the Russian teacher in her
+    /// subject chat, the secretary in the staff room, and the homeroom teacher's direct message to
+    /// the mother — each read by its writer, so the others see them as unread.
+    public static func converse(_ parta: Parta, _ living: LivingCast, caller: Caller, organization: OrganizationID) async throws {
+        guard living.linkedNow else { return }
+        // The staff room is the teachers'; everyone on the staff, the secretary too, talks in a chat by rule.
+        let allStaff = try await parta.createChat(caller, organization: organization, ChatDraft(kind: .custom, name: "Все сотрудники", rule: .allStaff))
+        let (cast, child) = (living.cast, living.student)
+        // They sign in for today on a clock an hour back: whoever signs in with these phones now is not told to wait.
+        var sessions = DemoSessions(beside: parta, clock: ManualClock(parta.clock.now().addingTimeInterval(-3_600)))
+        var people: [String: Principal] = [:]
+        for (externalID, phone) in living.phones.sorted(by: { $0.value < $1.value }) { people[externalID] = try await sessions.signIn(phone) }
+        func chat(of externalID: String, _ matches: (Chat) -> Bool) async throws -> ChatID? {
+            guard let principal = people[externalID] else { return nil }
+            return try await parta.myChats(principal).first { $0.entry.chat.organizationID == organization && matches($0.entry.chat) }?.entry.chat.id
+        }
+        let classID = try await parta.database.read { try await $0.schoolClass(externalID: cast.classID, in: organization)?.id }
+        let inClass: (ChatKind) -> (Chat) -> Bool = { kind in { $0.kind == kind && $0.classID == classID } }
+        let student = cast.children.first ?? ""
+        let parentsChat = try await chat(of: cast.homeroomTeacher, inClass(.parents))
+        let classChat = try await chat(of: cast.homeroomTeacher, inClass(.classChat))
+        let russian = try await chat(of: cast.russianTeacher) { $0.kind == .subject && $0.classID == classID && $0.name.contains("Русский") }
+        let staffRoom = try await chat(of: cast.russianTeacher) { $0.kind == .staffRoom }
+        let hers = try await className(cast.russianTeacherLeads, parta: parta, organization: organization)
+        var lines: [(String, ChatID?, String)] = [
+            (cast.homeroomTeacher, parentsChat, "Добрый день! В четверг в 18:00 родительское собрание, кабинет 12. Приходите, пожалуйста."),
+            (cast.mother, parentsChat, "Спасибо, буду. Можно задать вопрос про экскурсию на собрании?"),
+            (cast.homeroomTeacher, parentsChat, "Конечно. Сбор на экскурсию в пятницу в 8:30 у школы."),
+            (student, classChat, "А учебник по литературе завтра нужен?"),
+            (cast.homeroomTeacher, classChat, "Да, нужен, и тетрадь для сочинений."),
+            (cast.russianTeacher, russian, "Ребята, к понедельнику — упражнение 112. Словарики не забываем!"),
+            (cast.russianTeacher, staffRoom, "Коллеги, кто свободен на третьем уроке? Нужна замена в \(hers)."),
+            (cast.secretary, allStaff.summary.chat.id, "Коллеги, бланки заявлений на отпуск — в приёмной, у меня."),
+            (cast.director, allStaff.summary.chat.id, "Спасибо, Татьяна Ильинична. Напоминаю: педсовет в среду в 15:00."),
+        ]
+        if let teacher = people[cast.homeroomTeacher], let mother = people[cast.mother], let child {
+            let direct = try await parta.openDirectChat(teacher, organization: organization, with: mother.account.id)
+            let answered = child.gender == .female ? "отвечала" : "отвечал"
+            lines.append((cast.homeroomTeacher, direct.entry.chat.id,
+                          "Наталья Сергеевна, добрый день! \(child.name.givenName) сегодня хорошо \(answered) на уроке — похвалите, пожалуйста."))
+        }
+        for (index, (writer, chat, text)) in lines.enumerated() {
+            guard let chat, let principal = people[writer] else { continue }
+            let sent = try await parta.sendMessage(principal, chat: chat, clientID: "demo-cast-\(index)", text: text)
+            _ = try await parta.markRead(principal, chat: chat, seq: sent.message.seq)
+        }
+    }
+}
