@@ -862,23 +862,27 @@ def test_a_parent_on_a_phone_opens_a_link_code_and_the_class_chats_come_at_once(
 
 
 def test_a_teacher_makes_a_chat_invite_and_a_parent_on_a_phone_opens_it_into_the_chat(school, browsers, tmp_path):
-    """Chat invite links (issue 19): the homeroom teacher of 10А makes a link to the class's
-    parents chat for parents, in the console, and sees its QR code (which decodes to the link);
-    a parent of another class, signed in on a 390 px phone, opens the link, sees which chat of
-    which school it is for, joins with one button and lands in the chat; the teacher's member list
-    marks the parent as having come by link, and a student is refused by the same link."""
+    """Chat invite links (issue 19): the homeroom teacher of 10А makes a link for parents to the
+    class's trip chat, in the console, and sees its QR code (which decodes to the link); a parent
+    of 10А, signed in on a 390 px phone, opens the link, sees which chat of which school it is for,
+    joins with one button and lands in the chat; the teacher's member list marks the parent as
+    having come by link; a parent of another class (whom she could not add) and a student are
+    refused by the same link."""
     admin = sign_in(school.url, ADMIN)
     classes = admin.call("GET", "/api/v1/organizations/1/classes").json()["items"]
     tenth = next(c for c in classes if c["name"] == "10А")
-    link_person(school.url, admin, tenth["homeroom_teacher"]["id"], "+79990001010")
+    homeroom = link_person(school.url, admin, tenth["homeroom_teacher"]["id"], "+79990001010")
     parents = admin.call("GET", "/api/v1/organizations/1/persons", params={"role": "parent", "linked": "false"}).json()["items"]
 
     def child_classes(person):
         children = admin.call("GET", f"/api/v1/organizations/1/persons/{person['id']}").json()["children"]
         return {admin.call("GET", f"/api/v1/organizations/1/persons/{c['id']}").json()["current_class"]["name"] for c in children}
-    parent = next(p for p in parents if "10А" not in child_classes(p))
+    parent = next(p for p in parents if "10А" in child_classes(p))
+    other_parent = next(p for p in parents if "10А" not in child_classes(p))
     link_person(school.url, admin, parent["id"], "+79990007711")
-    chat = admin.call("GET", "/api/v1/organizations/1/chats", params={"name": "10А - Родители"}).json()["items"][0]
+    made = homeroom.call("POST", "/api/v1/organizations/1/chats", json={"type": "custom", "class_id": tenth["id"], "name": "Поездка 10А"})
+    assert made.status_code == 201, made.text
+    chat = made.json()
 
     teacher = browsers(school.url, name="homeroom-invite")
     teacher.sign_in("+79990001010")
@@ -904,14 +908,14 @@ def test_a_teacher_makes_a_chat_invite_and_a_parent_on_a_phone_opens_it_into_the
     phone = browsers(school.url, name="parent-invite-phone", width=390, height=844)
     phone.sign_in("+79990007711")
     phone.open(url[len(school.url):])
-    phone.wait_text("10А - Родители", ".chat-invite-name")
+    phone.wait_text("Поездка 10А", ".chat-invite-name")
     page = phone.text()
     assert "Приглашение в чат" in page and "родители" in page, page
     assert phone.no_horizontal_scroll()
     phone.shot("19-chat-invite-phone")
     phone.click("Вступить в чат")
     phone.wait(lambda: f"#/chats/{chat['id']}" in phone.driver.current_url or None, message="the chat opened")
-    phone.wait_text("10А - Родители", "h2")
+    phone.wait_text("Поездка 10А", "h2")
     phone.find("textarea")
     assert phone.no_horizontal_scroll()
 
@@ -930,6 +934,9 @@ def test_a_teacher_makes_a_chat_invite_and_a_parent_on_a_phone_opens_it_into_the
     student = link_person(school.url, admin, students[0]["id"], "+79990007712")
     refused = student.call("POST", f"/api/v1/chat-invites/{url.rsplit('/', 1)[1]}/join")
     assert refused.status_code == 403 and refused.json()["error"] == "chat_invite_role_not_invited", refused.text
+    outsider = link_person(school.url, admin, other_parent["id"], "+79990007713")
+    refused = outsider.call("POST", f"/api/v1/chat-invites/{url.rsplit('/', 1)[1]}/join")
+    assert refused.status_code == 403 and refused.json()["error"] == "chat_invite_not_for_you", refused.text
     assert admin.call("GET", f"/api/v1/organizations/1/chats/{chat['id']}/invites").json()["items"][0]["use_count"] == 1
     assert_clean(teacher, phone)
 

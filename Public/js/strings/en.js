@@ -81,7 +81,7 @@ export default {
 
   "chats.list": "Chat list", "chats.chat": "Chat", "chats.filter": "Search chats", "chats.none": "No chats yet. They appear once your school adds you.",
   "chats.no_messages": "No messages yet", "chats.you": "You", "chats.unread": plural("{count} unread", "{count} unread"),
-  "chats.pick": "Pick a chat on the left.", "chats.not_found": "This chat is not available: it was deleted or you are no longer in it.",
+  "chats.pick": "Pick a chat on the left.", "chats.opening": "Opening the chat…", "chats.not_found": "This chat is not available: it was deleted or you are no longer in it.",
   "chats.back": "Back to chats", "chats.info": "Chat info", "chats.messages": "Messages", "chats.load_older": "Show earlier messages",
   "chats.new_messages": "New messages", "chats.announcements_only": "Only the chat's admins post here.", "chats.removed": "That chat is no longer available.",
   "chats.closed": "closed",

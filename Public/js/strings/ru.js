@@ -87,7 +87,7 @@ export default {
   "chats.list": "Список чатов", "chats.chat": "Чат", "chats.filter": "Поиск по чатам", "chats.none": "У вас пока нет чатов. Они появятся, когда администратор школы добавит вас.",
   "chats.no_messages": "Сообщений пока нет", "chats.you": "Вы",
   "chats.unread": { one: "{count} непрочитанное", few: "{count} непрочитанных", many: "{count} непрочитанных", other: "{count} непрочитанного" },
-  "chats.pick": "Выберите чат слева.", "chats.not_found": "Этот чат недоступен: его удалили или вас в нём больше нет.",
+  "chats.pick": "Выберите чат слева.", "chats.opening": "Открываем чат…", "chats.not_found": "Этот чат недоступен: его удалили или вас в нём больше нет.",
   "chats.back": "К списку чатов", "chats.info": "О чате", "chats.messages": "Сообщения", "chats.load_older": "Показать более ранние",
   "chats.new_messages": "Новые сообщения", "chats.announcements_only": "В этом чате пишут только администраторы.",
   "chats.removed": "Чат больше недоступен.",

@@ -9,6 +9,8 @@ import { notify, infoDialog, confirmDialog, personName, personNames } from "../w
 
 const imageURLs = new Map(); // attachment id → promise of an object URL (fetched with the token once)
 /** The mark of a closed chat (kept to be read) in the list and in its header. */
+// How long a chat that is not in my list yet is shown as opening (its live event is on the way).
+const OPENING_MS = 5000;
 const closedLabel = () => h("span", { class: "badge closed" }, t("chats.closed"));
 
 export function messengerView(app, chatId) {
@@ -50,6 +52,7 @@ export function messengerView(app, chatId) {
 
   // The open chat.
   let chat = chatId ? m.chats.get(chatId) : null;
+  const openedAt = Date.now();
   // The list is re-drawn as a whole, so it is not itself a live region (a screen reader would
   // read the whole chat again); new messages from others are announced in their own region.
   const log = h("ol", { class: "messages", "aria-label": t("chats.messages") });
@@ -66,7 +69,11 @@ export function messengerView(app, chatId) {
     chat = chatId ? m.chats.get(chatId) : null;
     if (!chatId) { replace(chatPane, h("div", { class: "placeholder" }, h("p", {}, t("chats.pick")))); return; }
     if (!chat) {
-      replace(chatPane, h("div", { class: "placeholder" }, h("p", {}, m.ready ? t("chats.not_found") : t("live.connecting")),
+      // A chat just joined (by a link, an accepted request) reaches the list by its live event a
+      // moment after the page opens: it is "opening" for a few seconds before "not found".
+      const opening = m.ready && Date.now() - openedAt < OPENING_MS;
+      if (opening) setTimeout(() => { if (!chat && root.isConnected) renderChat(); }, OPENING_MS);
+      replace(chatPane, h("div", { class: "placeholder" }, h("p", {}, !m.ready ? t("live.connecting") : opening ? t("chats.opening") : t("chats.not_found")),
         h("a", { href: "#/chats", class: "button" }, t("chats.back"))));
       return;
     }
