@@ -130,6 +130,13 @@ def main(url, out):
         admin.click("Сделать карточки")
         admin.find(".link-card img.qr")
         shot(admin, "admin-link-cards")
+        # The roster in the console: a student's card, with the class, the orders and the parents.
+        admin.open("/#/org/1/roster/people")
+        admin.select("select[aria-label='Класс']", "10А")
+        admin.wait(lambda: admin.all("tbody tr a") or None)
+        admin.all("tbody tr a")[0].click()
+        admin.wait_text("Класс и приказы", "h2")
+        shot(admin, "admin-person-card")
     finally:
         admin.close()
 

@@ -209,7 +209,7 @@ function newPersonForm(app, org) {
   const role = select(ROLES.map((r) => [r, t(`role.${r}`)]), "student", { name: "role" });
   const fields = personFields(org.time_zone);
   const error = errorLine();
-  const form = h("form", { class: "card narrow" }, h("h1", {}, t("roster.add_person")), field(t("roster.role"), role), fields.nodes,
+  const form = h("form", { class: "card narrow" }, h("h1", {}, t("roster.add_person")), field(t("roster.role"), role), h("div", { class: "fields-grid" }, fields.nodes),
     h("p", { class: "muted" }, t("roster.add_person_next")), error, h("button", { type: "submit", class: "primary" }, t("roster.create_person")));
   form.addEventListener("submit", (e) => {
     e.preventDefault();
@@ -245,8 +245,8 @@ function detailsForm(org, p, reload) {
   const council = p.role === "student" ? mark("student_council", p.student_council, t("roster.student_council")) : null;
   const active = mark("active", p.active, t("roster.active_mark"));
   const error = errorLine();
-  const form = h("form", { class: "card" }, h("h2", {}, t("roster.details")), fields.nodes,
-    position ? field(t("roster.position"), position, t("roster.position_hint")) : null,
+  const form = h("form", { class: "card" }, h("h2", {}, t("roster.details")),
+    h("div", { class: "fields-grid" }, fields.nodes, position ? field(t("roster.position"), position, t("roster.position_hint")) : null),
     committee?.node, council?.node, active.node, error, h("button", { type: "submit", class: "primary" }, t("common.save")));
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
@@ -276,7 +276,12 @@ async function studentClass(org, details, classes, reload) {
   const day = h("input", { type: "date", name: "order_date", value: today(org.time_zone), required: true });
   const error = errorLine();
   const enroll = h("button", { type: "submit", class: "primary" }, current ? t("roster.transfer") : t("roster.enroll"));
-  const form = h("form", { class: "row wrap" }, field(current ? t("roster.transfer_to") : t("roster.enroll_to"), target), field(t("roster.order_date"), day), enroll);
+  const withdraw = current ? h("button", { type: "button", class: "danger outline", onclick: async () => {
+    if (!day.value) return;
+    if (!(await confirmDialog(t("roster.withdraw_confirm", { name: p.full_name, from: current.name, date: date(day.value) }), t("roster.withdraw")))) return;
+    act(error, post(`/organizations/${org.id}/orders`, { kind: "withdrawal", student_id: p.id, class_id: current.id, effective_date: day.value }), reload);
+  } }, t("roster.withdraw")) : null;
+  const form = h("form", { class: "row wrap" }, field(current ? t("roster.transfer_to") : t("roster.enroll_to"), target), field(t("roster.order_date"), day), enroll, withdraw);
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     const into = classes.find((c) => String(c.id) === target.value);
@@ -286,14 +291,9 @@ async function studentClass(org, details, classes, reload) {
     if (!(await confirmDialog(question, current ? t("roster.transfer") : t("roster.enroll")))) return;
     act(error, post(`/organizations/${org.id}/orders`, { kind: "enrollment", student_id: p.id, class_id: into.id, effective_date: day.value }), reload);
   });
-  const withdraw = current ? h("button", { type: "button", class: "danger outline", onclick: async () => {
-    if (!day.value) return;
-    if (!(await confirmDialog(t("roster.withdraw_confirm", { name: p.full_name, from: current.name, date: date(day.value) }), t("roster.withdraw")))) return;
-    act(error, post(`/organizations/${org.id}/orders`, { kind: "withdrawal", student_id: p.id, class_id: current.id, effective_date: day.value }), reload);
-  } }, t("roster.withdraw")) : null;
   return h("section", { class: "card" }, h("h2", {}, t("roster.class_and_orders")),
     h("p", {}, current ? t("roster.in_class_now", { name: current.name }) : t("roster.in_no_class")),
-    periods, classes.length > (current ? 1 : 0) ? form : null, withdraw, h("p", { class: "muted" }, t("roster.orders_hint")), error,
+    periods, classes.length > (current ? 1 : 0) ? form : withdraw, h("p", { class: "muted" }, t("roster.orders_hint")), error,
     orders.items.length ? ordersTable(org, orders, reload, { withStudent: false }) : null);
 }
 
