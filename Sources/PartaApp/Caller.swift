@@ -32,6 +32,12 @@ public struct Caller: Sendable, Equatable {
         return nil
     }
 
+    /// A school information system acting through an API key.
+    public var isIntegration: Bool {
+        if case .integration = identity { return true }
+        return false
+    }
+
     public var isSystem: Bool {
         if case .system = identity { return true }
         return false

@@ -102,11 +102,11 @@ extension Store {
         }
     }
 
-    /// Marks a code used; `false` when someone used it first.
+    /// Marks a code used; `false` when someone used it first, or it expired or was replaced meanwhile.
     public func useLinkCode(_ id: Int64, by account: AccountID, now: Date) async throws -> Bool {
         try await !sql.raw("""
             UPDATE link_codes SET used_at = \(bind: now.millis), used_by = \(bind: account.rawValue)
-            WHERE id = \(bind: id) AND used_at IS NULL RETURNING id
+            WHERE id = \(bind: id) AND used_at IS NULL AND expires_at > \(bind: now.millis) RETURNING id
             """).all().isEmpty
     }
 }

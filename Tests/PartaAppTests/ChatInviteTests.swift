@@ -138,8 +138,8 @@ struct ChatInviteTests {
             let seen = try await p.chatInvites(petrov, organization: s.id, chat: kraeved, page: PageRequest())
             #expect(seen.items.map(\.invite.id) == [his.invite.id] && seen.total == 1)
             #expect(try await p.chatInvites(s.admin, organization: s.id, chat: kraeved, page: PageRequest()).items.map(\.invite.id) == [theirs.invite.id, his.invite.id])
-            #expect(await Self.code { _ = try await p.chatInvite(petrov, organization: s.id, chat: kraeved, invite: theirs.invite.id) } == "forbidden")
-            #expect(await Self.code { _ = try await p.revokeChatInvite(petrov, organization: s.id, chat: kraeved, invite: theirs.invite.id) } == "forbidden")
+            #expect(await Self.code { _ = try await p.chatInvite(petrov, organization: s.id, chat: kraeved, invite: theirs.invite.id) } == "not_found")
+            #expect(await Self.code { _ = try await p.revokeChatInvite(petrov, organization: s.id, chat: kraeved, invite: theirs.invite.id) } == "not_found")
             #expect(try await p.chatInvite(s.admin, organization: s.id, chat: kraeved, invite: theirs.invite.id).status == .active)
             #expect(try await p.revokeChatInvite(petrov, organization: s.id, chat: kraeved, invite: his.invite.id).status == .revoked)
 
@@ -156,6 +156,7 @@ struct ChatInviteTests {
             let classLink = try await p.createChatInvite(ivanova, organization: s.id, chat: parents10A, audiences: [.parents, .staff])
             _ = try await p.updateClass(s.admin, organization: s.id, id: s.tenA, homeroomTeacher: .some(s.smith))
             #expect(await Self.code { _ = try await p.joinChatByInvite(s.callers["petrov"]!, token: classLink.token) } == "chat_invite_maker_left")
+            #expect(await Self.code { _ = try await p.previewChatInvite(token: classLink.token) } == "chat_invite_maker_left")
             #expect(try await p.chatInvite(s.admin, organization: s.id, chat: parents10A, invite: classLink.invite.id).invite.useCount == 0)
             #expect(try await p.auditLog(s.admin, organization: s.id, action: .chatJoinedByInvite, page: PageRequest()).total == 1)
         }

@@ -321,6 +321,28 @@ struct CSVImportTests {
         }
     }
 
+    @Test("a new code from the school replaces the person's earlier ones; the school system's do not", arguments: TestEngine.all)
+    func linkCodeReplacement(engine: TestEngine) async throws {
+        try await TestWorld.with(engine) { world in
+            world.clock.set(october1)
+            let school = try await world.rosterSchool()
+            let p = world.parta
+            let key = try await p.createAPIKey(school.admin, organization: school.id, name: "journal")
+            let system = try #require(try await p.authenticateAPIKey(key.key, clientAddress: "192.0.2.7"))
+            let person = try await p.upsertPerson(system, organization: school.id, externalID: "P-7", PersonInput(role: .teacher, surname: "Орлов", givenName: "Иван")).value.person
+            func works(_ code: String) async -> Bool { (try? await p.previewLinkCode(code: code)) != nil }
+
+            let handed = try await p.createLinkCode(school.admin, organization: school.id, person: person.id).code
+            let shown = try await p.createLinkCode(system, organization: school.id, personExternalID: "P-7").code
+            let shownAgain = try await p.createLinkCode(system, organization: school.id, personExternalID: "P-7").code
+            for code in [handed, shown, shownAgain] { #expect(await works(code)) }
+            // The administrator issues a new one (the first was lost): every earlier code ends.
+            let fresh = try await p.createLinkCode(school.admin, organization: school.id, person: person.id).code
+            #expect(await works(fresh))
+            for old in [handed, shown, shownAgain] { #expect(await works(old) == false) }
+        }
+    }
+
     @Test("invalid rows are reported by file, line and column; nothing is written", arguments: TestEngine.all)
     func invalid(engine: TestEngine) async throws {
         try await TestWorld.with(engine) { world in

@@ -52,12 +52,14 @@ extension Parta {
     ) async throws -> ChatInviteView {
         let now = clock.now()
         let terms = try ChatInviteRules.terms(audiences: audiences, expiresAt: expiresAt, maxUses: maxUses, now: now)
-        if let account = caller.accountID { try checkRate(.invites, account.rawValue) }
+        // A link lives by its maker's rights, so it is made by someone signed in.
+        guard let account = caller.accountID else { throw PartaError.forbidden("Chat invite links are made by people signed in to the messenger.") }
+        try checkRate(.invites, account.rawValue)
         let token = Secrets.newToken()
         let view = try await database.write { store in
             let (chat, context, _) = try await chatInviteAccess(caller, organization, id, audiences: terms.audiences, in: store)
             try ChatInviteRules.checkRoom(usable: try await store.usableChatInviteCount(of: chat.id, at: now))
-            if let account = caller.accountID { try admit(.invites, account.rawValue) }
+            try admit(.invites, account.rawValue)
             let invite = try await store.insertChatInvite(
                 organization: organization, chat: chat.id, terms: terms, token: token, createdBy: context.account, now: now)
             try await audit(store, caller, .chatInviteCreated, organization: organization, target: ("chat", "\(chat.id)"), details: [
@@ -112,6 +114,8 @@ extension Parta {
     public func previewChatInvite(token: String) async throws -> ChatInvitePreview {
         try await database.read { store in
             let (invite, chat) = try await usableChatInvite(token, in: store)
+            // A link whose maker can no longer make it says so before anyone signs in for it.
+            _ = try await makersReach(invite, chat, from: "preview", in: store)
             guard let organization = try await summary(of: invite.organizationID, in: store) else { throw PartaError.notFound("The organization") }
             return ChatInvitePreview(
                 organization: organization, chatName: chat.name, chatKind: chat.kind, audiences: invite.audiences, expiresAt: invite.expiresAt)
@@ -189,8 +193,10 @@ extension Parta {
         _ caller: Caller, _ organization: OrganizationID, _ id: ChatID, _ inviteID: ChatInviteID, in store: Store
     ) async throws -> (invite: ChatInvite, token: String) {
         let (chat, context, target) = try await chatInviteAccess(caller, organization, id, audiences: nil, in: store)
-        guard let found = try await store.chatInvite(inviteID, chat: chat.id) else { throw PartaError.notFound("The invite link") }
-        try ChatInviteRules.decide(context.actor, target, audiences: found.invite.audiences).check()
+        // A link the caller may not make is not theirs to see: not found, as in their list.
+        guard let found = try await store.chatInvite(inviteID, chat: chat.id),
+            ChatInviteRules.decide(context.actor, target, audiences: found.invite.audiences).isAllowed
+        else { throw PartaError.notFound("The invite link") }
         return found
     }
 

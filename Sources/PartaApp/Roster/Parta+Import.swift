@@ -325,6 +325,10 @@ final class ImportWriter: Sendable {
                     person.gender = record.gender
                     person.birthDate = record.birthDate
                     if let position = record.position { person.position = position }
+                    // A role without a position or a mark loses it (as editing the person does).
+                    if !record.role.isStaff { person.position = "" }
+                    if record.role != .parent { person.parentsCommittee = false }
+                    if record.role != .student { person.studentCouncil = false }
                     person.active = true
                     try await store.updatePerson(person, now: now)
                 }

@@ -46,18 +46,20 @@ extension Parta {
             guard person.active else {
                 throw PartaError.conflict("person_inactive", "\(person.name.full) is marked inactive.")
             }
-            let issued = try await issueLinkCode(person, now: now, in: store)
+            // The school system shows its own codes (each page view may ask for one): they do not
+            // end the ones the school handed out; an administrator's new code or card does.
+            let issued = try await issueLinkCode(person, replacing: !caller.isIntegration, now: now, in: store)
             try await audit(store, caller, .linkCodeCreated, organization: organization, target: ("roster_person", "\(id)"))
             return issued
         }
     }
 
-    /// A new code for `person`, stored as its hash, valid `LinkCodeRules.lifetime`; the person's
-    /// earlier codes stop working.
-    func issueLinkCode(_ person: RosterPerson, now: Date, in store: Store) async throws -> IssuedLinkCode {
+    /// A new code for `person`, stored as its hash, valid `LinkCodeRules.lifetime`; `replacing`:
+    /// the person's earlier unused codes stop working.
+    func issueLinkCode(_ person: RosterPerson, replacing: Bool = true, now: Date, in store: Store) async throws -> IssuedLinkCode {
         let code = Secrets.newToken()
         let expiresAt = now.addingTimeInterval(LinkCodeRules.lifetime)
-        try await store.expireLinkCodes(of: person.id, now: now)
+        if replacing { try await store.expireLinkCodes(of: person.id, now: now) }
         try await store.insertLinkCode(
             organization: person.organizationID, person: person.id, hash: Secrets.hashToken(code), now: now, expiresAt: expiresAt)
         return IssuedLinkCode(code: code, person: person, expiresAt: expiresAt)
@@ -116,7 +118,8 @@ extension Parta {
         return try await database.write { store in
             let (stored, person) = try await usableLinkCode(code, in: store)
             guard try await store.useLinkCode(stored.id, by: account, now: clock.now()) else {
-                throw PartaError.conflict("link_code_used", "This link code was already used. Ask the school for a new one.")
+                // Used, or replaced by a newer code, between the read and the update.
+                throw PartaError.conflict("link_code_used", "This link code was already used or replaced. Ask the school for a new one.")
             }
             try await link(person, to: account, caller: caller, in: store)
             if principal.account.name.surname.isEmpty { try await store.setAccountName(account, person.name) }
