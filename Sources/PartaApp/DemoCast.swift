@@ -2,6 +2,16 @@ import Foundation
 public import PartaDomain
 import PartaStore
 
+/// Hands the demo's own sign-in codes to its private inbox only: they never reach the log.
+struct InboxSMSSender: SMSSender {
+    let inbox: DevInbox
+    let clock: any WallClock
+
+    func send(_ message: SMSMessage) async throws {
+        inbox.record(.init(at: clock.now(), phone: message.phone, text: message.text))
+    }
+}
+
 /// Signs the demo's people in by phone on a `Parta` of its own beside the real one — the same
 /// database, on `clock`, without rate limits — reading the one-time codes from a private inbox.
 struct DemoSessions {
@@ -17,8 +27,7 @@ struct DemoSessions {
         config.signIn.perAddressPerHour = 100_000
         config.signIn.perAddressPerDay = 100_000
         self.clock = clock
-        parta = Parta(database: real.database, clock: clock, sms: LogSMSSender(logger: real.logger, inbox: inbox, clock: clock),
-                      config: config, logger: real.logger)
+        parta = Parta(database: real.database, clock: clock, sms: InboxSMSSender(inbox: inbox, clock: clock), config: config, logger: real.logger)
     }
 
     /// A session for `phone` (its account made on first sign-in), from a documentation address.
@@ -79,12 +88,31 @@ extension DemoSchool {
         // history the demo plays, which signs in on the weeks after it.
         var sessions = DemoSessions(beside: parta, clock: ManualClock(parta.clock.now().addingTimeInterval(-100 * 86_400)))
         for (externalID, person, phone) in persons {
+            if let linked = person.accountID {
+                // Linked before — to this phone by an earlier run, or to someone else by a demo
+                // made without the cast (then this one is left out: nobody can sign in as them).
+                let account = try await parta.database.read { try await $0.account(phone: PhoneNumber(e164: phone)) }
+                if account?.id == linked { living.phones[externalID] = phone }
+                continue
+            }
             living.phones[externalID] = phone
-            if person.accountID == nil {
-                let principal = try await sessions.signIn(phone)
-                let code = try await parta.createLinkCode(caller, organization: organization, person: person.id).code
-                _ = try await parta.confirmLinkCode(principal, code: code, clientAddress: "198.51.100.254")
-                living.linkedNow = true
+            let principal = try await sessions.signIn(phone)
+            let code = try await parta.createLinkCode(caller, organization: organization, person: person.id).code
+            _ = try await parta.confirmLinkCode(principal, code: code, clientAddress: "198.51.100.254")
+            living.linkedNow = true
+        }
+        if living.phones[cast.children.first ?? ""] == nil { living.student = nil }
+        // The demo made its staff members persons of their own before (`attachMember`); now that
+        // they are the roster's, those bare persons would show them twice in every staff chat.
+        for (externalID, phone) in living.phones {
+            let bare = try await parta.database.read { store -> [RosterPerson] in
+                guard let account = try await store.account(phone: PhoneNumber(e164: phone)) else { return [] }
+                return try await store.persons(linkedTo: account.id)
+                    .filter { $0.organizationID == organization && $0.externalID == nil && $0.role.isStaff }
+            }
+            guard persons.contains(where: { $0.externalID == externalID && $0.person.role.isStaff }) else { continue }
+            for person in bare {
+                do { try await parta.deletePerson(caller, organization: organization, id: person.id) } catch let error as PartaError where error.code == "person_in_use" {}
             }
         }
         living.signIns = try await signIns(parta, living, organization: organization)
@@ -117,7 +145,10 @@ extension DemoSchool {
         if let student = living.student {
             people.append(Person(name: student.name.full, phone: studentPhone, role: "student of \(cast.classLabel), her child"))
         }
-        return people
+        // Only those the demo's phones sign in as (a role the generator could not cast, or a person
+        // linked to someone else, keeps the plain entry).
+        let phones = Set(living.phones.values)
+        return people.filter { phones.contains($0.phone) }
     }
 
     /// A class's name by its external id.
@@ -132,7 +163,12 @@ extension DemoSchool {
     public static func converse(_ parta: Parta, _ living: LivingCast, caller: Caller, organization: OrganizationID) async throws {
         guard living.linkedNow else { return }
         // The staff room is the teachers'; everyone on the staff, the secretary too, talks in a chat by rule.
-        let allStaff = try await parta.createChat(caller, organization: organization, ChatDraft(kind: .custom, name: "Все сотрудники", rule: .allStaff))
+        let staffName = "Все сотрудники"
+        let existing = try await parta.listChats(caller, organization: organization, query: ChatListQuery(kinds: [.custom], name: staffName), page: PageRequest())
+        var allStaff = existing.items.first { $0.chat.rule == .allStaff }?.chat.id
+        if allStaff == nil {
+            allStaff = try await parta.createChat(caller, organization: organization, ChatDraft(kind: .custom, name: staffName, rule: .allStaff)).summary.chat.id
+        }
         let (cast, child) = (living.cast, living.student)
         // They sign in for today on a clock an hour back: whoever signs in with these phones now is not told to wait.
         var sessions = DemoSessions(beside: parta, clock: ManualClock(parta.clock.now().addingTimeInterval(-3_600)))
@@ -158,8 +194,8 @@ extension DemoSchool {
             (cast.homeroomTeacher, classChat, "Да, нужен, и тетрадь для сочинений."),
             (cast.russianTeacher, russian, "Ребята, к понедельнику — упражнение 112. Словарики не забываем!"),
             (cast.russianTeacher, staffRoom, "Коллеги, кто свободен на третьем уроке? Нужна замена в \(hers)."),
-            (cast.secretary, allStaff.summary.chat.id, "Коллеги, бланки заявлений на отпуск — в приёмной, у меня."),
-            (cast.director, allStaff.summary.chat.id, "Спасибо, Татьяна Ильинична. Напоминаю: педсовет в среду в 15:00."),
+            (cast.secretary, allStaff, "Коллеги, бланки заявлений на отпуск — в приёмной, у меня."),
+            (cast.director, allStaff, "Спасибо, Татьяна Ильинична. Напоминаю: педсовет в среду в 15:00."),
         ]
         if let teacher = people[cast.homeroomTeacher], let mother = people[cast.mother], let child {
             let direct = try await parta.openDirectChat(teacher, organization: organization, with: mother.account.id)

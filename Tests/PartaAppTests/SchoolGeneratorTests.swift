@@ -89,7 +89,19 @@ struct SchoolGeneratorTests {
             let p = world.parta
             let (_, summary) = try await DemoSchool.populate(p, caller: school.admin, organization: school.id, students: 220, cast: true)
             let cast = try #require(summary.cast)
+            // As the demo seeds them: the teachers and the secretary are members with persons of their own.
+            for person in DemoSchool.teachers + [DemoSchool.employee] {
+                _ = try await p.attachMember(world.system, organization: school.id, name: person.name, phone: person.phone,
+                                             role: person == DemoSchool.employee ? .employee : .teacher, verified: true)
+            }
             let living = try await DemoSchool.linkCast(p, caller: school.admin, organization: school.id, cast: cast)
+            // Now they are the roster's: one person each, not a bare one beside it.
+            for phone in [DemoSchool.teachers[0].phone, DemoSchool.employee.phone] {
+                let persons = try await world.database.read { store in
+                    try await store.persons(linkedTo: try #require(try await store.account(phone: PhoneNumber(e164: phone))).id)
+                }
+                #expect(persons.count == 1 && persons.first?.externalID != nil, "\(phone): \(persons.map(\.name.full))")
+            }
             #expect(living.linkedNow)
             try await DemoSchool.converse(p, living, caller: school.admin, organization: school.id)
 

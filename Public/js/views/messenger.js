@@ -7,10 +7,10 @@ import { t, time, date, shortWhen, fileSize, zonedInstant, today } from "../i18n
 import { get, patch, post, del, upload, blobURL, errorText } from "../api.js";
 import { notify, infoDialog, confirmDialog, personName, personNames } from "../widgets.js";
 
-const imageURLs = new Map(); // attachment id → promise of an object URL (fetched with the token once)
-/** The mark of a closed chat (kept to be read) in the list and in its header. */
 // How long a chat that is not in my list yet is shown as opening (its live event is on the way).
 const OPENING_MS = 5000;
+const imageURLs = new Map(); // attachment id → promise of an object URL (fetched with the token once)
+/** The mark of a closed chat (kept to be read) in the list and in its header. */
 const closedLabel = () => h("span", { class: "badge closed" }, t("chats.closed"));
 
 export function messengerView(app, chatId) {
@@ -53,6 +53,7 @@ export function messengerView(app, chatId) {
   // The open chat.
   let chat = chatId ? m.chats.get(chatId) : null;
   const openedAt = Date.now();
+  let openingTimer = null;
   // The list is re-drawn as a whole, so it is not itself a live region (a screen reader would
   // read the whole chat again); new messages from others are announced in their own region.
   const log = h("ol", { class: "messages", "aria-label": t("chats.messages") });
@@ -72,7 +73,7 @@ export function messengerView(app, chatId) {
       // A chat just joined (by a link, an accepted request) reaches the list by its live event a
       // moment after the page opens: it is "opening" for a few seconds before "not found".
       const opening = m.ready && Date.now() - openedAt < OPENING_MS;
-      if (opening) setTimeout(() => { if (!chat && root.isConnected) renderChat(); }, OPENING_MS);
+      if (opening && !openingTimer) openingTimer = setTimeout(() => { if (!chat && root.isConnected) renderChat(); }, OPENING_MS);
       replace(chatPane, h("div", { class: "placeholder" }, h("p", {}, !m.ready ? t("live.connecting") : opening ? t("chats.opening") : t("chats.not_found")),
         h("a", { href: "#/chats", class: "button" }, t("chats.back"))));
       return;
@@ -382,6 +383,7 @@ export function messengerView(app, chatId) {
       m.removeEventListener("changed", onChange);
       app.live.removeEventListener("state", onState);
       document.removeEventListener("visibilitychange", onVisible);
+      clearTimeout(openingTimer);
       m.openChat = null;
     },
   };

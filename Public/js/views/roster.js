@@ -236,7 +236,7 @@ async function personCard(app, org, details, classes, reload) {
 function detailsForm(org, p, reload) {
   const fields = personFields(org.time_zone, p);
   const position = STAFF.includes(p.role)
-    ? h("input", { name: "position", maxlength: 200, value: p.position || "", placeholder: t("roster.position_placeholder") }) : null;
+    ? h("input", { name: "position", maxlength: 100, value: p.position || "", placeholder: t("roster.position_placeholder") }) : null;
   const mark = (name, checked, label) => {
     const input = h("input", { type: "checkbox", name, id: `mark-${name}`, checked });
     return { input, node: h("div", { class: "check" }, input, h("label", { for: input.id }, label)) };
@@ -394,8 +394,8 @@ function linkCode(org, p) {
  * the children. The codes are made on request (each valid 24 hours), not on opening the page.
  */
 export async function linkCardsView(app, orgId, classId) {
-  const org = app.organization(orgId);
-  if (!org) { app.go("#/"); return null; }
+  const org = administered(app, orgId);
+  if (!org) return null;
   const content = h("div", { class: "tab-content" });
   const node = h("div", { class: "page wide" }, h("div", { class: "no-print" }, consoleHeader(app, org, "roster")), content);
   const error = errorLine();

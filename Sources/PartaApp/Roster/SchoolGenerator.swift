@@ -212,7 +212,7 @@ public struct SchoolGenerator: Sendable {
         // Homeroom classes, their teachers and students; scheduled classes for each subject.
         var courseIDs: [String: String] = [:]
         var homeroomOf: [String: String] = [:]
-        var taught: [String: [String: (teacher: String, scheduled: String)]] = [:]  // class → subject → its (first group's) teacher
+        var taught: [String: [String: (teacher: String, scheduled: String)]] = [:]  // class → subject → its (first non-empty group's) teacher
         courses.row(["c-hr", "", "", year, "Классный час", "HR", "", schoolID, "", ""])
         for c in classStudents {
             classes.row([c.id, "", "", c.label, String(format: "%02d", c.grade), "c-hr", c.label, "homeroom", "", schoolID, year, "", "", ""])
@@ -235,7 +235,7 @@ public struct SchoolGenerator: Sendable {
                     // Primary-school subjects are taught by the homeroom teacher.
                     let t = c.grade <= 4 && !split && subject != "Физическая культура" && subject != "Музыка" ? homeroom : teacher(for: subject)
                     enroll(id, t, "teacher", primary: true)
-                    if h == 0 { taught[c.id, default: [:]][subject] = (t, id) }
+                    if taught[c.id]?[subject] == nil { taught[c.id, default: [:]][subject] = (t, id) }
                     for student in members { enroll(id, student, "student") }
                 }
             }
