@@ -1,4 +1,4 @@
-// Parts of screens that more than one screen shows: the console's header and the classes it
+// Parts of screens that more than one screen shows: the console's header, who may open it and the classes it
 // offers (the administrator's console, chat management), the request form (an invite, home's
 // search), the name form (sign-in, settings). They sit below the views so no view imports another.
 import { h, field, replace, select, errorLine } from "./dom.js";
@@ -20,6 +20,15 @@ export function consoleHeader(app, org, current) {
     h("h1", {}, org.short_name || org.full_name), switcher,
     h("nav", { class: "tabs", "aria-label": t("admin.sections") }, items.map((name) =>
       h("a", { href: `#/org/${org.id}/${name}`, "aria-current": name === current ? "page" : false }, t(`admin.${name}`)))));
+}
+
+/** The organization, if the signed-in person administers it; otherwise they are sent to the
+ * organization's chats (or home) and `null` comes back (the console's views). */
+export function administered(app, orgId) {
+  const org = app.organization(orgId);
+  if (!org) { app.go("#/"); return null; }
+  if (!org.roles.includes("administrator")) { app.go(`#/org/${orgId}/chats`); return null; }
+  return org;
 }
 
 /** The organization's classes (the invite form, roster views, chat creation and the picker). */

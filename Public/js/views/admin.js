@@ -7,13 +7,11 @@ import { h, field, replace, select, debounce, errorLine } from "../dom.js";
 import { t, has, dateTime, date, addDays, mondayOf, today } from "../i18n.js";
 import { api, get, post, patch, del, errorText, sendFile } from "../api.js";
 import { pager, table, copyButton, qrImage, readonlyText, notify, confirmDialog, personName } from "../widgets.js";
-import { consoleTabs, consoleHeader, classesOf } from "../parts.js";
+import { consoleTabs, consoleHeader, classesOf, administered } from "../parts.js";
 
 export async function adminView(app, orgId, tab) {
-  const org = app.organization(orgId);
-  if (!org) { app.go("#/"); return null; }
-  const isAdmin = org.roles.includes("administrator");
-  if (!isAdmin) { app.go(`#/org/${orgId}/chats`); return null; }
+  const org = administered(app, orgId);
+  if (!org) return null;
   if (!consoleTabs.includes(tab)) { app.go(`#/org/${orgId}/profile`); return null; }
   const content = h("div", { class: "tab-content" });
   const node = h("div", { class: "page wide" },

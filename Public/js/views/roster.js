@@ -9,18 +9,10 @@ import { h, append, field, replace, select, debounce, errorLine } from "../dom.j
 import { t, date, dateTime, today } from "../i18n.js";
 import { get, post, patch, del, errorText } from "../api.js";
 import { pager, table, copyButton, qrImage, readonlyText, notify, confirmDialog, infoDialog, latestOnly } from "../widgets.js";
-import { consoleHeader, classesOf } from "../parts.js";
+import { consoleHeader, classesOf, administered } from "../parts.js";
 
 const ROLES = ["student", "parent", "teacher", "employee"];
 const STAFF = ["teacher", "employee"];
-
-/** The organization, if the signed-in person administers it; otherwise they are sent elsewhere. */
-function administered(app, orgId) {
-  const org = app.organization(orgId);
-  if (!org) { app.go("#/"); return null; }
-  if (!org.roles.includes("administrator")) { app.go(`#/org/${orgId}/chats`); return null; }
-  return org;
-}
 
 /** Every item of a paged list (teachers for a select), 100 at a time. */
 async function everyItem(path, query) {

@@ -115,7 +115,7 @@ extension Parta {
         try await database.read { store in
             let (invite, chat) = try await usableChatInvite(token, in: store)
             // A link whose maker can no longer make it says so before anyone signs in for it.
-            _ = try await makersReach(invite, chat, from: "preview", in: store)
+            _ = try await standingMaker(invite, chat, from: "preview", in: store)
             guard let organization = try await summary(of: invite.organizationID, in: store) else { throw PartaError.notFound("The organization") }
             return ChatInvitePreview(
                 organization: organization, chatName: chat.name, chatKind: chat.kind, audiences: invite.audiences, expiresAt: invite.expiresAt)
@@ -135,7 +135,8 @@ extension Parta {
             // The roster stays as it is while the maker's reach is read and the person added.
             try await lockRoster(org, in: store)
             let (invite, chat) = try await usableChatInvite(token, in: store)
-            let addable = try await makersReach(invite, chat, from: caller.clientAddress, in: store)
+            let maker = try await standingMaker(invite, chat, from: caller.clientAddress, in: store)
+            let addable = try await addablePersons(ChatPermissions.additionLimit(maker.context.actor, maker.target), context: maker.context, in: store)
             let persons = try await store.persons(linkedTo: account).filter { $0.organizationID == org && $0.active }
             let roles = try await actorRoles(caller, in: store)
             let members = Set((try await store.memberships(of: [chat.id])[chat.id] ?? []).map(\.member))
@@ -174,17 +175,17 @@ extension Parta {
         return (chat, context, target)
     }
 
-    /// Whom the maker of `invite` could add to `chat` today (`nil`: anyone); throws when they can no
-    /// longer make the link at all.
-    func makersReach(_ invite: ChatInvite, _ chat: Chat, from address: String, in store: Store) async throws -> Set<RosterPersonID>? {
-        guard let made = invite.createdBy else {
-            try ChatInviteRules.checkMaker(nil)
-            return []
-        }
+    /// The maker of `invite` as they are now, toward `chat` — once they could still make the link
+    /// (`ChatInviteRules.checkMaker`); the join then reads whom they could add. The preview stops
+    /// here: it needs no roster.
+    func standingMaker(
+        _ invite: ChatInvite, _ chat: Chat, from address: String, in store: Store
+    ) async throws -> (context: ChatContext, target: ChatTarget) {
+        guard let made = invite.createdBy else { throw ChatInviteRules.makerLeft }
         let maker = try await chatContext(.account(made, from: address), invite.organizationID, in: store)
         let target = try await chatTarget(chat, maker, in: store)
         try ChatInviteRules.checkMaker(ChatInviteRules.decide(maker.actor, target, audiences: invite.audiences))
-        return try await addablePersons(ChatPermissions.additionLimit(maker.actor, target), context: maker, in: store)
+        return (maker, target)
     }
 
     /// One of a chat's invites, once the caller may manage it: a subject teacher only the links for

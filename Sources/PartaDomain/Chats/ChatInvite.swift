@@ -120,10 +120,12 @@ public enum ChatInviteRules {
     /// when the maker's account no longer exists.
     public static func checkMaker(_ makerDecision: Decision?) throws(PartaError) {
         guard makerDecision?.isAllowed != true else { return }
-        throw PartaError(
-            .gone, code: "chat_invite_maker_left",
-            message: "Whoever made this link can no longer add people to this chat, so it no longer works. Ask the chat's admins for a new one.")
+        throw makerLeft
     }
+
+    public static let makerLeft = PartaError(
+        .gone, code: "chat_invite_maker_left",
+        message: "Whoever made this link can no longer add people to this chat, so it no longer works. Ask the chat's admins for a new one.")
 
     /// Checks a manager's request for a new chat invite and fills the defaults: a week, no use limit.
     public static func terms(audiences: [ChatInviteAudience], expiresAt: Date?, maxUses: Int?, now: Date) throws(PartaError) -> ChatInviteTerms {
