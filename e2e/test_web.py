@@ -75,6 +75,15 @@ def test_invite_join_accept_and_live_staff_room(school, browsers):
     assert admin.driver.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", qr)
     admin.shot("1-admin-invite-created")
 
+    # Later — the page opened afresh — the same link and QR code are shown again from the list.
+    admin.driver.refresh()
+    admin.wait(lambda: not admin.all(".issued") and admin.all("tbody tr") or None, message="the invites list, without the new link")
+    admin.click_in_row("tbody tr", "Учитель", "button")
+    shown = admin.find(".issued input.mono")
+    assert shown.get_attribute("value") == invite_url
+    assert "открыть снова" not in admin.find(".issued").text and "ещё действует" in admin.find(".issued").text
+    assert admin.driver.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", admin.find(".issued img.qr"))
+
     # A new person opens the link in another browser, signs in with a new phone, names
     # themselves and applies.
     teacher = browsers(school.url, name="teacher")

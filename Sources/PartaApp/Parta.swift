@@ -18,6 +18,10 @@ public struct AppConfig: Sendable, Equatable {
     public var turn: TurnConfiguration?
     /// When the weekly statistics snapshot is taken (`PARTA_STATS_SNAPSHOT`, Friday 16:00 Moscow).
     public var statisticsSchedule: SnapshotSchedule = .standard
+    /// Seals organization invites' tokens so that their links can be shown again. `parta serve`
+    /// sets it from the data directory's key file or `PARTA_SEALING_KEY`; the default, for tests,
+    /// is a key that lives as long as the process. `nil`: links are shown only when made.
+    public var sealing: TokenSealer? = .ephemeral()
 
     public init(
         signIn: SignInPolicy = .init(), sessions: SessionPolicy = .init(), imports: ImportLimits = .init(),

@@ -43,6 +43,7 @@ public enum AuditAction: String, Sendable, Codable, CaseIterable {
     case personUnlinked = "roster.person_unlinked"
     case inviteCreated = "joining.invite_created"
     case inviteRevoked = "joining.invite_revoked"
+    case inviteLinkShown = "joining.invite_link_shown"
     case joinRequested = "joining.requested"
     case joinRequestWithdrawn = "joining.request_withdrawn"
     case joinRequestAccepted = "joining.request_accepted"

@@ -18,6 +18,39 @@ public enum PartaServer {
             directory: config.dataDirectory, synchronous: config.sqliteSynchronous, logger: logger)
     }
 
+    /// The data directory's sealing key file: made with a new random key when missing.
+    static func sealingKeyFile(_ config: ServerConfig) -> URL {
+        URL(fileURLWithPath: config.dataDirectory).appendingPathComponent("sealing.key")
+    }
+
+    /// `config` with its sealing keys: `PARTA_SEALING_KEY` when given, else the data directory's key
+    /// file, made (owner-only) on first start. Several nodes share one key through the variable.
+    public static func withSealingKeys(_ config: ServerConfig) throws -> ServerConfig {
+        guard !config.sealingKeyGiven else { return config }
+        let file = sealingKeyFile(config)
+        var config = config
+        let manager = FileManager.default
+        if !manager.fileExists(atPath: file.path) {
+            try manager.createDirectory(
+                atPath: config.dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            let text = "# Parta's sealing key: keeps invite links showable. Keep it with the backups; the newest key first.\n"
+                + TokenSealer.newEncodedKey() + "\n"
+            // Created exclusively: two processes starting at once keep the first one's key.
+            if manager.createFile(atPath: file.path + ".new", contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) {
+                if link(file.path + ".new", file.path) != 0 && errno != EEXIST {
+                    throw ServerConfig.Problem(description: "The sealing key file \(file.path) cannot be written.")
+                }
+                try? manager.removeItem(atPath: file.path + ".new")
+            }
+        }
+        do {
+            config.app.sealing = try TokenSealer(encoded: String(contentsOf: file, encoding: .utf8))
+        } catch {
+            throw ServerConfig.Problem(description: "The sealing key file \(file.path) must hold keys of 32 random bytes in base64, one a line, the newest first.")
+        }
+        return config
+    }
+
     public static func makeSMSSender(_ config: ServerConfig, inbox: DevInbox?, logger: Logger) -> any SMSSender {
         switch config.sms {
         case .log:
@@ -38,6 +71,7 @@ public enum PartaServer {
         if FileManager.default.fileExists(atPath: config.dataDirectory) {
             try? FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: config.dataDirectory)
         }
+        let config = try withSealingKeys(config)
         let database = try await openDatabase(config, logger: logger)
         let inbox = config.demo ? DevInbox() : nil
         let parta = Parta(

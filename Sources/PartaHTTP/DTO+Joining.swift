@@ -18,6 +18,8 @@ struct InviteDTO: ResponseCodable {
     var useCount: Int
     var remainingUses: Int?
     var revokedAt: Date?
+    /// Whether `GET …/invites/{id}/link` can show its link again.
+    var linkKept: Bool
 
     init(_ view: InviteView) {
         let i = view.invite
@@ -34,16 +36,27 @@ struct InviteDTO: ResponseCodable {
         useCount = i.useCount
         remainingUses = i.remainingUses
         revokedAt = i.revokedAt
+        linkKept = view.linkKept
     }
 }
 
-/// A new invite: the only time its token, link and QR code (SVG text, PNG as base64) are shown.
+/// An invite with its token, link and QR code (SVG text, PNG as base64): on creation, and when
+/// its administrators ask for the link again.
 struct IssuedInviteDTO: ResponseCodable {
     var invite: InviteDTO
     var token: String
     var url: String
     var qrSvg: String
     var qrPngBase64: String
+
+    init(_ issued: IssuedInvite, base: String) throws {
+        invite = InviteDTO(issued.view)
+        token = issued.token
+        url = issued.url(base: base)
+        let qr = try LinkBuilder.qr(url)
+        qrSvg = qr.svg
+        qrPngBase64 = qr.pngBase64
+    }
 }
 
 struct InvitePreviewDTO: ResponseCodable {

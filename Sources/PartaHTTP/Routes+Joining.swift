@@ -14,6 +14,7 @@ struct JoiningRoutes {
     func register(on api: RouterGroup<PartaRequestContext>) {
         api.post("organizations/{id}/invites", use: createInvite)
         api.get("organizations/{id}/invites", use: invites)
+        api.get("organizations/{id}/invites/{invite_id}/link", use: inviteLink)
         api.delete("organizations/{id}/invites/{invite_id}", use: revokeInvite)
         api.post("organizations/{id}/invites/revoke-unused", use: revokeUnused)
         api.get("invites/{token}", use: previewInvite)
@@ -61,7 +62,7 @@ struct JoiningRoutes {
         }
     }
 
-    /// POST /api/v1/organizations/{id}/invites — a new invite; its link and QR code are shown only now.
+    /// POST /api/v1/organizations/{id}/invites — a new invite, with its link and QR code.
     @Sendable func createInvite(_ request: Request, context: PartaRequestContext) async throws -> EditedResponse<IssuedInviteDTO> {
         let caller = try context.caller()
         let base = try links.base(for: request)
@@ -74,10 +75,17 @@ struct JoiningRoutes {
         let issued = try await parta.createInvite(
             caller, organization: try organization(context), role: body.role, classID: body.classId, expiresAt: expiresAt,
             useLimit: limit, note: body.note)
-        let url = issued.url(base: base)
-        let qr = try LinkBuilder.qr(url)
-        return EditedResponse(status: .created, response: IssuedInviteDTO(
-            invite: InviteDTO(issued.view), token: issued.token, url: url, qrSvg: qr.svg, qrPngBase64: qr.pngBase64))
+        return EditedResponse(status: .created, response: try IssuedInviteDTO(issued, base: base))
+    }
+
+    /// GET /api/v1/organizations/{id}/invites/{invite_id}/link — a working invite's link and QR
+    /// code again (409 `invite_link_not_kept` when it was not kept; 410 when it no longer works).
+    @Sendable func inviteLink(_ request: Request, context: PartaRequestContext) async throws -> IssuedInviteDTO {
+        let base = try links.base(for: request)
+        let issued = try await parta.inviteLink(
+            try context.caller(), organization: try organization(context),
+            invite: try context.id("invite_id", InviteID.self, what: "The invite"))
+        return try IssuedInviteDTO(issued, base: base)
     }
 
     /// GET /api/v1/organizations/{id}/invites — newest first; `usable=true` leaves out expired, revoked and used-up ones.

@@ -42,6 +42,9 @@ public struct ServerConfig: Sendable {
     /// The address people reach the server at (`https://school.example.ru`), for links in QR codes;
     /// the request's host when unset.
     public var publicURL: String?
+    /// `PARTA_SEALING_KEY`: the keys that seal invite links (base64, comma-separated, the sealing
+    /// one first). Unset: the key file in the data directory (`PartaServer.sealingKeyFile`).
+    public var sealingKeyGiven = false
     /// When set, `/metrics` requires `Authorization: Bearer <token>`.
     public var metricsToken: String?
     public var logLevel: Logger.Level = .info
@@ -134,6 +137,12 @@ public struct ServerConfig: Sendable {
         c.maxAttachmentBytes = Int64(try p.int("PARTA_MAX_ATTACHMENT_BYTES", in: 1024...(4 << 30)) ?? Int(c.maxAttachmentBytes))
         c.attachmentCacheSeconds = try p.int("PARTA_ATTACHMENT_CACHE_SECONDS", in: 0...(30 * 86_400)) ?? c.attachmentCacheSeconds
         c.metricsToken = p.string("PARTA_METRICS_TOKEN")
+        if let keys = p.string("PARTA_SEALING_KEY") {
+            do { c.app.sealing = try TokenSealer(encoded: keys) } catch {
+                throw Problem(description: "PARTA_SEALING_KEY must be one or more keys of 32 random bytes in base64, comma-separated, the newest first (make one with `openssl rand -base64 32`).")
+            }
+            c.sealingKeyGiven = true
+        }
         for kind in RateKind.allCases {
             let name = "PARTA_LIMIT_" + kind.rawValue.uppercased()
             guard let raw = p.string(name) else { continue }

@@ -32,12 +32,14 @@ extension Store {
     }
 
     public func insertInvite(
-        organization: OrganizationID, terms: InviteTerms, tokenHash: String, createdBy: AccountID?, now: Date
+        organization: OrganizationID, terms: InviteTerms, tokenHash: String, sealedToken: String?, createdBy: AccountID?,
+        now: Date
     ) async throws -> Invite {
         let row = try await sql.raw("""
-            INSERT INTO invites (organization_id, role, class_id, token_hash, note, created_by, created_at, expires_at, max_uses)
+            INSERT INTO invites (organization_id, role, class_id, token_hash, token_sealed, note, created_by, created_at,
+                expires_at, max_uses)
             VALUES (\(bind: organization.rawValue), \(bind: terms.role.rawValue), \(bind: terms.classID?.rawValue),
-                \(bind: tokenHash), \(bind: terms.note), \(bind: createdBy?.rawValue), \(bind: now.millis),
+                \(bind: tokenHash), \(bind: sealedToken), \(bind: terms.note), \(bind: createdBy?.rawValue), \(bind: now.millis),
                 \(bind: terms.expiresAt.millis), \(bind: terms.maxUses.map(Int64.init)))
             RETURNING \(unsafeRaw: Self.inviteColumns)
             """).first()
@@ -64,6 +66,20 @@ extension Store {
                 let invite = try Self.invite(from: row)
                 result[invite.id] = invite
             }
+        }
+        return result
+    }
+
+    /// The sealed tokens of the invites among `ids` that have one, each with the hash it was
+    /// sealed against (`TokenSealer` opens them).
+    public func sealedInviteTokens(_ ids: [InviteID]) async throws -> [InviteID: (sealed: String, tokenHash: String)] {
+        guard !ids.isEmpty else { return [:] }
+        var result: [InviteID: (sealed: String, tokenHash: String)] = [:]
+        for chunk in ids.chunked(400) {
+            let rows = try await sql.raw("""
+                SELECT id, token_sealed, token_hash FROM invites WHERE id IN \(Self.ids(chunk)) AND token_sealed IS NOT NULL
+                """).all()
+            for row in rows { result[try row.id("id")] = (try row.string("token_sealed"), try row.string("token_hash")) }
         }
         return result
     }

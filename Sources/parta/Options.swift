@@ -61,7 +61,7 @@ func withParta<T: Sendable>(
     _ options: DatabaseOptions, logLevel: Logger.Level = .warning, _ body: (Parta) async throws -> T
 ) async throws -> T {
     ownerOnlyFiles()
-    let config = try options.serverConfig()
+    let config = try PartaServer.withSealingKeys(try options.serverConfig())
     LogSetup.bootstrap(level: logLevel, format: config.logFormat)
     let logger = Logger(label: "parta")
     let database = try await PartaServer.openDatabase(config, logger: logger)

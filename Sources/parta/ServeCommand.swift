@@ -39,6 +39,7 @@ struct ServeCommand: AsyncParsableCommand {
               PARTA_WS_PING_SECONDS (30), PARTA_WS_SESSION_CHECK_SECONDS (60), PARTA_WS_QUEUE_LIMIT (1024)
               PARTA_PUBLIC_URL                  the address people open, for links in QR codes
               PARTA_METRICS_TOKEN               require this bearer token on /metrics
+              PARTA_SEALING_KEY                 key(s) keeping invite links showable (data dir's sealing.key)
               PARTA_LOG_LEVEL, PARTA_LOG_FORMAT info; text or json
             """
     )

@@ -352,6 +352,64 @@ struct JoiningTests {
         }
     }
 
+    @Test("an invite's link is shown again to its administrators while it works, and only by a server with its key", arguments: TestEngine.all)
+    func inviteLinkShownAgain(engine: TestEngine) async throws {
+        try await TestWorld.with(engine) { world in
+            let s = try await JoiningSchool(world)
+            let other = try await JoiningSchool(world, name: "Гимназия № 2", adminPhone: "+79990000020")
+            let p = world.parta
+            let made = try await p.createInvite(s.admin, organization: s.id, role: .parent, classID: s.tenA, note: "Собрание 10А")
+            #expect(made.view.linkKept)
+
+            // The same token, hence the same link and preview, as often as asked; each showing audited.
+            let again = try await p.inviteLink(s.admin, organization: s.id, invite: made.view.invite.id)
+            #expect(again.token == made.token)
+            #expect(again.view == made.view)
+            #expect(try await p.previewInvite(token: again.token).className == "10А")
+            let shown = try await world.database.read {
+                try await $0.auditLog(organization: s.id, action: .inviteLinkShown, page: PageRequest())
+            }
+            #expect(shown.items.map { [$0.targetType, $0.targetID] } == [["invite", "\(made.view.invite.id)"]])
+            #expect(try await p.invites(s.admin, organization: s.id, page: PageRequest()).items.map(\.linkKept) == [true])
+
+            // Nobody else: a member, an applicant, another school's administrator (who reaches only their own invites).
+            let member = try await p.attachMember(world.system, organization: s.id, name: "Учитель Обычный", phone: "+79991230009", role: .teacher, verified: true)
+            for caller in [Caller.account(member.id, from: "x"), other.admin] {
+                await expectCode("forbidden") { try await p.inviteLink(caller, organization: s.id, invite: made.view.invite.id) }
+            }
+            await expectCode("not_found") { try await p.inviteLink(other.admin, organization: other.id, invite: made.view.invite.id) }
+            await expectCode("not_found") { try await p.inviteLink(s.admin, organization: s.id, invite: InviteID(rawValue: 999_999)) }
+
+            // The key: a sealed token opens only where its key is, and the link keeps working elsewhere.
+            let elsewhere = { (sealing: TokenSealer?) in
+                var config = AppConfig()
+                config.sealing = sealing
+                return Parta(database: world.database, clock: world.clock, sms: world.sms, config: config, logger: TestDatabase.logger)
+            }
+            for server in [elsewhere(.ephemeral()), elsewhere(nil)] {
+                await expectCode("invite_link_not_kept") { try await server.inviteLink(s.admin, organization: s.id, invite: made.view.invite.id) }
+                #expect(try await server.invites(s.admin, organization: s.id, page: PageRequest()).items.map(\.linkKept) == [false])
+                #expect(try await server.previewInvite(token: made.token).role == .parent)
+            }
+            // A server without a key makes links that are shown only once.
+            let once = try await elsewhere(nil).createInvite(s.admin, organization: s.id, role: .teacher, classID: nil)
+            #expect(!once.view.linkKept)
+            await expectCode("invite_link_not_kept") { try await p.inviteLink(s.admin, organization: s.id, invite: once.view.invite.id) }
+
+            // A link that no longer works is not shown: it says why.
+            _ = try await p.revokeInvite(s.admin, organization: s.id, invite: made.view.invite.id)
+            await expectCode("invite_revoked") { try await p.inviteLink(s.admin, organization: s.id, invite: made.view.invite.id) }
+            #expect(try await p.invites(s.admin, organization: s.id, page: PageRequest()).items.map(\.linkKept) == [false, false])
+            let expiring = try await p.createInvite(s.admin, organization: s.id, role: .teacher, classID: nil)
+            world.clock.advance(by: 8 * 86_400)
+            await expectCode("invite_expired") { try await p.inviteLink(s.admin, organization: s.id, invite: expiring.view.invite.id) }
+            let audited = try await world.database.read {
+                try await $0.auditLog(organization: s.id, action: .inviteLinkShown, page: PageRequest())
+            }
+            #expect(audited.total == 1)
+        }
+    }
+
     @Test("administrators grant and revoke administrator rights; never the last", arguments: TestEngine.all)
     func administrators(engine: TestEngine) async throws {
         try await TestWorld.with(engine) { world in

@@ -39,7 +39,18 @@ struct JoiningRoutesTests {
             #expect((created["qr_svg"] as? String)?.hasPrefix("<svg") == true)
             #expect(Data(base64Encoded: created["qr_png_base64"] as? String ?? "")?.prefix(4) == Data([0x89, 0x50, 0x4E, 0x47]))
             let invite = try #require(created["invite"] as? [String: Any])
-            #expect(invite["max_uses"] == nil && invite["status"] as? String == "active")
+            #expect(invite["max_uses"] == nil && invite["status"] as? String == "active" && invite["link_kept"] as? Bool == true)
+
+            // Its administrators get the same link and QR code again, as often as they ask.
+            let inviteID = try #require(invite["id"] as? Int)
+            let shown = try await client.call(.get, "/api/v1/organizations/\(org)/invites/\(inviteID)/link", token: admin)
+            #expect(shown.status == .ok)
+            #expect(Set(shown.json.keys) == ["invite", "token", "url", "qr_svg", "qr_png_base64"])
+            #expect(shown["token"] as? String == token && shown["url"] as? String == created["url"] as? String)
+            #expect(shown["qr_svg"] as? String == created["qr_svg"] as? String)
+            #expect(NSDictionary(dictionary: shown["invite"] as? [String: Any] ?? [:]) == NSDictionary(dictionary: invite))
+            #expect(try await client.call(.get, "/api/v1/organizations/\(org)/invites/\(inviteID + 1000)/link", token: admin).status == .notFound)
+            #expect(try await client.call(.get, "/api/v1/organizations/\(org)/invites/x/link", token: admin).status == .notFound)
 
             // Anyone holding the link sees where it leads, without signing in.
             let preview = try await client.call(.get, "/api/v1/invites/\(token)")
@@ -148,6 +159,8 @@ struct JoiningRoutesTests {
             #expect(revoked["status"] as? String == "revoked")
             let gone = try await client.call(.get, "/api/v1/invites/\(a["token"] as? String ?? "")")
             #expect(gone.status == .gone && gone.error == "invite_revoked")
+            let notShown = try await client.call(.get, "/api/v1/organizations/\(org)/invites/\(aID)/link", token: admin)
+            #expect(notShown.status == .gone && notShown.error == "invite_revoked")
             let bulk = try await client.call(.post, "/api/v1/organizations/\(org)/invites/revoke-unused", token: admin)
             #expect(bulk["revoked"] as? Int == 1)
             #expect(try await client.call(.get, "/api/v1/invites/\(b["token"] as? String ?? "")").error == "invite_revoked")

@@ -143,6 +143,7 @@ struct PermissionMatrixTests {
         // Joining.
         Row(.get, "/api/v1/organizations/{id}/invites", "401 403 403 403 403 403 403 200 403 403 401"),
         Row(.post, "/api/v1/organizations/{id}/invites", body: ["role": "teacher"], "401 403 403 403 403 403 403 201 403 403 401"),
+        Row(.get, "/api/v1/organizations/{id}/invites/{invite_id}/link", "401 403 403 403 403 403 403 200 403 403 401"),
         Row(.delete, "/api/v1/organizations/{id}/invites/{invite_id}", "401 403 403 403 403 403 403 200 403 403 401"),
         Row(.post, "/api/v1/organizations/{id}/invites/revoke-unused", "401 403 403 403 403 403 403 200 403 403 401"),
         Row(.get, "/api/v1/invites/{token}", "200 200 200 200 200 200 200 200 200 200 200"),

@@ -65,6 +65,7 @@ struct ServerConfigTests {
         ["PARTA_JANUS_URL": "http://10.0.0.5:8088/janus,http://10.0.0.6:8088/janus", "PARTA_JANUS_ADMIN_KEY": "k", "PARTA_JANUS_PUBLIC_URL": "https://a/janus"],
         ["PARTA_TURN_URLS": "turn:127.0.0.1:3478"], ["PARTA_TURN_SECRET": "s"], ["PARTA_TURN_URLS": "stun:x:3478", "PARTA_TURN_SECRET": "s"],
         ["PARTA_TURN_RELAY_ONLY": "true"], ["PARTA_TURN_URLS": "turn:x:3478", "PARTA_TURN_SECRET": "s", "PARTA_TURN_RELAY_ONLY": "sometimes"],
+        ["PARTA_SEALING_KEY": "c2hvcnQ="], ["PARTA_SEALING_KEY": "# nothing"],
     ])
     func refuses(env: [String: String]) {
         do {
@@ -99,6 +100,37 @@ struct ServerConfigTests {
             "PARTA_SMS_SENDER": "http", "PARTA_SMS_HTTP_URL": "https://sms.example.org", "PARTA_SMS_HTTP_TOKEN_FILE": file.path,
         ])
         #expect(config.sms == .http(url: "https://sms.example.org", token: "secret-from-file", timeoutSeconds: 5, retries: 1))
+    }
+
+    @Test("the sealing key: made once in the data directory, owner-only, kept across starts; or given to every node")
+    func sealingKey() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parta-keys-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var config = try ServerConfig.fromEnvironment(["PARTA_DATA_DIR": directory.path])
+        let first = try PartaServer.withSealingKeys(config)
+        let file = directory.appendingPathComponent("sealing.key")
+        let attributes = try FileManager.default.attributesOfItem(atPath: file.path)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        #expect(!FileManager.default.fileExists(atPath: file.path + ".new"))
+        let second = try PartaServer.withSealingKeys(config)
+        #expect(first.app.sealing == second.app.sealing && first.app.sealing?.keyIDs.count == 1)
+        #expect(first.app.sealing != AppConfig().sealing)
+        let sealed = try #require(first.app.sealing).seal("t", context: "c")
+        #expect(second.app.sealing?.open(sealed, context: "c") == "t")
+
+        // A key added in front of the file's (rotation): it seals, the older one still opens.
+        let newest = TokenSealer.newEncodedKey()
+        let old = try String(contentsOf: file, encoding: .utf8)
+        try (newest + "\n" + old).write(to: file, atomically: true, encoding: .utf8)
+        let rotated = try #require(try PartaServer.withSealingKeys(config).app.sealing)
+        #expect(rotated.keyIDs.count == 2 && rotated.open(sealed, context: "c") == "t")
+        #expect(rotated.keyIDs[0] == (try TokenSealer(encoded: newest)).keyIDs[0])
+
+        // A damaged file stops the start with the file named; the variable wins over the file.
+        try "not a key\n".write(to: file, atomically: true, encoding: .utf8)
+        #expect { try PartaServer.withSealingKeys(config) } throws: { "\($0)".contains(file.path) }
+        config = try ServerConfig.fromEnvironment(["PARTA_DATA_DIR": directory.path, "PARTA_SEALING_KEY": newest])
+        #expect(try PartaServer.withSealingKeys(config).app.sealing?.keyIDs == [rotated.keyIDs[0]])
     }
 
     @Test func jsonLogsAreOneObjectPerLine() throws {

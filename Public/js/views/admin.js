@@ -87,6 +87,18 @@ async function invites(app, org, content) {
     field(t("invites.role"), role), classField, field(t("invites.days"), days), field(t("invites.uses"), uses, t("invites.uses_hint")),
     field(t("invites.note"), note), error, h("button", { type: "submit", class: "primary" }, t("invites.create")));
   const listBox = h("div");
+  // An invite's link and QR code, just made or shown again from the list.
+  function showIssued(invite, hint) {
+    const link = readonlyText(invite.url, t("invites.link"));
+    const what = [t(`role.${invite.invite.role}`), invite.invite.class_name, invite.invite.note].filter(Boolean).join(", ");
+    replace(issued, h("section", { class: "card issued" },
+      h("h3", {}, t("invites.created", { role: what })),
+      h("p", { class: "muted" }, hint),
+      qrImage(invite.qr_png_base64, t("invites.qr_alt")),
+      h("div", { class: "row" }, link, copyButton(invite.url, t("invites.copy_link"), link)),
+      navigator.share ? h("button", { type: "button", onclick: () => navigator.share({ url: invite.url }).catch(() => {}) }, t("invites.share")) : null));
+    issued.scrollIntoView({ block: "nearest" });
+  }
   let page = 1, perPage = 20;
   async function loadList() {
     const list = await get(`/organizations/${org.id}/invites`, { page, per_page: perPage });
@@ -94,10 +106,15 @@ async function invites(app, org, content) {
       [t("invites.role"), t("invites.class"), t("invites.note"), t("invites.status"), t("invites.used"), t("invites.expires"), ""],
       list.items.map((i) => [t(`role.${i.role}`), i.class_name || "—", i.note || "—", t(`invite_status.${i.status}`),
         i.max_uses ? `${i.use_count} / ${i.max_uses}` : String(i.use_count), dateTime(i.expires_at),
-        i.status === "active" ? h("button", { type: "button", onclick: async () => {
-          try { await del(`/organizations/${org.id}/invites/${i.id}`); notify(t("invites.revoked")); loadList(); }
-          catch (e) { notify(errorText(e), "error"); }
-        } }, t("invites.revoke")) : ""]), t("invites.list")),
+        i.status === "active" ? h("div", { class: "row" },
+          i.link_kept ? h("button", { type: "button", onclick: async () => {
+            try { showIssued(await get(`/organizations/${org.id}/invites/${i.id}/link`), t("invites.shown_again")); }
+            catch (e) { notify(errorText(e), "error"); }
+          } }, t("invites.show_link")) : null,
+          h("button", { type: "button", onclick: async () => {
+            try { await del(`/organizations/${org.id}/invites/${i.id}`); notify(t("invites.revoked")); loadList(); }
+            catch (e) { notify(errorText(e), "error"); }
+          } }, t("invites.revoke"))) : ""]), t("invites.list")),
     pager(list, (p, n) => { page = p; perPage = n; loadList(); }));
   }
   form.addEventListener("submit", async (event) => {
@@ -108,13 +125,7 @@ async function invites(app, org, content) {
     if (uses.value) body.max_uses = Number(uses.value);
     try {
       const created = await post(`/organizations/${org.id}/invites`, body);
-      const link = readonlyText(created.url, t("invites.link"));
-      replace(issued, h("section", { class: "card issued" },
-        h("h3", {}, t("invites.created", { role: t(`role.${created.invite.role}`) })),
-        h("p", { class: "muted" }, t("invites.once")),
-        qrImage(created.qr_png_base64, t("invites.qr_alt")),
-        h("div", { class: "row" }, link, copyButton(created.url, t("invites.copy_link"), link)),
-        navigator.share ? h("button", { type: "button", onclick: () => navigator.share({ url: created.url }).catch(() => {}) }, t("invites.share")) : null));
+      showIssued(created, created.invite.link_kept ? t("invites.kept") : t("invites.once"));
       loadList();
     } catch (e) { error.textContent = errorText(e); }
   });

@@ -10,9 +10,12 @@ public struct InviteView: Sendable, Equatable {
     /// `10А` for class invites.
     public var className: String?
     public var createdByName: PersonName?
+    /// Whether its administrators can have the link shown again (`Parta.inviteLink`): it was sealed
+    /// with a key this server has, and it still works.
+    public var linkKept: Bool
 }
 
-/// A new invite: the token is shown once, as the `/join/<token>` link and its QR code.
+/// An invite with its token: on creation, and when its administrators ask for the link again.
 public struct IssuedInvite: Sendable, Equatable {
     public var token: String
     public var view: InviteView
@@ -51,8 +54,10 @@ extension Parta {
             try await authorize(caller, .manageInvites(id), in: store)
             if let classID, try await store.schoolClass(classID, in: id) == nil { throw PartaError.notFound("The class") }
             if let account = caller.accountID { try admit(.invites, account.rawValue) }
+            let hash = Secrets.hashToken(token)
             let invite = try await store.insertInvite(
-                organization: id, terms: terms, tokenHash: Secrets.hashToken(token), createdBy: caller.accountID, now: now)
+                organization: id, terms: terms, tokenHash: hash, sealedToken: config.sealing?.seal(token, context: "invite:" + hash),
+                createdBy: caller.accountID, now: now)
             var details = ["role": role.rawValue, "expires_at": ISO8601DateFormatter().string(from: terms.expiresAt),
                            "max_uses": terms.maxUses.map(String.init) ?? "unlimited"]
             if let classID { details["class"] = "\(classID)" }
@@ -61,6 +66,29 @@ extension Parta {
         }
         logger.info("invite.created", metadata: ["parta.organization.id": "\(id)", "parta.invite.id": "\(view.invite.id)"])
         return IssuedInvite(token: token, view: view)
+    }
+
+    /// An invite's link again, for its administrators: the token opened from its sealed copy.
+    /// 410 with the reason for a link that no longer works; 409 `invite_link_not_kept` for one made
+    /// before links were kept, or sealed under a key this server does not have.
+    /// Each showing is audited: the link lets strangers apply.
+    public func inviteLink(_ caller: Caller, organization id: OrganizationID, invite inviteID: InviteID) async throws -> IssuedInvite {
+        try await database.write { store in
+            try await rosterOrganization(id, in: store)
+            try await authorize(caller, .manageInvites(id), in: store)
+            guard let invite = try await store.invite(inviteID, in: id) else { throw PartaError.notFound("The invite") }
+            try InviteRules.check(invite, organization: id, now: clock.now())
+            guard let kept = try await store.sealedInviteTokens([inviteID])[inviteID],
+                  let token = config.sealing?.open(kept.sealed, context: "invite:" + kept.tokenHash),
+                  Secrets.constantTimeEquals(Secrets.hashToken(token), kept.tokenHash)
+            else {
+                throw PartaError.conflict(
+                    "invite_link_not_kept",
+                    "This invite's link was shown only when it was made and cannot be shown again. Make a new invite.")
+            }
+            try await audit(store, caller, .inviteLinkShown, organization: id, target: ("invite", "\(inviteID)"))
+            return IssuedInvite(token: token, view: try await inviteViews([invite], organization: id, in: store)[0])
+        }
     }
 
     /// The organization's invites, newest first; `usableOnly` leaves out expired, revoked and used-up ones.
@@ -134,11 +162,14 @@ extension Parta {
     func inviteViews(_ invites: [Invite], organization: OrganizationID, in store: Store) async throws -> [InviteView] {
         let classes = try await classNames(of: organization, in: store)
         let creators = try await store.names(of: Array(Set(invites.compactMap(\.createdBy))), in: organization)
+        let sealed = try await store.sealedInviteTokens(invites.map(\.id))
         let now = clock.now()
         return invites.map { invite in
-            InviteView(
-                invite: invite, status: invite.status(at: now), className: invite.classID.flatMap { classes[$0] },
-                createdByName: invite.createdBy.flatMap { creators[$0]?.name })
+            let status = invite.status(at: now)
+            return InviteView(
+                invite: invite, status: status, className: invite.classID.flatMap { classes[$0] },
+                createdByName: invite.createdBy.flatMap { creators[$0]?.name },
+                linkKept: status == .active && sealed[invite.id].map { config.sealing?.canOpen($0.sealed) == true } == true)
         }
     }
 

@@ -48,6 +48,7 @@ public enum Migrations {
         .v14StatisticsSnapshots,
         .v15ChatInvites,
         .v16ChatRules,
+        .v17SealedInvites,
     ]
 
     public static var latestVersion: Int { all.last?.version ?? 0 }
