@@ -870,6 +870,56 @@ def test_a_parent_on_a_phone_opens_a_link_code_and_the_class_chats_come_at_once(
 
 
 
+def test_a_parent_on_a_phone_applies_through_a_class_invite_and_the_chats_come_when_accepted(school, browsers):
+    """The other way in (issue 19): a parent the school has no person for opens the class's
+    invite on a 390 px phone, signs in, names themselves and their child, applies, and waits on
+    the empty chat list. The administrator accepts; the class chats appear in the open app at once
+    — the page is never reloaded — and are exactly the server's list for the parent."""
+    setup = sign_in(school.url, ADMIN)
+    student = setup.call("GET", "/api/v1/organizations/1/persons", params={"role": "student", "per_page": 10}).json()["items"][0]
+    child = setup.call("GET", f"/api/v1/organizations/1/persons/{student['id']}").json()
+    klass = child["current_class"]
+    invite = setup.call("POST", "/api/v1/organizations/1/invites", json={"role": "parent", "class_id": klass["id"]})
+    assert invite.status_code == 201, invite.text
+
+    phone = browsers(school.url, name="applicant-phone", width=390, height=844)
+    phone.driver.get(invite.json()["url"])
+    phone.wait_text("Приглашение в")
+    phone.wait_text(klass["name"], "dl.facts")
+    phone.click("Войти и подать заявку")
+    phone.sign_in("+79990006655", name=("Лебедева", "Анна"))
+    phone.find("form.apply")
+    phone.type("input[name=patronymic]", "Павловна")
+    phone.type("input[name=child_surname]", child["person"]["surname"])
+    phone.type("input[name=child_given_name]", child["person"]["given_name"])
+    phone.click("Подать заявку")
+    phone.wait_text("Заявка отправлена")
+    phone.click("Чаты")
+    phone.wait_text("У вас пока нет чатов", ".chats")
+    phone.driver.execute_script("window.partaNotReloaded = true")
+
+    pending = setup.call("GET", "/api/v1/organizations/1/join-requests", params={"status": "pending"}).json()["items"]
+    request = next(r for r in pending if r["surname"] == "Лебедева")
+    assert request["role"] == "parent" and request["class_name"] == klass["name"], request
+    accepted = setup.call("POST", f"/api/v1/organizations/1/join-requests/{request['id']}/accept", json={"child_id": student["id"]})
+    assert accepted.status_code == 200, accepted.text
+
+    token = phone.driver.execute_script("return localStorage.getItem('parta.token')")
+    mine = Session(school.url, token)
+    expected = sorted(c["name"] for c in mine.call("GET", "/api/v1/me/chats").json()["items"])
+    assert any(klass["name"] in name for name in expected), expected
+    phone.wait(lambda: sorted(e.find_element("css selector", ".chat-name").text for e in phone.all(".chat-item")) == expected or None,
+               message=f"the parent's chats {expected} live")
+    assert phone.driver.execute_script("return window.partaNotReloaded === true"), "the page was not reloaded"
+    assert "У вас пока нет чатов" not in phone.text()
+    # The class's parents' chat opens and the parent can write in it at once.
+    next(e for e in phone.all(".chat-item") if "одител" in e.text and klass["name"] in e.text).click()
+    phone.find("textarea[name=text]")
+    assert phone.no_horizontal_scroll()
+    phone.shot("19-applicant-chats-live-phone")
+    assert_clean(phone)
+
+
 def test_a_teacher_makes_a_chat_invite_and_a_parent_on_a_phone_opens_it_into_the_chat(school, browsers, tmp_path):
     """Chat invite links (issue 19): the homeroom teacher of 10А makes a link for parents to the
     class's trip chat, in the console, and sees its QR code (which decodes to the link); a parent
