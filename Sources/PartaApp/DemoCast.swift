@@ -47,7 +47,7 @@ struct DemoSessions {
 
 /// The living demo: the cast the generator named (`SchoolGenerator.Cast`) linked to the demo's
 /// accounts — a homeroom teacher, two subject teachers of the class, the director and the
-/// secretary, a mother of two and her child in the class — and a first day of conversations in
+/// secretary, a mother of two and her child in the class — and three days of conversations in
 /// their chats, so whoever signs in sees a school in use: messages, unread counts, a direct chat.
 extension DemoSchool {
     public static let parent = Person(name: "Волкова Наталья Сергеевна", phone: "+79000000020", role: "mother")
@@ -67,7 +67,7 @@ extension DemoSchool {
 
     /// Links the cast to the demo's phones (once; running it again changes nothing) and gives the
     /// director and the secretary their positions. Before the demo's history, so that the history
-    /// links other people; `converse` writes their first day after it.
+    /// links other people; `converse` writes their last three days after it.
     public static func linkCast(
         _ parta: Parta, caller: Caller, organization: OrganizationID, cast: SchoolGenerator.Cast
     ) async throws -> LivingCast {
@@ -156,22 +156,22 @@ extension DemoSchool {
         try await parta.database.read { try await $0.schoolClass(externalID: external, in: organization) }?.name ?? "—"
     }
 
-    /// A first school day in the cast's chats (only on the run that linked them): the homeroom teacher and a parent in the class's
-    /// parents' chat, a student and the teacher in the class chat, the Russian teacher in her
-    /// subject chat, the secretary in the staff room, and the homeroom teacher's direct message to
-    /// the mother — each read by its writer, so the others see them as unread.
+    /// The last three school days in the cast's chats (only on the run that linked them): the
+    /// homeroom teacher and a parent in the class's parents' chat, a student and the teacher in the
+    /// class chat, the Russian and English teachers in their subject chats, the staff room, the
+    /// secretary and the director in «Все сотрудники», and the homeroom teacher's direct message to
+    /// the mother — each read by its writer, so the others see them as unread. Written on a clock
+    /// set back to each moment, after anything the history wrote in the same chats, so the
+    /// conversation reads in order with its days.
     public static func converse(_ parta: Parta, _ living: LivingCast, caller: Caller, organization: OrganizationID) async throws {
         guard living.linkedNow else { return }
-        // The staff room is the teachers'; everyone on the staff, the secretary too, talks in a chat by rule.
-        let staffName = "Все сотрудники"
-        let existing = try await parta.listChats(caller, organization: organization, query: ChatListQuery(kinds: [.custom], name: staffName), page: PageRequest())
-        var allStaff = existing.items.first { $0.chat.rule == .allStaff }?.chat.id
-        if allStaff == nil {
-            allStaff = try await parta.createChat(caller, organization: organization, ChatDraft(kind: .custom, name: staffName, rule: .allStaff)).summary.chat.id
-        }
         let (cast, child) = (living.cast, living.student)
-        // They sign in for today on a clock an hour back: whoever signs in with these phones now is not told to wait.
-        var sessions = DemoSessions(beside: parta, clock: ManualClock(parta.clock.now().addingTimeInterval(-3_600)))
+        // They sign in on a clock an hour back: whoever signs in with these phones now is not told
+        // to wait; then the same clock is set to each moment they write at.
+        let now = parta.clock.now()
+        let clock = ManualClock(now.addingTimeInterval(-3_600))
+        var sessions = DemoSessions(beside: parta, clock: clock)
+        let past = sessions.parta
         var people: [String: Principal] = [:]
         for (externalID, phone) in living.phones.sorted(by: { $0.value < $1.value }) { people[externalID] = try await sessions.signIn(phone) }
         func chat(of externalID: String, _ matches: (Chat) -> Bool) async throws -> ChatID? {
@@ -184,29 +184,62 @@ extension DemoSchool {
         let parentsChat = try await chat(of: cast.homeroomTeacher, inClass(.parents))
         let classChat = try await chat(of: cast.homeroomTeacher, inClass(.classChat))
         let russian = try await chat(of: cast.russianTeacher) { $0.kind == .subject && $0.classID == classID && $0.name.contains("Русский") }
+        let english = try await chat(of: cast.englishTeacher) { $0.kind == .subject && $0.classID == classID }
         let staffRoom = try await chat(of: cast.russianTeacher) { $0.kind == .staffRoom }
         let hers = try await className(cast.russianTeacherLeads, parta: parta, organization: organization)
-        var lines: [(String, ChatID?, String)] = [
-            (cast.homeroomTeacher, parentsChat, "Добрый день! В четверг в 18:00 родительское собрание, кабинет 12. Приходите, пожалуйста."),
-            (cast.mother, parentsChat, "Спасибо, буду. Можно задать вопрос про экскурсию на собрании?"),
-            (cast.homeroomTeacher, parentsChat, "Конечно. Сбор на экскурсию в пятницу в 8:30 у школы."),
-            (student, classChat, "А учебник по литературе завтра нужен?"),
-            (cast.homeroomTeacher, classChat, "Да, нужен, и тетрадь для сочинений."),
-            (cast.russianTeacher, russian, "Ребята, к понедельнику — упражнение 112. Словарики не забываем!"),
-            (cast.russianTeacher, staffRoom, "Коллеги, кто свободен на третьем уроке? Нужна замена в \(hers)."),
-            (cast.secretary, allStaff, "Коллеги, бланки заявлений на отпуск — в приёмной, у меня."),
-            (cast.director, allStaff, "Спасибо, Татьяна Ильинична. Напоминаю: педсовет в среду в 15:00."),
+        // Moments in Moscow time on the school days (Sundays skipped) `daysAgo` before today;
+        // today's relative to now.
+        let moscow = TimeZone(identifier: "Europe/Moscow") ?? TimeZone(secondsFromGMT: 3 * 3_600)!
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = moscow
+        let today = calendar.startOfDay(for: now)
+        func at(_ daysAgo: Int, _ hour: Int, _ minute: Int) -> Date {
+            var day = today
+            for _ in 0..<daysAgo {
+                repeat { day = calendar.date(byAdding: .day, value: -1, to: day)! } while calendar.component(.weekday, from: day) == 1
+            }
+            return calendar.date(bySettingHour: hour, minute: minute, second: 0, of: day)!
+        }
+        func minutesAgo(_ minutes: Int) -> Date { now.addingTimeInterval(Double(-minutes * 60)) }
+        // The staff room is the teachers'; everyone on the staff, the secretary too, talks in a chat
+        // by rule — made before anyone writes in it.
+        clock.set(min(at(2, 8, 0), now))
+        let staffName = "Все сотрудники"
+        let existing = try await past.listChats(caller, organization: organization, query: ChatListQuery(kinds: [.custom], name: staffName), page: PageRequest())
+        var allStaff = existing.items.first { $0.chat.rule == .allStaff }?.chat.id
+        if allStaff == nil {
+            allStaff = try await past.createChat(caller, organization: organization, ChatDraft(kind: .custom, name: staffName, rule: .allStaff)).summary.chat.id
+        }
+        var lines: [(Date, String, ChatID?, String)] = [
+            (at(2, 10, 5), cast.russianTeacher, russian, "Ребята, к понедельнику — упражнение 112. Словарики не забываем!"),
+            (at(2, 16, 40), cast.secretary, allStaff, "Коллеги, бланки заявлений на отпуск — в приёмной, у меня."),
+            (at(2, 17, 10), cast.director, allStaff, "Спасибо, Татьяна Ильинична. Напоминаю: педсовет в среду в 15:00."),
+            (at(1, 12, 30), cast.englishTeacher, english, "Завтра словарный диктант по теме «My family». Повторите слова из модуля 3."),
+            (at(1, 19, 30), cast.homeroomTeacher, parentsChat, "Добрый день! В четверг в 18:00 родительское собрание, кабинет 12. Приходите, пожалуйста."),
+            (at(1, 20, 5), cast.mother, parentsChat, "Спасибо, буду. Можно задать вопрос про экскурсию на собрании?"),
+            (at(1, 20, 20), cast.homeroomTeacher, parentsChat, "Конечно. Сбор на экскурсию в пятницу в 8:30 у школы."),
+            (minutesAgo(180), student, classChat, "А учебник по литературе завтра нужен?"),
+            (minutesAgo(170), cast.homeroomTeacher, classChat, "Да, нужен, и тетрадь для сочинений."),
+            (minutesAgo(95), cast.russianTeacher, staffRoom, "Коллеги, кто свободен на третьем уроке? Нужна замена в \(hers)."),
+            (minutesAgo(88), cast.englishTeacher, staffRoom, "Могу я, у меня окно. Оставьте, пожалуйста, план урока в учительской."),
         ]
         if let teacher = people[cast.homeroomTeacher], let mother = people[cast.mother], let child {
-            let direct = try await parta.openDirectChat(teacher, organization: organization, with: mother.account.id)
+            clock.set(minutesAgo(62))
+            let direct = try await past.openDirectChat(teacher, organization: organization, with: mother.account.id)
             let answered = child.gender == .female ? "отвечала" : "отвечал"
-            lines.append((cast.homeroomTeacher, direct.entry.chat.id,
+            lines.append((minutesAgo(60), cast.homeroomTeacher, direct.entry.chat.id,
                           "Наталья Сергеевна, добрый день! \(child.name.givenName) сегодня хорошо \(answered) на уроке — похвалите, пожалуйста."))
         }
-        for (index, (writer, chat, text)) in lines.enumerated() {
+        // After what is there already (the history's weeks), a minute apart at least, never ahead of now.
+        let chats = lines.compactMap(\.2)
+        var earliest = try await parta.database.read { try await $0.latestMessageTime(in: chats) }?.addingTimeInterval(60) ?? .distantPast
+        for (index, (moment, writer, chat, text)) in lines.sorted(by: { $0.0 < $1.0 }).enumerated() {
             guard let chat, let principal = people[writer] else { continue }
-            let sent = try await parta.sendMessage(principal, chat: chat, clientID: "demo-cast-\(index)", text: text)
-            _ = try await parta.markRead(principal, chat: chat, seq: sent.message.seq)
+            let when = min(max(moment, earliest), now.addingTimeInterval(-60))
+            clock.set(when)
+            earliest = when.addingTimeInterval(60)
+            let sent = try await past.sendMessage(principal, chat: chat, clientID: "demo-cast-\(index)", text: text)
+            _ = try await past.markRead(principal, chat: chat, seq: sent.message.seq)
         }
     }
 }

@@ -355,4 +355,14 @@ public struct ChatAudience: Sendable, Equatable {
         self.lastSeq = lastSeq
         self.members = members
     }
+
+}
+
+extension Store {
+    /// When the newest message of any of `chats` was written; `nil` when they have none.
+    public func latestMessageTime(in chats: [ChatID]) async throws -> Date? {
+        guard !chats.isEmpty else { return nil }
+        let row = try await sql.raw("SELECT MAX(created_at) AS t FROM messages WHERE chat_id IN \(Self.ids(chats))").first()
+        return try row?.optionalDate("t")
+    }
 }

@@ -81,7 +81,7 @@ struct SchoolGeneratorTests {
         #expect(summary.teachers == after.persons.filter { $0.role == .teacher }.count)
     }
 
-    @Test("the living demo: the cast linked to the demo's phones, a first day of conversations, and again nothing changes", arguments: TestEngine.all)
+    @Test("the living demo: the cast linked to the demo's phones, three days of conversations, and again nothing changes", arguments: TestEngine.all)
     func livingDemo(engine: TestEngine) async throws {
         try await TestWorld.with(engine) { world in
             world.clock.set(Date(timeIntervalSince1970: 1_759_298_400))
@@ -112,6 +112,20 @@ struct SchoolGeneratorTests {
             #expect(direct.entry.unread == 1 && direct.lastMessage?.text.hasPrefix("Наталья Сергеевна, добрый день!") == true)
             let parentsChat = try #require(chats.first { $0.entry.chat.kind == .parents && $0.lastMessage?.text.hasPrefix("Конечно.") == true })
             #expect(parentsChat.entry.unread == 1)
+            // The conversation of the last three days: each chat's messages in order of time, none ahead of now,
+            // and together on three Moscow days, the direct message today.
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "Europe/Moscow")!
+            let teacher = try await world.principal(try await world.signIn(DemoSchool.teachers[0].phone, address: "192.0.2.92"))
+            var days = Set<Date>()
+            for chat in try await p.myChats(teacher) where chat.lastMessage != nil {
+                let times: [Date] = try await p.history(teacher, chat: chat.entry.chat.id, before: nil, after: nil, limit: 100).map(\.createdAt).reversed()
+                #expect(times == times.sorted() && times.allSatisfy { $0 < world.clock.now() }, "\(chat.entry.chat.name): \(times)")
+                days.formUnion(times.map { calendar.startOfDay(for: $0) })
+            }
+            let today = calendar.startOfDay(for: world.clock.now())
+            #expect(days == [today, today.addingTimeInterval(-86_400), today.addingTimeInterval(-2 * 86_400)])
+            #expect(direct.lastMessage.map { calendar.startOfDay(for: $0.createdAt) } == today)
             // The secretary, not in the teachers' staff room, talks with everyone on the staff in a chat by rule.
             let secretaryChats = try await p.myChats(try await world.principal(try await world.signIn(DemoSchool.employee.phone, address: "192.0.2.91")))
             #expect(secretaryChats.map(\.entry.chat.name) == ["Все сотрудники"] && secretaryChats.first?.entry.chat.rule == .allStaff)
