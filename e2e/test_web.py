@@ -1035,8 +1035,28 @@ def test_printable_link_cards_for_a_class_carry_one_working_qr_per_unlinked_pers
         assert decoded.stdout.strip() == link
         preview = requests.get(school.url + "/api/v1/link-codes/" + link.rsplit("/", 1)[1], timeout=10).json()
         assert preview["person"]["full_name"] == names[index]
+        # The same code printed to type, in fours, with where to type it.
+        printed = card.find_element("css selector", ".card-code strong").text
+        assert re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", printed) and printed.replace("-", "") == link.rsplit("/", 1)[1], printed
+        assert f"{school.url}/link " in card.find_element("css selector", ".card-enter").text + " "
     browser.shot("19-link-cards")
     assert_clean(browser)
+
+    # Someone whose phone cannot scan: opens /link, types the first card's code as it comes (lower
+    # case, spaces), and the code's page names them.
+    typed = cards[0].find_element("css selector", ".card-code strong").text.lower().replace("-", " ")
+    phone = browsers(school.url, name="typing-phone", width=390, height=844)
+    phone.driver.get(school.url + "/link")
+    phone.find("input[name=code]")
+    phone.type("input[name=code]", "abc")
+    phone.click("Продолжить")
+    phone.wait_text("В коде 12 знаков")
+    phone.find("input[name=code]").clear()
+    phone.type("input[name=code]", typed)
+    phone.click("Продолжить")
+    phone.wait_text(names[0], ".link-person")
+    assert phone.no_horizontal_scroll()
+    assert_clean(phone)
 
 
 def test_unlinking_my_learning_profile_says_what_happens_and_ends_the_chats_at_once(school, browsers):

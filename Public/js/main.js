@@ -7,7 +7,7 @@ import { Live } from "./live.js";
 import { Messenger } from "./messenger-state.js";
 import { signInView } from "./views/signin.js";
 import { homeView } from "./views/home.js";
-import { joinView, linkView, chatInviteView } from "./views/join.js";
+import { joinView, linkView, linkEntryView, chatInviteView } from "./views/join.js";
 import { messengerView } from "./views/messenger.js";
 import { settingsView } from "./views/settings.js";
 import { adminView } from "./views/admin.js";
@@ -108,6 +108,7 @@ const routes = [
   [/^#\/signin$/, () => signInView(app), { public: true }],
   [/^#\/join\/([\w-]+)$/, (m) => joinView(app, m[1]), { public: true }],
   [/^#\/link\/([\w-]+)$/, (m) => linkView(app, m[1]), { public: true }],
+  [/^#\/link$/, () => linkEntryView(app), { public: true }],
   [/^#\/chat-invite\/([\w-]+)$/, (m) => chatInviteView(app, m[1]), { public: true }],
   [/^#\/chats(?:\/(\d+))?$/, (m) => messengerView(app, m[1] ? Number(m[1]) : null)],
   [/^#\/chats\/(\d+)\/call\/(\d+)$/, (m) => chatCallView(app, Number(m[1]), Number(m[2]))],
@@ -169,9 +170,10 @@ export async function route() {
 }
 
 // An invite link (/join/<token>), a link code (/link/<code>) or a chat's invite link
-// (/chat-invite/<token>) opens the app at its screen.
+// (/chat-invite/<token>) opens the app at its screen; /link alone, where a printed code is typed.
 const linkPath = location.pathname.match(/^\/(join|link|chat-invite)\/([\w-]+)$/);
 if (linkPath) history.replaceState(null, "", `/#/${linkPath[1]}/${linkPath[2]}`);
+else if (location.pathname === "/link") history.replaceState(null, "", "/#/link");
 
 window.addEventListener("hashchange", route);
 route();

@@ -35,6 +35,44 @@ public enum Secrets {
         }
     }
 
+    /// Crockford's base32: no I, L, O or U, so a code read off paper is typed right.
+    static let codeAlphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+    public static let linkCodeLength = 12
+
+    /// A link code a person can type from a printed card: 12 characters of Crockford's base32
+    /// (60 random bits), shown in groups of four (`displayLinkCode`). Sixty bits against at most
+    /// a region's few hundred thousand live codes, each for 24 hours, leaves guessing one hopeless.
+    public static func newLinkCode() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<linkCodeLength).map { _ in codeAlphabet[Int.random(in: 0..<32, using: &generator)] })
+    }
+
+    /// The form a link code is stored (hashed) and found by: a typed short code with its case,
+    /// dashes and spaces forgiven and the look-alikes read as Crockford does (O → 0, I and L → 1);
+    /// an older 43-character code as it is. `nil` for anything else, before any database lookup.
+    public static func linkCodeKey(_ text: String) -> String? {
+        if looksLikeToken(text) { return text }
+        var key = ""
+        for character in text.uppercased() where character != "-" && character != " " {
+            let read: Character = switch character {
+            case "O": "0"
+            case "I", "L": "1"
+            default: character
+            }
+            guard codeAlphabet.contains(read) else { return nil }
+            key.append(read)
+        }
+        return key.count == linkCodeLength ? key : nil
+    }
+
+    /// `K7QM4XPD2R9A` as `K7QM-4XPD-2R9A`; an older long code as it is.
+    public static func displayLinkCode(_ code: String) -> String {
+        guard code.count == linkCodeLength else { return code }
+        let characters = Array(code)
+        return stride(from: 0, to: characters.count, by: 4).map { String(characters[$0..<min($0 + 4, characters.count)]) }
+            .joined(separator: "-")
+    }
+
     public static func hashToken(_ token: String) -> String {
         hex(SHA256.hash(data: Data(("parta.session:" + token).utf8)))
     }

@@ -177,7 +177,8 @@ struct StaticFilesMiddleware: RouterMiddleware {
 
     static let dynamicPrefixes = ["/api/", "/healthz", "/readyz", "/metrics", "/dev/"]
     /// Links the server hands out that the web client opens itself (`/join/<token>` from an
-    /// invite, `/link/<code>` from the school system, `/chat-invite/<token>` from a chat's manager): they get the client's page, which reads the path.
+    /// invite, `/link/<code>` from the school system, `/chat-invite/<token>` from a chat's manager;
+    /// `/link` alone, where a printed code is typed): they get the client's page, which reads the path.
     static let clientPrefixes = ["/join/", "/link/", "/chat-invite/"]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -185,7 +186,7 @@ struct StaticFilesMiddleware: RouterMiddleware {
         if Self.dynamicPrefixes.contains(where: { path.hasPrefix($0) }) || (request.method != .get && request.method != .head) {
             return try await next(request, context)
         }
-        if Self.clientPrefixes.contains(where: { path.hasPrefix($0) }) {
+        if Self.clientPrefixes.contains(where: { path.hasPrefix($0) }) || path == "/link" {
             var head = request.head
             head.path = "/index.html"
             return try await files.handle(Request(head: head, body: request.body), context: context, next: next)

@@ -196,6 +196,8 @@ struct APIKeyDTO: ResponseCodable {
 /// page can show it without another request carrying the code.
 struct LinkCodeDTO: ResponseCodable {
     var code: String
+    /// The code as printed for typing: `K7QM-4XPD-2R9A`.
+    var displayCode: String
     var url: String
     var expiresAt: Date
     var person: RosterPersonDTO

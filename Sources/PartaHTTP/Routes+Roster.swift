@@ -333,11 +333,15 @@ struct RosterRoutes {
             /// A parent's children in the class.
             var children: [String]
             var code: String
+            /// The code as printed for typing: `K7QM-4XPD-2R9A`.
+            var displayCode: String
             var url: String
             var qrPngBase64: String
         }
         var className: String
         var expiresAt: Date?
+        /// Where a code is typed by someone who cannot scan it (`/link`).
+        var enterUrl: String
         var cards: [Card]
     }
 
@@ -352,10 +356,12 @@ struct RosterRoutes {
             let url = card.code.url(base: base)
             return ClassCards.Card(
                 person: .init(id: card.code.person.id, fullName: card.code.person.name.full, role: card.code.person.role),
-                children: card.children.map(\.full), code: card.code.code, url: url, qrPngBase64: try LinkBuilder.qr(url).pngBase64)
+                children: card.children.map(\.full), code: card.code.code, displayCode: card.code.display, url: url,
+                qrPngBase64: try LinkBuilder.qr(url).pngBase64)
         }
         return EditedResponse(status: .created, response: ClassCards(
-            className: issued.schoolClass.name, expiresAt: issued.cards.first?.code.expiresAt, cards: cards))
+            className: issued.schoolClass.name, expiresAt: issued.cards.first?.code.expiresAt,
+            enterUrl: Secrets.link(base: base, path: "/link"), cards: cards))
     }
 
     /// POST /api/v1/organizations/{id}/persons/{person_id}/link-codes — a one-time code (24 hours) with its QR code.
@@ -516,7 +522,7 @@ struct LinkBuilder: Sendable {
         let url = issued.url(base: base)
         let qr = try Self.qr(url)
         return LinkCodeDTO(
-            code: issued.code, url: url, expiresAt: issued.expiresAt, person: RosterPersonDTO(issued.person),
+            code: issued.code, displayCode: issued.display, url: url, expiresAt: issued.expiresAt, person: RosterPersonDTO(issued.person),
             qrSvg: qr.svg, qrPngBase64: qr.pngBase64)
     }
 

@@ -12,7 +12,7 @@ struct InviteCommand: AsyncParsableCommand {
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create an invite; its link is shown only now, also as a QR code in the terminal.")
+            abstract: "Create an invite; its link is shown now, also as a QR code in the terminal (the console shows it again).")
         @OptionGroup var options: RosterOptions
         @Option(help: "teacher, employee, student or parent.") var role: String
         @Option(name: .customLong("class"), help: "For students and parents: the class, e.g. 10А (the newest school year's).")

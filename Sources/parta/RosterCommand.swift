@@ -384,6 +384,7 @@ extension RosterCommand {
             if let svg { try qr.svg().write(toFile: svg, atomically: true, encoding: .utf8) }
             print("link for \(issued.person.name.full), valid until \(issued.expiresAt):")
             print(url)
+            print("or type the code \(issued.display) at \(Secrets.link(base: String(url.dropLast(issued.path.count)), path: "/link"))")
         }
     }
 

@@ -59,3 +59,31 @@ struct TokenSealerTests {
         #expect(try TokenSealer(encoded: TokenSealer.newEncodedKey()).keyIDs.count == 1)
     }
 }
+
+@Suite("Link codes to type")
+struct LinkCodeFormatTests {
+    @Test("new codes: 12 characters of Crockford's base32, each different")
+    func newCodes() {
+        let codes = (0..<200).map { _ in Secrets.newLinkCode() }
+        #expect(Set(codes).count == codes.count)
+        #expect(codes.allSatisfy { $0.count == 12 && $0.allSatisfy { "0123456789ABCDEFGHJKMNPQRSTVWXYZ".contains($0) } })
+        #expect(codes.allSatisfy { Secrets.linkCodeKey($0) == $0 })
+    }
+
+    @Test("what a person types is read as the code, or refused before any lookup", arguments: [
+        ("K7QM4XPD2R9A", "K7QM4XPD2R9A"), ("K7QM-4XPD-2R9A", "K7QM4XPD2R9A"), ("k7qm-4xpd-2r9a", "K7QM4XPD2R9A"),
+        ("K7QM 4XPD 2R9A", "K7QM4XPD2R9A"), ("K7QM-4XPD-2R9A ", "K7QM4XPD2R9A"), ("O0IL-1ABC-DEFG", "0011-1ABC-DEFG".replacingOccurrences(of: "-", with: "")),
+        ("K7QM-4XPD-2R9", nil), ("K7QM-4XPD-2R9AB", nil), ("K7QM-4XPD-2R9U", nil), ("K7QM-4XPD-2R9Я", nil), ("", nil), ("----", nil),
+        ("K7QM_4XPD_2R9A", nil), ("../../etc/passw", nil),
+        ("kXy3_TsN-0aQv9bYp1LmR7wE2cF8dGhJ4iK5lMnOpQr", "kXy3_TsN-0aQv9bYp1LmR7wE2cF8dGhJ4iK5lMnOpQr"),
+    ] as [(String, String?)])
+    func typed(text: String, key: String?) {
+        #expect(Secrets.linkCodeKey(text) == key)
+    }
+
+    @Test func printedInFours() {
+        #expect(Secrets.displayLinkCode("K7QM4XPD2R9A") == "K7QM-4XPD-2R9A")
+        let old = "kXy3_TsN-0aQv9bYp1LmR7wE2cF8dGhJ4iK5lMnOpQr"
+        #expect(Secrets.displayLinkCode(old) == old)
+    }
+}

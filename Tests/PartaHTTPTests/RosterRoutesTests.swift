@@ -142,8 +142,20 @@ struct RosterRoutesTests {
             ])
             #expect(Set(preview.json.keys) == ["person", "organization", "expires_at"])
             #expect((preview["organization"] as? [String: Any])?["short_name"] as? String == "Школа № 5")
+            // A code to type off a card: 12 characters, printed in fours; typed any which way, it finds the same person.
+            #expect(secret.count == 12 && secret.allSatisfy { "0123456789ABCDEFGHJKMNPQRSTVWXYZ".contains($0) })
+            let display = try #require(code["display_code"] as? String)
+            #expect(display.replacingOccurrences(of: "-", with: "") == secret && display.split(separator: "-").map(\.count) == [4, 4, 4])
+            let typed = display.lowercased().replacingOccurrences(of: "0", with: "o").replacingOccurrences(of: "1", with: "l")
+            for form in [display, typed] {
+                let again = try await client.call(.get, "/api/v1/link-codes/\(form)")
+                #expect(again.status == .ok && NSDictionary(dictionary: again.json) == NSDictionary(dictionary: preview.json), "\(form)")
+            }
+            for wrong in [String(secret.dropLast()), secret + "A", secret.dropLast() + "U"] {
+                #expect(try await client.call(.get, "/api/v1/link-codes/\(wrong)").status == .notFound, "\(wrong)")
+            }
             let me = try await client.signIn(world, "+79991112233")
-            #expect(try await client.call(.post, "/api/v1/link-codes/\(secret)/confirm", token: me).status == .ok)
+            #expect(try await client.call(.post, "/api/v1/link-codes/\(typed)/confirm", token: me).status == .ok)
             #expect(try await client.call(.post, "/api/v1/link-codes/\(secret)/confirm", token: me).error == "link_code_used")
             let myOrganizations = try await client.call(.get, "/api/v1/me", token: me)["organizations"] as? [[String: Any]]
             #expect(myOrganizations?.first?["roles"] as? [String] == ["parent"])

@@ -72,6 +72,10 @@ export default {
   "link.who": "For", "link.not_me": "If this is not you, do not confirm: ask the school for your own code.",
   "link.sign_in_next": "If this is you, press “Yes, that is me” and sign in with your phone number — your name comes from the school's lists.",
   "link.title": "Link to your school", "link.question": "Confirm that you are {name} at “{organization}”.",
+  "link.enter_title": "Code from the school", "link.enter_label": "Code from the card", "link.enter_go": "Continue",
+  "link.enter_hint": "12 characters, such as K7QM-4XPD-2R9A. Upper or lower case, with dashes or without.",
+  "link.enter_invalid": "A code has 12 characters: digits and Latin letters. Check that you copied all of it from the card.",
+  "home.have_code": "Have a card with a code from the school?", "home.enter_code": "Enter the code",
   "link.confirm": "Yes, that is me", "link.done": "Done", "link.done_text": "Your account is linked; your class chats will appear in the list.",
 
   "settings.title": "Profile", "settings.name": "Name", "settings.sessions": "Devices signed in",
@@ -415,6 +419,7 @@ export default {
   "cards.heading": { one: "{name}: {count} card", other: "{name}: {count} cards" },
   "cards.print": "Print", "cards.children": "children: {names}", "cards.qr_alt": "Link QR code for {name}",
   "cards.steps": "Point the phone's camera at the code, sign in with your phone number and confirm it is you.",
+  "cards.code": "Code:", "cards.enter": "The camera cannot read the QR code? Open {url} and type the code.",
   "cards.valid_until": "Codes are valid until {at}.", "cards.none": "Every student and parent of the class is in the messenger already.", "cards.back": "Back to the roster",
   "settings.profiles": "My school profiles", "settings.profiles_hint": "Who you are in each school: by these records the school adds you to the class, parents and subject chats.",
   "settings.no_profiles": "You are linked to no school record.", "settings.unlink": "Unlink the profile",

@@ -44,6 +44,8 @@ export async function homeView(app) {
     me.platform_roles.length ? h("section", {}, h("h2", {}, t("home.platform_roles")),
       h("ul", {}, me.platform_roles.map((p) => h("li", {}, t(`platform.${p.role}`), p.scope_name ? ` — ${p.scope_name}` : ""))),
       h("p", {}, h("a", { href: "#/stats" }, t("nav.statistics")))) : null,
+    h("section", { "aria-labelledby": "code-h" }, h("h2", { id: "code-h" }, t("home.have_code")),
+      h("p", {}, h("a", { class: "button", href: "#/link" }, t("home.enter_code")))),
     searchSection(app));
   return { node, title: t("nav.home") };
 }

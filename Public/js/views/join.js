@@ -85,6 +85,28 @@ export async function linkView(app, code) {
 }
 
 /**
+ * Where a code printed on a card is typed (/link), by someone whose phone cannot scan it: the
+ * 12 characters in any case, with or without dashes; then the code's own page says whom it is for.
+ */
+export function linkEntryView(app) {
+  const input = h("input", { name: "code", autocomplete: "off", autocapitalize: "characters", spellcheck: "false",
+    maxlength: 20, placeholder: "XXXX-XXXX-XXXX", class: "mono code-entry", "aria-describedby": "code-hint" });
+  const error = errorLine();
+  const form = h("form", { novalidate: true },
+    h("label", {}, t("link.enter_label"), input), h("p", { id: "code-hint", class: "muted" }, t("link.enter_hint")), error,
+    h("button", { type: "submit", class: "primary" }, t("link.enter_go")));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    // Read as the server does: case, dashes and spaces forgiven; O is 0, I and L are 1.
+    const code = input.value.toUpperCase().replace(/[\s-]/g, "").replace(/O/g, "0").replace(/[IL]/g, "1");
+    if (!/^[0-9A-HJKMNP-TV-Z]{12}$/.test(code)) { error.textContent = t("link.enter_invalid"); input.focus(); return; }
+    app.go(`#/link/${code}`);
+  });
+  const node = h("div", { class: "page center" }, h("section", { class: "card narrow" }, h("h1", {}, t("link.enter_title")), form));
+  return { node, title: t("link.enter_title") };
+}
+
+/**
  * A chat invite link (/chat-invite/<token>) from a teacher: which chat of which school, for whom;
  * signed in, one button joins and opens the chat; not signed in, sign-in first, then it joins.
  */

@@ -370,7 +370,8 @@ function linkCode(org, p) {
   make.addEventListener("click", () => act(error, post(`/organizations/${org.id}/persons/${p.id}/link-codes`), (code) => {
     const link = readonlyText(code.url, t("roster.link_code_link"));
     make.textContent = t("roster.make_code_again");
-    replace(issued, qrImage(code.qr_png_base64, t("cards.qr_alt", { name: p.full_name })), link,
+    replace(issued, qrImage(code.qr_png_base64, t("cards.qr_alt", { name: p.full_name })),
+      h("p", { class: "card-code" }, t("cards.code"), " ", h("strong", { class: "mono" }, code.display_code)), link,
       h("div", { class: "row" }, copyButton(code.url, t("common.copy"), link)),
       h("p", { class: "muted" }, t("roster.code_valid_until", { at: dateTime(code.expires_at) })));
   }));
@@ -401,6 +402,8 @@ export async function linkCardsView(app, orgId, classId) {
         h("p", { class: "muted" }, t(`role.${c.person.role}`), c.children.length ? ` · ${t("cards.children", { names: c.children.join(", ") })}` : ""),
         qrImage(c.qr_png_base64, t("cards.qr_alt", { name: c.person.full_name })),
         h("p", { class: "card-steps" }, t("cards.steps")),
+        h("p", { class: "card-code" }, t("cards.code"), " ", h("strong", { class: "mono" }, c.display_code)),
+        h("p", { class: "muted card-enter" }, t("cards.enter", { url: issued.enter_url })),
         h("p", { class: "mono card-link" }, c.url)));
       replace(content,
         h("div", { class: "row spread no-print" }, h("h2", {}, t("cards.heading", { name: issued.class_name, count: issued.cards.length })),

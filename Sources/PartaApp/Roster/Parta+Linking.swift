@@ -3,9 +3,12 @@ import Logging
 public import PartaDomain
 import PartaStore
 
-/// A link code as issued: the code is shown once (as a URL and a QR code) and stored only hashed.
+/// A link code as issued: the code is shown once (as a URL, a QR code, and as 12 characters to
+/// type — `Secrets.displayLinkCode`) and stored only hashed.
 public struct IssuedLinkCode: Sendable, Equatable {
     public var code: String
+    /// `K7QM-4XPD-2R9A`: how a card prints it for someone to type at `/link`.
+    public var display: String { Secrets.displayLinkCode(code) }
     public var person: RosterPerson
     public var expiresAt: Date
 
@@ -57,7 +60,7 @@ extension Parta {
     /// A new code for `person`, stored as its hash, valid `LinkCodeRules.lifetime`; `replacing`:
     /// the person's earlier unused codes stop working.
     func issueLinkCode(_ person: RosterPerson, replacing: Bool = true, now: Date, in store: Store) async throws -> IssuedLinkCode {
-        let code = Secrets.newToken()
+        let code = Secrets.newLinkCode()
         let expiresAt = now.addingTimeInterval(LinkCodeRules.lifetime)
         if replacing { try await store.expireLinkCodes(of: person.id, now: now) }
         try await store.insertLinkCode(
@@ -89,7 +92,7 @@ extension Parta {
     }
 
     func usableLinkCode(_ code: String, in store: Store) async throws -> (StoredLinkCode, RosterPerson) {
-        guard Secrets.looksLikeToken(code), let stored = try await store.linkCode(hash: Secrets.hashToken(code)),
+        guard let key = Secrets.linkCodeKey(code), let stored = try await store.linkCode(hash: Secrets.hashToken(key)),
             let person = try await store.person(stored.personID, in: stored.organizationID)
         else { throw PartaError.notFound("This link code") }
         try LinkCodeRules.check(expiresAt: stored.expiresAt, usedAt: stored.usedAt, personLinked: person.accountID != nil, now: clock.now())
