@@ -6,6 +6,7 @@ import os
 import re
 import sqlite3
 import subprocess
+import time
 import uuid
 
 import pytest
@@ -1092,6 +1093,56 @@ def roster_row(browser, first_cell):
     return browser.wait(lambda: next((row for row in browser.all("tbody tr")
                                       if row.find_elements("css selector", "td") and row.find_element("css selector", "td").text.strip() == first_cell), None),
                         message=f"the row of {first_cell}")
+
+
+def test_the_roster_console_shows_what_was_asked_last_and_moves_only_active_students_into_this_year(school, browsers):
+    """Issue 19, from the review of the roster console: an inactive student is moved nowhere (the
+    card says to make them active first); a transfer offers no class of a school year that is
+    over; a class whose homeroom teacher was made inactive still shows them in the dialog (saving
+    does not silently drop them); two tabs clicked at once end on the second."""
+    api = sign_in(school.url, ADMIN)
+    old_year = api.call("POST", "/api/v1/organizations/1/school-years", json={"name": "2019/2020", "start_date": "2019-09-01", "end_date": "2020-05-31"})
+    assert old_year.status_code == 201, old_year.text
+    old_class = api.call("POST", "/api/v1/organizations/1/classes", json={"school_year_id": old_year.json()["id"], "name": "9Я"})
+    assert old_class.status_code == 201, old_class.text
+    students = api.call("GET", "/api/v1/organizations/1/persons", params={"role": "student", "per_page": 10}).json()["items"]
+    inactive, active = students[0], students[1]
+    assert api.call("PATCH", f"/api/v1/organizations/1/persons/{inactive['id']}", json={"active": False}).status_code == 200
+    classes = api.call("GET", "/api/v1/organizations/1/classes").json()["items"]
+    led = next(c for c in classes if c.get("homeroom_teacher"))
+    gone = led["homeroom_teacher"]
+    assert api.call("PATCH", f"/api/v1/organizations/1/persons/{gone['id']}", json={"active": False}).status_code == 200
+
+    admin = browsers(school.url, name="admin")
+    admin.sign_in(ADMIN)
+    admin.open(f"/#/org/1/persons/{inactive['id']}")
+    admin.wait_text("Запись неактивна", ".person-card")
+    assert not admin.all("select[name=order_class]") and not admin.all("input[name=order_date]")
+
+    admin.open(f"/#/org/1/persons/{active['id']}")
+    offered = [o.text for o in Select(admin.find("select[name=order_class]")).options]
+    assert offered and not any("2019/2020" in o for o in offered), offered
+    now_in = api.call("GET", f"/api/v1/organizations/1/persons/{active['id']}").json()["current_class"]["id"]
+    expected = sorted(f"{c['name']} ({c['school_year']['name']})" for c in classes if c["id"] not in (now_in, old_class.json()["id"]))
+    assert sorted(offered) == expected, (offered, expected)
+
+    admin.open("/#/org/1/roster")
+    roster_row(admin, led["name"]).find_element("css selector", "button.link").click()
+    chosen = Select(admin.find("dialog select[name=homeroom_teacher]")).first_selected_option
+    assert chosen.get_attribute("value") == str(gone["id"]) and "неактивен" in chosen.text, chosen.text
+    admin.click("Сохранить", "dialog button")
+    admin.wait(lambda: not admin.all("dialog[open]") or None, message="the dialog closed")
+    assert api.call("GET", f"/api/v1/organizations/1/classes/{led['id']}").json()["homeroom_teacher"]["id"] == gone["id"]
+
+    # «Приказы о движении» then «Классы» in the same instant: the classes stay, the orders' late answer does not cover them.
+    admin.driver.execute_script("""
+        const tab = (name) => [...document.querySelectorAll('button.tab')].find((b) => b.textContent === name);
+        tab('Приказы о движении').click(); tab('Классы').click();""")
+    admin.wait(lambda: roster_row(admin, led["name"]) or None, message="the classes list")
+    admin.wait(lambda: admin.driver.execute_script("return location.hash") == "#/org/1/roster/classes" or None, message="the classes' address")
+    time.sleep(1.5)
+    assert roster_row(admin, led["name"]), "the classes list stayed"
+    assert_clean(admin)
 
 
 def test_the_roster_in_the_console_and_a_transfer_moving_the_class_chats_live(school, browsers):

@@ -49,12 +49,18 @@ export async function rosterView(app, orgId, section) {
   const node = h("div", { class: "page wide" }, consoleHeader(app, org, "roster"), content);
   const view = h("div");
   const buttons = {};
+  let turn = 0;
   async function show(name) {
     for (const [key, button] of Object.entries(buttons)) button.setAttribute("aria-pressed", String(key === name));
     history.replaceState(null, "", `#/org/${org.id}/roster/${name}`);
+    // Each list into its own box, shown only if it is still the one asked for: a slow list
+    // arriving after a quicker click does not cover the newer one.
+    const mine = ++turn;
+    const box = h("div");
     try {
-      await { classes: rosterClasses, people: rosterPeople, orders: rosterOrders }[name](app, org, view);
-    } catch (e) { replace(view, errorLine(errorText(e))); }
+      await { classes: rosterClasses, people: rosterPeople, orders: rosterOrders }[name](app, org, box);
+    } catch (e) { replace(box, errorLine(errorText(e))); }
+    if (mine === turn) replace(view, box);
   }
   for (const name of ["classes", "people", "orders"]) {
     buttons[name] = h("button", { type: "button", class: "tab", onclick: () => show(name) }, t(`roster.${name}`));
@@ -72,7 +78,11 @@ async function rosterClasses(app, org, view) {
   const reload = () => rosterClasses(app, org, view);
 
   function changeHomeroom(c) {
-    const choice = select(teacherOptions, c.homeroom_teacher?.id ?? "", { name: "homeroom_teacher" });
+    // A homeroom teacher no longer active is still who the class has: shown, so that saving keeps them unless changed.
+    const current = c.homeroom_teacher;
+    const options = current && !teachers.some((p) => p.id === current.id)
+      ? [...teacherOptions, [current.id, `${current.full_name} (${t("roster.inactive").toLowerCase()})`]] : teacherOptions;
+    const choice = select(options, current?.id ?? "", { name: "homeroom_teacher" });
     const error = errorLine();
     const save = h("button", { type: "button", class: "primary" }, t("common.save"));
     const dialog = infoDialog(t("roster.homeroom_for", { name: c.name }),
@@ -264,8 +274,11 @@ async function studentClass(org, details, classes, reload) {
       details.enrollment.map((e) => [className(e.class_id), date(e.start), e.end ? date(e.end) : "—"]), t("roster.periods"))
     : h("p", { class: "muted" }, t("roster.never_enrolled"));
 
-  const target = select(classes.filter((c) => c.id !== current?.id).map((c) => [c.id, `${c.name} (${c.school_year.name})`]), "", { name: "order_class" });
-  const day = h("input", { type: "date", name: "order_date", value: today(org.time_zone), required: true });
+  // Into a class of a school year not over yet (last year's classes are history, not places to go).
+  const now = today(org.time_zone);
+  const targets = classes.filter((c) => c.id !== current?.id && c.school_year.end_date >= now);
+  const target = select(targets.map((c) => [c.id, `${c.name} (${c.school_year.name})`]), "", { name: "order_class" });
+  const day = h("input", { type: "date", name: "order_date", value: now, required: true });
   const error = errorLine();
   const enroll = h("button", { type: "submit", class: "primary" }, current ? t("roster.transfer") : t("roster.enroll"));
   const withdraw = current ? h("button", { type: "button", class: "danger outline", onclick: async () => {
@@ -273,7 +286,9 @@ async function studentClass(org, details, classes, reload) {
     if (!(await confirmDialog(t("roster.withdraw_confirm", { name: p.full_name, from: current.name, date: date(day.value) }), t("roster.withdraw")))) return;
     act(error, post(`/organizations/${org.id}/orders`, { kind: "withdrawal", student_id: p.id, class_id: current.id, effective_date: day.value }), reload);
   } }, t("roster.withdraw")) : null;
-  const form = h("form", { class: "row wrap" }, field(current ? t("roster.transfer_to") : t("roster.enroll_to"), target), field(t("roster.order_date"), day), enroll, withdraw);
+  // With nowhere to go (a one-class school), the date and the withdrawal alone.
+  const form = h("form", { class: "row wrap" }, targets.length ? field(current ? t("roster.transfer_to") : t("roster.enroll_to"), target) : null,
+    field(t("roster.order_date"), day), targets.length ? enroll : null, withdraw);
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     const into = classes.find((c) => String(c.id) === target.value);
@@ -285,7 +300,10 @@ async function studentClass(org, details, classes, reload) {
   });
   return h("section", { class: "card" }, h("h2", {}, t("roster.class_and_orders")),
     h("p", {}, current ? t("roster.in_class_now", { name: current.name }) : t("roster.in_no_class")),
-    periods, classes.length > (current ? 1 : 0) ? form : withdraw, h("p", { class: "muted" }, t("roster.orders_hint")), error,
+    periods,
+    // An inactive student is moved nowhere: made active again first (their card's details).
+    !p.active ? h("p", { class: "muted" }, t("roster.inactive_no_orders")) : targets.length || current ? form : h("p", { class: "muted" }, t("roster.no_class_to_enroll")),
+    h("p", { class: "muted" }, t("roster.orders_hint")), error,
     orders.items.length ? ordersTable(org, orders, reload, { withStudent: false }) : null);
 }
 
