@@ -318,6 +318,16 @@ struct CSVImportTests {
                 _ = try await p.upsertPerson(system, organization: school.id, externalID: "S-10",
                                              PersonInput(role: .student, surname: "Белов", givenName: "Олег", position: "Староста"))
             }
+
+            // In the console: one roster event for the new person, and the audit names the position.
+            let before = try await world.database.read { try await $0.rosterEvents(of: school.id) }.last?.id ?? 0
+            let made = try await p.createPerson(school.admin, organization: school.id,
+                                                PersonInput(role: .employee, surname: "Орлова", givenName: "Вера", position: "Заместитель директора"))
+            #expect(made.person.position == "Заместитель директора")
+            let events = try await world.database.read { try await $0.rosterEvents(of: school.id, after: before) }
+            #expect(events.map(\.event) == [.personChanged(made.person.id)])
+            let created = try await p.auditLog(school.admin, organization: school.id, action: .personCreated, page: PageRequest(perPage: 1)).items.first
+            #expect(created?.targetID == "\(made.person.id)" && created?.details["position"] == "Заместитель директора")
         }
     }
 

@@ -12,32 +12,37 @@ extension Parta {
             if let externalID, try await store.person(externalID: externalID, in: organization) != nil {
                 throw Self.externalIDTaken(externalID)
             }
-            var person = try await insertPerson(
-                caller, organization: organization, role: input.role, name: name, gender: input.gender,
-                birthDate: input.birthDate, externalID: externalID, in: store)
             let position = try RosterPerson.checkPosition(input.position ?? "", role: input.role)
-            if !position.isEmpty || input.parentsCommittee == true || input.studentCouncil == true {
-                person.position = position
-                person.parentsCommittee = input.parentsCommittee ?? false
-                person.studentCouncil = input.studentCouncil ?? false
-                try await store.updatePerson(person, now: clock.now())
-                try await apply([.personChanged(person.id)], organization: organization, in: store)
-            }
+            let person = try await insertPerson(
+                caller, organization: organization, role: input.role, name: name, gender: input.gender,
+                birthDate: input.birthDate, externalID: externalID,
+                marks: (position, input.parentsCommittee ?? false, input.studentCouncil ?? false), in: store)
             return try await details(of: person, organization: org, in: store)
         }
     }
 
-    /// Inserts a checked person, records the roster event and audits it (the API, join requests).
+    /// Inserts a checked person (with a checked position and the marks, when given), records one
+    /// roster event and audits it with what it holds (the API, join requests).
     func insertPerson(
         _ caller: Caller, organization: OrganizationID, role: RosterRole, name: PersonName, gender: Gender,
-        birthDate: LocalDate?, externalID: String?, auditDetails: [String: String] = [:], in store: Store
+        birthDate: LocalDate?, externalID: String?, marks: (position: String, parentsCommittee: Bool, studentCouncil: Bool)? = nil,
+        auditDetails: [String: String] = [:], in store: Store
     ) async throws -> RosterPerson {
-        let person = try await store.insertPerson(
+        var person = try await store.insertPerson(
             organization: organization, role: role, name: name, gender: gender, birthDate: birthDate,
             externalID: externalID, now: clock.now())
+        var details = auditDetails.merging(["role": role.rawValue, "name": name.short]) { _, new in new }
+        if let marks, !marks.position.isEmpty || marks.parentsCommittee || marks.studentCouncil {
+            person.position = marks.position
+            person.parentsCommittee = marks.parentsCommittee
+            person.studentCouncil = marks.studentCouncil
+            try await store.updatePerson(person, now: clock.now())
+            if !marks.position.isEmpty { details["position"] = marks.position }
+            if marks.parentsCommittee { details["parents_committee"] = "true" }
+            if marks.studentCouncil { details["student_council"] = "true" }
+        }
         try await apply([.personChanged(person.id)], organization: organization, in: store)
-        try await audit(store, caller, .personCreated, organization: organization, target: ("roster_person", "\(person.id)"),
-                        details: auditDetails.merging(["role": role.rawValue, "name": name.short]) { _, new in new })
+        try await audit(store, caller, .personCreated, organization: organization, target: ("roster_person", "\(person.id)"), details: details)
         return person
     }
 
