@@ -67,10 +67,11 @@ extension Store {
             total: total)
     }
 
-    /// How many of a chat's invites are usable at `now`.
-    public func usableChatInviteCount(of chat: ChatID, at now: Date) async throws -> Int {
+    /// How many of a chat's invites made by `maker` are usable at `now`.
+    public func usableChatInviteCount(of chat: ChatID, by maker: AccountID, at now: Date) async throws -> Int {
         try await sql.raw("""
-            SELECT COUNT(*) AS n FROM chat_invites WHERE chat_id = \(bind: chat.rawValue) AND \(Self.usable(at: now))
+            SELECT COUNT(*) AS n FROM chat_invites
+            WHERE chat_id = \(bind: chat.rawValue) AND created_by = \(bind: maker.rawValue) AND \(Self.usable(at: now))
             """).first()!.int("n")
     }
 

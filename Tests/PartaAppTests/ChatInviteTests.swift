@@ -94,6 +94,10 @@ struct ChatInviteTests {
             #expect(try await p.chatInvite(ivanova, organization: s.id, chat: chat, invite: invite.invite.id).status == .revoked)
             #expect(await Self.code { _ = try await p.previewChatInvite(token: invite.token) } == "chat_invite_revoked")
             #expect(await Self.code { _ = try await p.joinChatByInvite(s.callers["smith"]!, token: invite.token) } == "chat_invite_revoked")
+            // A member tapping the dead link again is led to the chat, using nothing; the removed parent is not.
+            #expect(try await p.joinChatByInvite(ivanova, token: invite.token)
+                    == ChatInviteJoin(organizationID: s.id, chatID: chat, chatName: "Родительский комитет 10А", joined: false))
+            #expect(await Self.code { _ = try await p.joinChatByInvite(s.callers["p2"]!, token: invite.token) } == "chat_invite_revoked")
             #expect(try await p.chatInvites(ivanova, organization: s.id, chat: chat, usableOnly: true, page: PageRequest()).total == 0)
             #expect(try await p.auditLog(s.admin, organization: s.id, action: .chatInviteRevoked, page: PageRequest()).total == 1)
 
@@ -159,6 +163,36 @@ struct ChatInviteTests {
             #expect(await Self.code { _ = try await p.previewChatInvite(token: classLink.token) } == "chat_invite_maker_left")
             #expect(try await p.chatInvite(s.admin, organization: s.id, chat: parents10A, invite: classLink.invite.id).invite.useCount == 0)
             #expect(try await p.auditLog(s.admin, organization: s.id, action: .chatJoinedByInvite, page: PageRequest()).total == 1)
+        }
+    }
+
+    @Test("each maker has room for 20 working links to a chat: their own, which they see and revoke", arguments: TestEngine.all)
+    func room(engine: TestEngine) async throws {
+        try await TestWorld.with(engine) { world in
+            let s = try await world.chatSchool()
+            let p = world.parta
+            let chat = try await Self.committee(world, s)
+            let ivanova = s.callers["ivanova"]!
+            var made: [ChatInviteView] = []
+            for _ in 0..<ChatInviteRules.maximumActivePerChat {
+                made.append(try await p.createChatInvite(ivanova, organization: s.id, chat: chat, audiences: [.parents], expiresAt: world.clock.now().addingTimeInterval(3_600 * 2)))
+            }
+            #expect(await Self.code { _ = try await p.createChatInvite(ivanova, organization: s.id, chat: chat, audiences: [.parents]) } == "too_many_chat_invites")
+            // Her links do not hold the administrator back.
+            let administrators = try await p.createChatInvite(s.admin, organization: s.id, chat: chat, audiences: [.staff])
+            #expect(administrators.status == .active)
+            // Revoking one of hers makes room for one.
+            _ = try await p.revokeChatInvite(ivanova, organization: s.id, chat: chat, invite: made[0].invite.id)
+            _ = try await p.createChatInvite(ivanova, organization: s.id, chat: chat, audiences: [.parents])
+            #expect(await Self.code { _ = try await p.createChatInvite(ivanova, organization: s.id, chat: chat, audiences: [.parents]) } == "too_many_chat_invites")
+            // Expired ones hold no room: the 19 short ones end, and she may make 19 more.
+            world.clock.advance(by: 3 * 3_600)
+            for _ in 0..<(ChatInviteRules.maximumActivePerChat - 1) {
+                _ = try await p.createChatInvite(ivanova, organization: s.id, chat: chat, audiences: [.parents])
+            }
+            #expect(await Self.code { _ = try await p.createChatInvite(ivanova, organization: s.id, chat: chat, audiences: [.parents]) } == "too_many_chat_invites")
+            let usable = try await p.chatInvites(s.admin, organization: s.id, chat: chat, usableOnly: true, page: PageRequest(perPage: 100))
+            #expect(usable.total == ChatInviteRules.maximumActivePerChat + 1)
         }
     }
 

@@ -83,11 +83,13 @@ struct ChatInviteRoutesTests {
             #expect(members.items.filter { $0["via_invite_id"] as? Int == id }.map { $0["person_id"] as? Int } == [Int(s.p2.rawValue)])
             #expect(try await client.call(.get, url, token: ivanova).items.first?["use_count"] as? Int == 1)
 
-            // Revoked: 410 for everyone after, and the list says so.
+            // Revoked: 410 for everyone not in the chat, and the list says so; whoever is in it is led to it.
             let revoked = try await client.call(.delete, "\(url)/\(id)", token: ivanova)
             #expect(revoked.status == .ok && revoked["status"] as? String == "revoked" && revoked["revoked_at"] as? String == createdAt)
-            let gone = try await client.call(.post, "/api/v1/chat-invites/\(token)/join", token: s.tokens["p2"])
+            let gone = try await client.call(.post, "/api/v1/chat-invites/\(token)/join", token: s.tokens["smith"])
             #expect(gone.status == .gone && gone.error == "chat_invite_revoked")
+            let inChat = try await client.call(.post, "/api/v1/chat-invites/\(token)/join", token: s.tokens["p2"])
+            #expect(inChat.status == .ok && inChat["joined"] as? Bool == false && inChat["chat_id"] as? Int == Int(classChat.rawValue))
             #expect(try await client.call(.get, "/api/v1/chat-invites/\(token)").error == "chat_invite_revoked")
             #expect(try await client.call(.get, "\(url)?usable=true", token: ivanova)["total"] as? Int == 0)
         }

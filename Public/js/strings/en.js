@@ -400,7 +400,7 @@ export default {
   "error.chat_invite_expired": "The link has expired. Ask whoever sent it for a new one.",
   "error.chat_invite_used_up": "The link has been used as many times as allowed. Ask for a new one.",
   "error.chat_invite_chat_deleted": "The chat this link led to has been deleted.",
-  "error.too_many_chat_invites": "This chat has 20 working links already: revoke one before making another.",
+  "error.too_many_chat_invites": "You have 20 working links to this chat already: revoke one before making another.",
   "error.audience_required": "Tick whom the link is for: students, parents or staff.",
   "manage.member_surname": "Member's surname", "manage.choose_member": "Choose {name}",
   "manage.remove_chosen": { one: "Remove {count} chosen", other: "Remove {count} chosen" },

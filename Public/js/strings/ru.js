@@ -416,7 +416,7 @@ export default {
   "error.chat_invite_expired": "Срок действия ссылки истёк. Попросите новую у того, кто её прислал.",
   "error.chat_invite_used_up": "Ссылкой уже воспользовались столько раз, сколько было можно. Попросите новую.",
   "error.chat_invite_chat_deleted": "Чат, в который вела ссылка, удалён.",
-  "error.too_many_chat_invites": "У этого чата уже 20 действующих ссылок: отзовите одну, прежде чем создавать новую.",
+  "error.too_many_chat_invites": "У вас уже 20 действующих ссылок в этот чат: отзовите одну, прежде чем создавать новую.",
   "error.audience_required": "Отметьте, для кого ссылка: ученики, родители или сотрудники.",
   "manage.member_surname": "Фамилия участника", "manage.choose_member": "Выбрать: {name}",
   "manage.remove_chosen": { one: "Удалить {count} выбранного", few: "Удалить {count} выбранных", many: "Удалить {count} выбранных", other: "Удалить {count} выбранных" },

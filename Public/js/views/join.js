@@ -117,6 +117,11 @@ export async function chatInviteView(app, inviteToken) {
   try {
     preview = await get(`/chat-invites/${inviteToken}`);
   } catch (e) {
+    // A link that no longer works still leads a member of its chat there (they tapped it again).
+    if (e.status === 410 && sessionToken()) {
+      const opened = await post(`/chat-invites/${inviteToken}/join`).catch(() => null);
+      if (opened && !opened.joined) { app.go(`#/chats/${opened.chat_id}`); return null; }
+    }
     sessionStorage.removeItem("parta.chat_invite_join");
     replace(box, h("h1", {}, t("chat_invite.title")), errorLine(errorText(e)), h("p", {}, h("a", { href: "#/" }, t("join.go_home"))));
     return { node, title: t("chat_invite.title") };

@@ -58,7 +58,7 @@ extension Parta {
         let token = Secrets.newToken()
         let view = try await database.write { store in
             let (chat, context, _) = try await chatInviteAccess(caller, organization, id, audiences: terms.audiences, in: store)
-            try ChatInviteRules.checkRoom(usable: try await store.usableChatInviteCount(of: chat.id, at: now))
+            try ChatInviteRules.checkRoom(usable: try await store.usableChatInviteCount(of: chat.id, by: account, at: now))
             try admit(.invites, account.rawValue)
             let invite = try await store.insertChatInvite(
                 organization: organization, chat: chat.id, terms: terms, token: token, createdBy: context.account, now: now)
@@ -131,6 +131,13 @@ extension Parta {
         try checkRate(.invites, account.rawValue)
         let now = clock.now()
         let joined = try await database.write { store in
+            // Someone in the chat already is let through to it, whatever became of the link since
+            // (revoked, expired, its maker gone): they use nothing and gain nothing.
+            if Secrets.looksLikeToken(token), let found = try await store.chatInvite(token: token),
+               try await store.isMember(account, of: found.chatID),
+               let chat = try await store.chat(found.chatID, in: found.organizationID) {
+                return ChatInviteJoin(organizationID: chat.organizationID, chatID: chat.id, chatName: chat.name, joined: false)
+            }
             let org = try await usableChatInvite(token, in: store).0.organizationID
             // The roster stays as it is while the maker's reach is read and the person added.
             try await lockRoster(org, in: store)

@@ -81,14 +81,17 @@ public enum ChatInviteAdmission: Sendable, Equatable {
 /// The rules of chat invites (SPEC §4): who may make them, for whom, how long and how often they
 /// work, and who comes in through them.
 public enum ChatInviteRules {
-    /// Usable links one chat may have at once: a chat's managers revoke old ones before making more.
+    /// Usable links one maker may have to one chat at once: they revoke old ones before making
+    /// more. Counted per maker, so that the cap is made of links the maker sees and can revoke —
+    /// not an administrator's links a subject teacher is not shown, nor the dead links of a maker
+    /// who left.
     public static let maximumActivePerChat = 20
 
-    /// Throws when a chat that has `usable` working links may have no more.
+    /// Throws when a maker who has `usable` working links to a chat may make no more.
     public static func checkRoom(usable: Int) throws(PartaError) {
         guard usable >= maximumActivePerChat else { return }
         throw PartaError.conflict(
-            "too_many_chat_invites", "This chat has \(maximumActivePerChat) working links already; revoke one before making another.")
+            "too_many_chat_invites", "You have \(maximumActivePerChat) working links to this chat already; revoke one before making another.")
     }
 
     /// Who may invite whom: managers who may add anyone or a class's community invite students,
