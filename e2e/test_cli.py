@@ -107,15 +107,16 @@ def test_the_living_demo_has_its_people_in_the_roster_and_talking(workdir, serve
     """`parta demo --living`: the people it prints are the roster's — Иванов leads a class and
     teaches in it, Волкова is the mother of two children in two classes, the student signs in —
     and each finds conversations waiting: unread messages in the class's chats and the teacher's
-    direct message. Run again, nothing changes."""
+    direct message. Run again, even without `--living`, nothing changes: the cast stays."""
     first = run_cli(["demo", "--students", "120", "--living"], workdir, check=True).stdout
-    assert "living demo: the cast is in the roster, with their first conversations" in first, first
+    assert "living demo: the cast is in the roster, with their conversations" in first, first
     lines = {line.split("  ")[0].strip(): line for line in first.splitlines() if line.startswith("+7 900")}
     assert "homeroom teacher of" in lines["+7 900 000-00-11"] and "Иванов Пётр Николаевич" in lines["+7 900 000-00-11"], lines
     assert "Волкова Наталья Сергеевна" in lines["+7 900 000-00-20"] and "mother of" in lines["+7 900 000-00-20"], lines
     assert "Волков" in lines["+7 900 000-00-21"] and "student of" in lines["+7 900 000-00-21"], lines
-    second = run_cli(["demo", "--students", "120", "--living"], workdir, check=True).stdout
+    second = run_cli(["demo", "--students", "120"], workdir, check=True).stdout
     assert "living demo: the cast is in the roster (already there)" in second, second
+    assert "(already there)" in second.split("generated roster:")[1].splitlines()[0], second
     server = servers(workdir, args=["--demo"], env=clean_env(PARTA_CODE_RESEND_INTERVAL=0, PARTA_CODE_ADDRESS_HOURLY_LIMIT=1000)).wait_ready()
 
     admin = sign_in(server.url, "+79000000010")

@@ -26,6 +26,8 @@ struct DemoSessions {
         config.signIn.perPhonePerDay = 1_000
         config.signIn.perAddressPerHour = 100_000
         config.signIn.perAddressPerDay = 100_000
+        // A demo run again at once signs the same people in again on the same clock.
+        config.signIn.resendInterval = 0
         self.clock = clock
         parta = Parta(database: real.database, clock: clock, sms: InboxSMSSender(inbox: inbox, clock: clock), config: config, logger: real.logger)
     }
@@ -125,6 +127,15 @@ extension DemoSchool {
         return living
     }
 
+    /// Whether an earlier `--living` run linked the cast here: then every later run keeps them
+    /// (a plain run would give the generator's own names back to people signed in as the cast).
+    public static func hasLivingCast(_ parta: Parta, organization: OrganizationID) async throws -> Bool {
+        try await parta.database.read { store in
+            guard let account = try await store.account(phone: PhoneNumber(e164: parent.phone)) else { return false }
+            return try await store.persons(linkedTo: account.id).contains { $0.organizationID == organization && $0.externalID != nil }
+        }
+    }
+
     /// The cast as the demo prints them: each phone with who it is in the school now.
     static func signIns(_ parta: Parta, _ living: LivingCast, organization: OrganizationID) async throws -> [Person] {
         let cast = living.cast
@@ -156,15 +167,26 @@ extension DemoSchool {
         try await parta.database.read { try await $0.schoolClass(externalID: external, in: organization) }?.name ?? "—"
     }
 
-    /// The last three school days in the cast's chats (only on the run that linked them): the
+    /// The last three school days in the cast's chats (written once: a later run finds them): the
     /// homeroom teacher and a parent in the class's parents' chat, a student and the teacher in the
     /// class chat, the Russian and English teachers in their subject chats, the staff room, the
     /// secretary and the director in «Все сотрудники», and the homeroom teacher's direct message to
     /// the mother — each read by its writer, so the others see them as unread. Written on a clock
     /// set back to each moment, after anything the history wrote in the same chats, so the
     /// conversation reads in order with its days.
+    /// The client id of the homeroom teacher's direct message, the conversation's last line.
+    static let directClientID = "demo-cast-direct"
+
     public static func converse(_ parta: Parta, _ living: LivingCast, caller: Caller, organization: OrganizationID) async throws {
-        guard living.linkedNow else { return }
+        // Written already: the homeroom teacher's direct message is the last line (and an older
+        // demo's first line was his). Nobody signs in then — someone may be signed in as the cast.
+        // Otherwise every step finds what an earlier run wrote (a message by its client id, the
+        // direct chat, the staff chat), so a run that failed half-way is finished by the next.
+        if let teacherPhone = living.phones[living.cast.homeroomTeacher], try await parta.database.read({ store in
+            guard let teacher = try await store.account(phone: PhoneNumber(e164: teacherPhone)) else { return false }
+            if try await store.message(sender: teacher.id, clientID: directClientID) != nil { return true }
+            return try await store.message(sender: teacher.id, clientID: "demo-cast-0") != nil
+        }) { return }
         let (cast, child) = (living.cast, living.student)
         // They sign in on a clock an hour back: whoever signs in with these phones now is not told
         // to wait; then the same clock is set to each moment they write at.
@@ -223,9 +245,11 @@ extension DemoSchool {
             (minutesAgo(95), cast.russianTeacher, staffRoom, "Коллеги, кто свободен на третьем уроке? Нужна замена в \(hers)."),
             (minutesAgo(88), cast.englishTeacher, staffRoom, "Могу я, у меня окно. Оставьте, пожалуйста, план урока в учительской."),
         ]
+        var directChat: ChatID?
         if let teacher = people[cast.homeroomTeacher], let mother = people[cast.mother], let child {
             clock.set(minutesAgo(62))
             let direct = try await past.openDirectChat(teacher, organization: organization, with: mother.account.id)
+            directChat = direct.entry.chat.id
             let answered = child.gender == .female ? "отвечала" : "отвечал"
             lines.append((minutesAgo(60), cast.homeroomTeacher, direct.entry.chat.id,
                           "Наталья Сергеевна, добрый день! \(child.name.givenName) сегодня хорошо \(answered) на уроке — похвалите, пожалуйста."))
@@ -238,7 +262,8 @@ extension DemoSchool {
             let when = min(max(moment, earliest), now.addingTimeInterval(-60))
             clock.set(when)
             earliest = when.addingTimeInterval(60)
-            let sent = try await past.sendMessage(principal, chat: chat, clientID: "demo-cast-\(index)", text: text)
+            let clientID = chat == directChat ? Self.directClientID : "demo-cast-\(index)"
+            let sent = try await past.sendMessage(principal, chat: chat, clientID: clientID, text: text)
             _ = try await past.markRead(principal, chat: chat, seq: sent.message.seq)
         }
     }

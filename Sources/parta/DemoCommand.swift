@@ -41,10 +41,12 @@ struct DemoCommand: AsyncParsableCommand {
             var cast: [DemoSchool.Person] = []
             let seeded = try await DemoSchool.seed(parta, caller: commandLineCaller())
             if let students {
+                // Once living, always: a plain run would rename the cast people signed in as.
+                let castStays = try await DemoSchool.hasLivingCast(parta, organization: seeded.organization.summary.organization.id)
                 let (report, summary) = try await runReportingErrors {
                     try await DemoSchool.populate(
                         parta, caller: commandLineCaller(), organization: seeded.organization.summary.organization.id,
-                        students: students, cast: living, progress: RosterCommand.progress())
+                        students: students, cast: living || castStays, progress: RosterCommand.progress())
                 }
                 print("generated roster: \(summary.students) students, \(summary.parents) parents, \(summary.teachers) teachers, "
                     + "\(summary.homeroomClasses) classes, \(summary.scheduledClasses) scheduled classes"
@@ -85,7 +87,7 @@ struct DemoCommand: AsyncParsableCommand {
                     try await runReportingErrors {
                         try await DemoSchool.converse(parta, living, caller: commandLineCaller(), organization: seeded.organization.summary.organization.id)
                     }
-                    print("living demo: the cast is in the roster" + (living.linkedNow ? ", with their first conversations" : " (already there)"))
+                    print("living demo: the cast is in the roster" + (living.linkedNow ? ", with their conversations" : " (already there)"))
                     cast = living.signIns
                 }
             }

@@ -103,7 +103,12 @@ struct SchoolGeneratorTests {
                 #expect(persons.count == 1 && persons.first?.externalID != nil, "\(phone): \(persons.map(\.name.full))")
             }
             #expect(living.linkedNow)
-            try await DemoSchool.converse(p, living, caller: school.admin, organization: school.id)
+            #expect(try await DemoSchool.hasLivingCast(p, organization: school.id))
+            // As if the run that linked them had failed before they talked: the next run, which links
+            // nobody, still writes their conversations.
+            let rerun = try await DemoSchool.linkCast(p, caller: school.admin, organization: school.id, cast: cast)
+            #expect(!rerun.linkedNow)
+            try await DemoSchool.converse(p, rerun, caller: school.admin, organization: school.id)
 
             // The mother: both children, the class's chats, an unread reply in the parents' chat and the teacher's direct message.
             let mother = try await world.principal(try await world.signIn(DemoSchool.parent.phone, address: "192.0.2.90"))
