@@ -621,6 +621,7 @@ def test_every_control_has_a_name(school, browsers):
     cards = [(f"/#/org/1/persons/{setup.call('GET', '/api/v1/organizations/1/persons', params={'role': role}).json()['items'][0]['id']}", ".person-card")
              for role in ("student", "parent", "teacher")]
     for path, ready in cards + [("/#/org/1/persons/new", "form"), ("/#/org/1/roster/people", "tbody"), ("/#/org/1/roster/orders", "tbody"),
+                                ("/#/org/1/roster/years", "input[name=new_subject]"), ("/#/link", "input[name=code]"),
                                 ("/#/chats", ".chat-item"), ("/#/org/1/profile", "form"), ("/#/org/1/invites", "form"),
                         ("/#/org/1/requests", "select"), ("/#/org/1/members", "tbody"), ("/#/org/1/roster", "tbody"),
                         ("/#/org/1/imports", "input[type=file]"), ("/#/org/1/keys", "form"), ("/#/org/1/chats", "tbody"),
@@ -1142,6 +1143,52 @@ def test_the_roster_console_shows_what_was_asked_last_and_moves_only_active_stud
     admin.wait(lambda: admin.driver.execute_script("return location.hash") == "#/org/1/roster/classes" or None, message="the classes' address")
     time.sleep(1.5)
     assert roster_row(admin, led["name"]), "the classes list stayed"
+    assert_clean(admin)
+
+
+def test_school_years_and_subjects_in_the_console(school, browsers):
+    """Issue 19: the administrator makes the next school year (dates from its name, then changed)
+    and manages subjects — added, renamed, an unused one deleted, one that is taught refused with
+    why — all in Russian, without the command line."""
+    api = sign_in(school.url, ADMIN)
+    admin = browsers(school.url, name="admin")
+    admin.sign_in(ADMIN)
+    admin.open("/#/org/1/roster/years")
+    admin.find("input[name=year_name]")
+    admin.type("input[name=year_name]", "следующий")
+    admin.click("Создать учебный год")
+    admin.wait_text("Учебный год пишется как 2027/2028")
+    admin.find("input[name=year_name]").clear()
+    admin.type("input[name=year_name]", "2027/2028")
+    admin.click("Создать учебный год")
+    admin.wait(lambda: roster_row(admin, "2027/2028") or None, message="the new year listed")
+    year = next(y for y in api.call("GET", "/api/v1/organizations/1/school-years").json()["items"] if y["name"] == "2027/2028")
+    assert (year["start_date"], year["end_date"]) == ("2027-09-01", "2028-08-31"), year
+    roster_row(admin, "2027/2028").find_element("css selector", "button.link").click()
+    admin.driver.execute_script("const i = document.querySelector('dialog input[name=end_date]'); i.value = '2028-05-31'; i.dispatchEvent(new Event('input'))")
+    admin.click("Сохранить", "dialog button")
+    admin.wait(lambda: next(y for y in api.call("GET", "/api/v1/organizations/1/school-years").json()["items"] if y["id"] == year["id"])["end_date"] == "2028-05-31" or None,
+               message="the new end date saved")
+
+    admin.type("input[name=new_subject]", "Астрономия")
+    admin.click("Добавить предмет")
+    admin.wait(lambda: roster_row(admin, "Астрономия") or None, message="the new subject listed")
+    roster_row(admin, "Астрономия").find_element("css selector", "button.link").click()
+    admin.find("dialog input[name=subject_name]").clear()
+    admin.type("dialog input[name=subject_name]", "Астрономия и космос")
+    admin.click("Сохранить", "dialog button")
+    admin.wait(lambda: roster_row(admin, "Астрономия и космос") or None, message="the renamed subject")
+    subjects = {s["name"]: s for s in api.call("GET", "/api/v1/organizations/1/subjects").json()["items"]}
+    assert "Астрономия и космос" in subjects and "Астрономия" not in subjects
+    admin.click_in_row("tbody tr", "Астрономия и космос", "button.danger")
+    admin.click("Удалить", "dialog button")
+    admin.wait(lambda: not any(r.text.startswith("Астрономия") for r in admin.all("tbody tr")) or None, message="the subject deleted")
+    assert "Астрономия и космос" not in {s["name"] for s in api.call("GET", "/api/v1/organizations/1/subjects").json()["items"]}
+    taught = api.call("GET", "/api/v1/organizations/1/assignments", params={"per_page": 10}).json()["items"][0]["subject"]["name"]
+    admin.click_in_row("tbody tr", taught, "button.danger")
+    admin.click("Удалить", "dialog button")
+    admin.wait_text("его можно только переименовать")
+    assert taught in {s["name"] for s in api.call("GET", "/api/v1/organizations/1/subjects").json()["items"]}
     assert_clean(admin)
 
 

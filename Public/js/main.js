@@ -117,7 +117,7 @@ const routes = [
   [/^#\/lesson\/(\d+)\/(\d+)$/, (m) => distanceLessonView(app, Number(m[1]), Number(m[2]))],
   [/^#\/org\/(\d+)\/chats(?:\/(new|init|\d+))?$/, (m) => manageView(app, Number(m[1]), m[2] || null)],
   [/^#\/org\/(\d+)\/cards\/(\d+)$/, (m) => linkCardsView(app, Number(m[1]), Number(m[2]))],
-  [/^#\/org\/(\d+)\/roster(?:\/(classes|people|orders))?$/, (m) => rosterView(app, Number(m[1]), m[2] || null)],
+  [/^#\/org\/(\d+)\/roster(?:\/(classes|people|orders|years))?$/, (m) => rosterView(app, Number(m[1]), m[2] || null)],
   [/^#\/org\/(\d+)\/persons\/(new|\d+)$/, (m) => personView(app, Number(m[1]), m[2])],
   [/^#\/org\/(\d+)(?:\/([a-z-]+))?$/, (m) => adminView(app, Number(m[1]), m[2] || "profile")],
   [/^#\/stats(?:\/(platform|region|municipality|organization)(?:\/(\d+))?(?:\/(\d{4}-W\d{2}|now))?)?$/,

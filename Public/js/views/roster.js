@@ -3,7 +3,7 @@
 // card: name, birth date, position and the committee and council marks, active or not; a
 // student's class with enrollment, transfer and withdrawal orders, each cancellable; a parent's
 // children and a student's parents; a teacher's teaching; a link code with its QR code), movement
-// orders, and printable link-code cards for a class. Every change goes through the API, which
+// orders, school years and subjects, and printable link-code cards for a class. Every change goes through the API, which
 // brings the chats to the roster at once.
 import { h, append, field, replace, select, debounce, errorLine } from "../dom.js";
 import { t, date, dateTime, today } from "../i18n.js";
@@ -41,7 +41,7 @@ async function act(error, promise, after) {
   }
 }
 
-/** `#/org/{id}/roster[/classes|people|orders]`: the roster's three lists. */
+/** `#/org/{id}/roster[/classes|people|orders|years]`: the roster's lists. */
 export async function rosterView(app, orgId, section) {
   const org = administered(app, orgId);
   if (!org) return null;
@@ -58,11 +58,11 @@ export async function rosterView(app, orgId, section) {
     const mine = ++turn;
     const box = h("div");
     try {
-      await { classes: rosterClasses, people: rosterPeople, orders: rosterOrders }[name](app, org, box);
+      await { classes: rosterClasses, people: rosterPeople, orders: rosterOrders, years: rosterYears }[name](app, org, box);
     } catch (e) { replace(box, errorLine(errorText(e))); }
     if (mine === turn) replace(view, box);
   }
-  for (const name of ["classes", "people", "orders"]) {
+  for (const name of ["classes", "people", "orders", "years"]) {
     buttons[name] = h("button", { type: "button", class: "tab", onclick: () => show(name) }, t(`roster.${name}`));
   }
   replace(content, h("div", { class: "row", role: "group", "aria-label": t("admin.roster") }, Object.values(buttons)), view);
@@ -116,6 +116,76 @@ async function rosterClasses(app, org, view) {
     }), reload);
   });
   replace(view, list, form);
+}
+
+// ——— school years and subjects ———
+
+/** The school years (made, their dates changed) and the subjects (made, renamed, deleted while unused). */
+async function rosterYears(app, org, view) {
+  const [years, subjects] = await Promise.all([get(`/organizations/${org.id}/school-years`), get(`/organizations/${org.id}/subjects`)]);
+  const reload = () => rosterYears(app, org, view);
+
+  function changeDates(y) {
+    const start = h("input", { type: "date", name: "start_date", value: y.start_date, required: true });
+    const end = h("input", { type: "date", name: "end_date", value: y.end_date, required: true });
+    const error = errorLine();
+    const save = h("button", { type: "button", class: "primary" }, t("common.save"));
+    const dialog = infoDialog(t("roster.year_dates_for", { name: y.name }),
+      h("div", {}, field(t("roster.year_start"), start), field(t("roster.year_end"), end), error, h("div", { class: "row end" }, save)));
+    save.addEventListener("click", () => act(error,
+      patch(`/organizations/${org.id}/school-years/${y.id}`, { start_date: start.value, end_date: end.value }),
+      () => { dialog.close(); reload(); }));
+  }
+  const yearList = table([t("roster.year"), t("roster.year_start"), t("roster.year_end"), ""],
+    years.items.map((y) => [y.name, date(y.start_date), date(y.end_date),
+      h("button", { type: "button", class: "link", "aria-label": t("roster.change_dates_of", { name: y.name }), onclick: () => changeDates(y) }, t("roster.change"))]),
+    t("roster.years"));
+  // A new year: named as the school writes it (2027/2028); the dates default to 1 September – 31 August.
+  const yearName = h("input", { name: "year_name", required: true, maxlength: 32, placeholder: t("roster.year_name_placeholder") });
+  const yearStart = h("input", { type: "date", name: "new_start_date" });
+  const yearEnd = h("input", { type: "date", name: "new_end_date" });
+  const yearError = errorLine();
+  const yearForm = h("form", { class: "card" }, h("h2", {}, t("roster.new_year")),
+    h("div", { class: "fields-grid" }, field(t("roster.year_name"), yearName, t("roster.year_name_hint")),
+      field(t("roster.year_start"), yearStart), field(t("roster.year_end"), yearEnd)),
+    yearError, h("button", { type: "submit", class: "primary" }, t("roster.create_year")));
+  yearForm.addEventListener("submit", (e) => {
+    e.preventDefault();
+    act(yearError, post(`/organizations/${org.id}/school-years`, {
+      name: yearName.value.trim(), start_date: yearStart.value || undefined, end_date: yearEnd.value || undefined,
+    }), reload);
+  });
+
+  function rename(s) {
+    const name = h("input", { name: "subject_name", value: s.name, required: true, maxlength: 100 });
+    const error = errorLine();
+    const save = h("button", { type: "button", class: "primary" }, t("common.save"));
+    const dialog = infoDialog(t("roster.rename_subject", { name: s.name }), h("div", {}, field(t("roster.subject_name"), name), error,
+      h("div", { class: "row end" }, save)));
+    save.addEventListener("click", () => act(error, patch(`/organizations/${org.id}/subjects/${s.id}`, { name: name.value.trim() }),
+      () => { dialog.close(); reload(); }));
+  }
+  const subjectError = errorLine();
+  const remove = async (s) => {
+    if (!(await confirmDialog(t("roster.delete_subject_confirm", { name: s.name }), t("roster.delete")))) return;
+    act(subjectError, del(`/organizations/${org.id}/subjects/${s.id}`), reload);
+  };
+  const subjectList = subjects.items.length ? table([t("roster.subject"), ""],
+    subjects.items.map((s) => [s.name, h("div", { class: "row" },
+      h("button", { type: "button", class: "link", "aria-label": t("roster.rename_subject", { name: s.name }), onclick: () => rename(s) }, t("roster.rename")),
+      h("button", { type: "button", class: "link danger", "aria-label": t("roster.delete_subject", { name: s.name }), onclick: () => remove(s) }, t("roster.delete")))]),
+    t("roster.subjects")) : h("p", { class: "muted" }, t("roster.no_subjects"));
+  const subjectName = h("input", { name: "new_subject", required: true, maxlength: 100, placeholder: t("roster.subject_placeholder") });
+  const subjectForm = h("form", { class: "row wrap" }, field(t("roster.subject_name"), subjectName),
+    h("button", { type: "submit", class: "primary" }, t("roster.create_subject")));
+  subjectForm.addEventListener("submit", (e) => {
+    e.preventDefault();
+    act(subjectError, post(`/organizations/${org.id}/subjects`, { name: subjectName.value.trim() }), reload);
+  });
+  replace(view,
+    h("section", {}, h("h2", {}, t("roster.years")), yearList, yearForm),
+    h("section", { class: "card" }, h("h2", {}, t("roster.subjects")), h("p", { class: "muted" }, t("roster.subjects_hint")),
+      subjectList, subjectError, subjectForm));
 }
 
 // ——— people ———
