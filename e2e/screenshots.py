@@ -88,6 +88,15 @@ def main(url, out):
     finally:
         phone.close()
 
+    # Where a code from a printed card is typed, on a phone that cannot scan it.
+    typing = Browser(url, width=390, height=844, name="typing")
+    try:
+        typing.open("/#/link")
+        typing.find("input[name=code]")
+        shot(typing, "phone-link-code")
+    finally:
+        typing.close()
+
     admin = Browser(url, width=1280, height=900, name="admin")
     try:
         admin.open("/")
@@ -137,6 +146,15 @@ def main(url, out):
         admin.all("tbody tr a")[0].click()
         admin.wait_text("Класс и приказы", "h2")
         shot(admin, "admin-person-card")
+        # School years and subjects.
+        admin.open("/#/org/1/roster/years")
+        admin.find("input[name=new_subject]")
+        shot(admin, "admin-years-subjects")
+        # An invite's link shown again from the list.
+        admin.open("/#/org/1/invites")
+        admin.click("Показать ссылку")
+        admin.find(".issued img.qr")
+        shot(admin, "admin-invite-again")
     finally:
         admin.close()
 

@@ -162,7 +162,7 @@ export default {
   "error.school_year_exists": "This school year exists already.", "error.subject_exists": "This subject exists already.",
   "error.invalid_subject": "A subject name is one line of at most 100 characters.",
   "error.subject_in_use": "This subject is taught in classes or is in the timetable: it can only be renamed.",
-  "roster.years": "School years and subjects", "roster.year_start": "Start", "roster.year_end": "End",
+  "roster.school_years": "School years", "roster.years": "School years and subjects", "roster.year_start": "Start", "roster.year_end": "End",
   "roster.year_dates_for": "Dates of the school year {name}", "roster.change_dates_of": "Change the dates of the school year {name}",
   "roster.new_year": "New school year", "roster.year_name": "Name", "roster.year_name_placeholder": "2027/2028",
   "roster.year_name_hint": "As the school writes it: 2027/2028. Without dates: 1 September to 31 August.", "roster.create_year": "Create the school year",

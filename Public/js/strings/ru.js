@@ -171,7 +171,7 @@ export default {
   "error.school_year_exists": "Такой учебный год уже есть.", "error.subject_exists": "Такой предмет уже есть.",
   "error.invalid_subject": "Название предмета — одна строка, до 100 знаков.",
   "error.subject_in_use": "Этот предмет ведут в классах или он есть в расписании: его можно только переименовать.",
-  "roster.years": "Учебные годы и предметы", "roster.year_start": "Начало", "roster.year_end": "Конец",
+  "roster.school_years": "Учебные годы", "roster.years": "Учебные годы и предметы", "roster.year_start": "Начало", "roster.year_end": "Конец",
   "roster.year_dates_for": "Даты учебного года {name}", "roster.change_dates_of": "Изменить даты учебного года {name}",
   "roster.new_year": "Новый учебный год", "roster.year_name": "Название", "roster.year_name_placeholder": "2027/2028",
   "roster.year_name_hint": "Как пишет школа: 2027/2028. Даты, если не указаны, — с 1 сентября по 31 августа.", "roster.create_year": "Создать учебный год",

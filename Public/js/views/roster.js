@@ -139,7 +139,7 @@ async function rosterYears(app, org, view) {
   const yearList = table([t("roster.year"), t("roster.year_start"), t("roster.year_end"), ""],
     years.items.map((y) => [y.name, date(y.start_date), date(y.end_date),
       h("button", { type: "button", class: "link", "aria-label": t("roster.change_dates_of", { name: y.name }), onclick: () => changeDates(y) }, t("roster.change"))]),
-    t("roster.years"));
+    t("roster.school_years"));
   // A new year: named as the school writes it (2027/2028); the dates default to 1 September – 31 August.
   const yearName = h("input", { name: "year_name", required: true, maxlength: 32, placeholder: t("roster.year_name_placeholder") });
   const yearStart = h("input", { type: "date", name: "new_start_date" });
@@ -183,7 +183,7 @@ async function rosterYears(app, org, view) {
     act(subjectError, post(`/organizations/${org.id}/subjects`, { name: subjectName.value.trim() }), reload);
   });
   replace(view,
-    h("section", {}, h("h2", {}, t("roster.years")), yearList, yearForm),
+    h("section", {}, h("h2", {}, t("roster.school_years")), yearList, yearForm),
     h("section", { class: "card" }, h("h2", {}, t("roster.subjects")), h("p", { class: "muted" }, t("roster.subjects_hint")),
       subjectList, subjectError, subjectForm));
 }
