@@ -40,23 +40,36 @@ public enum Secrets {
     public static let linkCodeLength = 12
 
     /// A link code a person can type from a printed card: 12 characters of Crockford's base32
-    /// (60 random bits), shown in groups of four (`displayLinkCode`). Sixty bits against at most
-    /// a region's few hundred thousand live codes, each for 24 hours, leaves guessing one hopeless.
+    /// (60 random bits), shown in groups of four (`displayLinkCode`). Guessing is held off by the
+    /// limit on missed lookups per address (`RateKind.linkCodes`), and a database copy by storing
+    /// them under a keyed hash (`TokenSealer.codeHashes`).
     public static func newLinkCode() -> String {
         var generator = SystemRandomNumberGenerator()
         return String((0..<linkCodeLength).map { _ in codeAlphabet[Int.random(in: 0..<32, using: &generator)] })
     }
 
     /// The form a link code is stored (hashed) and found by: a typed short code with its case,
-    /// dashes and spaces forgiven and the look-alikes read as Crockford does (O → 0, I and L → 1);
-    /// an older 43-character code as it is. `nil` for anything else, before any database lookup.
+    /// dashes and spaces forgiven and the look-alikes read as Crockford does (O → 0, I and L → 1),
+    /// Cyrillic look-alikes as their Latin letters; a 43-character code as it is. `nil` for
+    /// anything else, before any database lookup.
     public static func linkCodeKey(_ text: String) -> String? {
         if looksLikeToken(text) { return text }
         var key = ""
         for character in text.uppercased() where character != "-" && character != " " {
             let read: Character = switch character {
-            case "O": "0"
+            case "O", "О": "0"
             case "I", "L": "1"
+            // The Cyrillic letters that look like Latin ones, typed on a phone left in Russian.
+            case "А": "A"
+            case "В": "B"
+            case "Е": "E"
+            case "К": "K"
+            case "М": "M"
+            case "Н": "H"
+            case "Р": "P"
+            case "С": "C"
+            case "Т": "T"
+            case "Х": "X"
             default: character
             }
             guard codeAlphabet.contains(read) else { return nil }

@@ -75,6 +75,17 @@ public struct TokenSealer: Sendable, Equatable, CustomStringConvertible {
         return String(data: plain, encoding: .utf8)
     }
 
+    /// `code`'s keyed hashes, one under each key (the sealing one first): HMAC-SHA-256 under a key
+    /// derived from ours for link codes alone. A short code has too few bits for a plain hash in
+    /// a database copy to keep it: without the key, none of these can be tried offline.
+    public func codeHashes(_ code: String) -> [String] {
+        keys.map { key in
+            let derived = HKDF<SHA256>.deriveKey(
+                inputKeyMaterial: SymmetricKey(data: key), info: Data("parta.link-code".utf8), outputByteCount: 32)
+            return "k1:" + Secrets.hex(HMAC<SHA256>.authenticationCode(for: Data(code.utf8), using: derived))
+        }
+    }
+
     /// Whether `sealed` was sealed under one of our keys (it may still fail to open if altered).
     public func canOpen(_ sealed: String) -> Bool {
         let parts = sealed.split(separator: ".", omittingEmptySubsequences: false)

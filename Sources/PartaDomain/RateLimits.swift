@@ -95,6 +95,8 @@ public enum RateKind: String, Sendable, CaseIterable {
     case calls
     /// Counting a provisional statistics page now (it reads every school of the territory).
     case statisticsNow = "statistics_now"
+    /// Looking up a link code that does not exist, per client address: guessing codes.
+    case linkCodes = "link_codes"
 }
 
 /// The limits a server applies; every one is configurable (docs/operations.md).
@@ -122,6 +124,7 @@ public struct RateLimits: Sendable, Equatable {
         .apiKey: [.perMinute(1_200)],
         .calls: [.perMinute(20), .perHour(300)],
         .statisticsNow: [.perMinute(2), .perHour(20)],
+        .linkCodes: [.perMinute(10), .perHour(60)],
     ]
 
     /// No rate limits (benchmarks, tests that send in bulk); the quota and connection cap stay.

@@ -24,7 +24,8 @@ public enum PartaServer {
     }
 
     /// `config` with its sealing keys: `PARTA_SEALING_KEY` when given, else the data directory's key
-    /// file, made (owner-only) on first start. Several nodes share one key through the variable.
+    /// file, made (owner-only) on first start. Several nodes share one key through the variable
+    /// (or one data directory: the file is made by whichever starts first, the others read it).
     public static func withSealingKeys(_ config: ServerConfig) throws -> ServerConfig {
         guard !config.sealingKeyGiven else { return config }
         let file = sealingKeyFile(config)
@@ -35,17 +36,22 @@ public enum PartaServer {
                 atPath: config.dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             let text = "# Parta's sealing key: keeps invite links showable. Keep it with the backups; the newest key first.\n"
                 + TokenSealer.newEncodedKey() + "\n"
-            // Created exclusively: two processes starting at once keep the first one's key.
-            if manager.createFile(atPath: file.path + ".new", contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) {
-                if link(file.path + ".new", file.path) != 0 && errno != EEXIST {
-                    throw ServerConfig.Problem(description: "The sealing key file \(file.path) cannot be written.")
-                }
-                try? manager.removeItem(atPath: file.path + ".new")
+            // Written whole under a name of this process's own, then linked into place: a process
+            // starting at the same moment either links first or reads the first one's whole file.
+            let draft = file.path + ".\(ProcessInfo.processInfo.processIdentifier).\(Secrets.digits(8))"
+            guard manager.createFile(atPath: draft, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
+                throw ServerConfig.Problem(description: "The sealing key file \(file.path) cannot be made: is the data directory writable by this user?")
+            }
+            defer { try? manager.removeItem(atPath: draft) }
+            if link(draft, file.path) != 0 && errno != EEXIST {
+                throw ServerConfig.Problem(description: "The sealing key file \(file.path) cannot be made: is the data directory writable by this user?")
             }
         }
-        do {
-            config.app.sealing = try TokenSealer(encoded: String(contentsOf: file, encoding: .utf8))
-        } catch {
+        let text: String
+        do { text = try String(contentsOf: file, encoding: .utf8) } catch {
+            throw ServerConfig.Problem(description: "The sealing key file \(file.path) cannot be read by this user (it is made owner-only: run parta as the user that made it).")
+        }
+        do { config.app.sealing = try TokenSealer(encoded: text) } catch {
             throw ServerConfig.Problem(description: "The sealing key file \(file.path) must hold keys of 32 random bytes in base64, one a line, the newest first.")
         }
         return config

@@ -81,11 +81,10 @@ struct JoiningRoutes {
     /// GET /api/v1/organizations/{id}/invites/{invite_id}/link — a working invite's link and QR
     /// code again (409 `invite_link_not_kept` when it was not kept; 410 when it no longer works).
     @Sendable func inviteLink(_ request: Request, context: PartaRequestContext) async throws -> IssuedInviteDTO {
-        let base = try links.base(for: request)
         let issued = try await parta.inviteLink(
             try context.caller(), organization: try organization(context),
             invite: try context.id("invite_id", InviteID.self, what: "The invite"))
-        return try IssuedInviteDTO(issued, base: base)
+        return try IssuedInviteDTO(issued, base: try links.base(for: request))
     }
 
     /// GET /api/v1/organizations/{id}/invites — newest first; `usable=true` leaves out expired, revoked and used-up ones.

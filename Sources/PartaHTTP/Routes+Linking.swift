@@ -47,7 +47,7 @@ struct LinkingRoutes {
 
     /// GET /api/v1/link-codes/{code} — whom the code would link, to check before signing in and confirming.
     @Sendable func preview(_ request: Request, context: PartaRequestContext) async throws -> LinkPreviewDTO {
-        let preview = try await parta.previewLinkCode(code: try code(context))
+        let preview = try await parta.previewLinkCode(code: try code(context), clientAddress: context.clientAddress)
         return LinkPreviewDTO(
             person: .init(preview.person),
             organization: OrganizationSummaryDTO(preview.organization), expiresAt: preview.expiresAt)

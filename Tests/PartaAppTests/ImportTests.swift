@@ -340,7 +340,7 @@ struct CSVImportTests {
             let key = try await p.createAPIKey(school.admin, organization: school.id, name: "journal")
             let system = try #require(try await p.authenticateAPIKey(key.key, clientAddress: "192.0.2.7"))
             let person = try await p.upsertPerson(system, organization: school.id, externalID: "P-7", PersonInput(role: .teacher, surname: "Орлов", givenName: "Иван")).value.person
-            func works(_ code: String) async -> Bool { (try? await p.previewLinkCode(code: code)) != nil }
+            func works(_ code: String) async -> Bool { (try? await p.previewLinkCode(code: code, clientAddress: "192.0.2.1")) != nil }
 
             let handed = try await p.createLinkCode(school.admin, organization: school.id, person: person.id).code
             let shown = try await p.createLinkCode(system, organization: school.id, personExternalID: "P-7").code

@@ -3,6 +3,7 @@ import PartaApp
 import PartaDomain
 import PartaStore
 import PartaTesting
+import SQLKit
 import Testing
 
 @Suite("Linking roster persons to accounts")
@@ -19,7 +20,7 @@ struct LinkingTests {
             #expect(issued.expiresAt == world.clock.now().addingTimeInterval(86_400))
 
             let me = try await world.principal(try await world.signIn("+79991112233"))
-            let preview = try await p.previewLinkCode(code: issued.code)
+            let preview = try await p.previewLinkCode(code: issued.code, clientAddress: "192.0.2.1")
             #expect(preview.person.name.full == "Иванова Мария")
             let linked = try await p.confirmLinkCode(me, code: issued.code, clientAddress: "x")
             #expect(linked.person.accountID == me.account.id)
@@ -71,8 +72,54 @@ struct LinkingTests {
             }
             #expect(try await world.database.read { try await $0.person(student.id, in: school.id) }?.accountID == nil)
             await #expect(throws: PartaError.notFound("This link code")) {
-                try await world.parta.previewLinkCode(code: Secrets.newToken())
+                try await world.parta.previewLinkCode(code: Secrets.newToken(), clientAddress: "192.0.2.1")
             }
+        }
+    }
+
+    @Test("link codes: short ones under a keyed hash, the school system's long; guessing is held off per address", arguments: TestEngine.all)
+    func linkCodeGuarding(engine: TestEngine) async throws {
+        try await TestWorld.with(engine) { world in
+            let school = try await world.rosterSchool()
+            let p = world.parta
+            let student = try await p.createPerson(school.admin, organization: school.id,
+                PersonInput(role: .student, surname: "Петров", givenName: "Пётр")).person
+            let card = try await p.createLinkCode(school.admin, organization: school.id, person: student.id)
+            #expect(card.code.count == 12)
+            let key = try await p.createAPIKey(school.admin, organization: school.id, name: "journal")
+            let system = try #require(try await p.authenticateAPIKey(key.key, clientAddress: "192.0.2.7"))
+            let followed = try await p.createLinkCode(system, organization: school.id, person: student.id)
+            #expect(Secrets.looksLikeToken(followed.code))
+
+            // A database copy holds no plain hash of the short code: it is stored under the server's key.
+            let hashes = try await world.database.read { store in
+                try await store.sql.raw("SELECT code_hash FROM link_codes ORDER BY id").all().map { try $0.decode(column: "code_hash", as: String.self) }
+            }
+            #expect(hashes.count == 2 && hashes[0].hasPrefix("k1:") && !hashes.contains(Secrets.hashToken(card.code)))
+            #expect(hashes[1] == Secrets.hashToken(followed.code))
+            let elsewhere = { (sealing: TokenSealer?) in
+                var config = AppConfig()
+                config.sealing = sealing
+                return Parta(database: world.database, clock: world.clock, sms: world.sms, config: config, logger: TestDatabase.logger)
+            }
+            await expectCode("not_found") { try await elsewhere(.ephemeral()).previewLinkCode(code: card.code, clientAddress: "192.0.2.2") }
+            await expectCode("not_found") { try await elsewhere(nil).previewLinkCode(code: card.code, clientAddress: "192.0.2.2") }
+            // Both codes work on this server; the school system's on any.
+            #expect(try await p.previewLinkCode(code: card.display.lowercased(), clientAddress: "192.0.2.2").person.id == student.id)
+            #expect(try await elsewhere(nil).previewLinkCode(code: followed.code, clientAddress: "192.0.2.2").person.id == student.id)
+
+            // Ten misses from one address in a minute, and that address is held off — even with a good code;
+            // another address is not. Time gives the tries back.
+            for _ in 0..<10 {
+                await expectCode("not_found") { try await p.previewLinkCode(code: Secrets.newLinkCode(), clientAddress: "198.51.100.9") }
+            }
+            await expectCode("too_many_requests") { try await p.previewLinkCode(code: card.code, clientAddress: "198.51.100.9") }
+            let guesser = try await world.principal(try await world.signIn("+79991112244"))
+            await expectCode("too_many_requests") { try await p.confirmLinkCode(guesser, code: card.code, clientAddress: "198.51.100.9") }
+            #expect(try await p.previewLinkCode(code: card.code, clientAddress: "198.51.100.10").person.id == student.id)
+            world.clock.advance(by: 61)
+            #expect(try await p.previewLinkCode(code: card.code, clientAddress: "198.51.100.9").person.id == student.id)
+            #expect(try await world.database.read { try await $0.person(student.id, in: school.id) }?.accountID == nil)
         }
     }
 

@@ -73,6 +73,7 @@ struct LinkCodeFormatTests {
     @Test("what a person types is read as the code, or refused before any lookup", arguments: [
         ("K7QM4XPD2R9A", "K7QM4XPD2R9A"), ("K7QM-4XPD-2R9A", "K7QM4XPD2R9A"), ("k7qm-4xpd-2r9a", "K7QM4XPD2R9A"),
         ("K7QM 4XPD 2R9A", "K7QM4XPD2R9A"), ("K7QM-4XPD-2R9A ", "K7QM4XPD2R9A"), ("O0IL-1ABC-DEFG", "0011-1ABC-DEFG".replacingOccurrences(of: "-", with: "")),
+        ("К7QМ-4ХРD-2R9А", "K7QM4XPD2R9A"), ("к7qм 4хрd 2r9а", "K7QM4XPD2R9A"), ("ВЕНС-ТО00-0000", "BEHCT0000000"),
         ("K7QM-4XPD-2R9", nil), ("K7QM-4XPD-2R9AB", nil), ("K7QM-4XPD-2R9U", nil), ("K7QM-4XPD-2R9Я", nil), ("", nil), ("----", nil),
         ("K7QM_4XPD_2R9A", nil), ("../../etc/passw", nil),
         ("kXy3_TsN-0aQv9bYp1LmR7wE2cF8dGhJ4iK5lMnOpQr", "kXy3_TsN-0aQv9bYp1LmR7wE2cF8dGhJ4iK5lMnOpQr"),

@@ -111,7 +111,7 @@ struct ServerConfigTests {
         let file = directory.appendingPathComponent("sealing.key")
         let attributes = try FileManager.default.attributesOfItem(atPath: file.path)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
-        #expect(!FileManager.default.fileExists(atPath: file.path + ".new"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["sealing.key"], "no draft left behind")
         let second = try PartaServer.withSealingKeys(config)
         #expect(first.app.sealing == second.app.sealing && first.app.sealing?.keyIDs.count == 1)
         #expect(first.app.sealing != AppConfig().sealing)
@@ -131,6 +131,18 @@ struct ServerConfigTests {
         #expect { try PartaServer.withSealingKeys(config) } throws: { "\($0)".contains(file.path) }
         config = try ServerConfig.fromEnvironment(["PARTA_DATA_DIR": directory.path, "PARTA_SEALING_KEY": newest])
         #expect(try PartaServer.withSealingKeys(config).app.sealing?.keyIDs == [rotated.keyIDs[0]])
+
+        // Nodes starting at the same moment on one data directory end with one key between them.
+        try FileManager.default.removeItem(at: file)
+        let shared = try ServerConfig.fromEnvironment(["PARTA_DATA_DIR": directory.path])
+        let found = Mutex<[[String]]>([])
+        DispatchQueue.concurrentPerform(iterations: 8) { _ in
+            let keys = (try? PartaServer.withSealingKeys(shared).app.sealing?.keyIDs) ?? []
+            found.withLock { $0.append(keys) }
+        }
+        let seen = found.withLock { $0 }
+        #expect(seen.count == 8 && Set(seen).count == 1 && seen[0].count == 1, "\(seen)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["sealing.key"])
     }
 
     @Test func jsonLogsAreOneObjectPerLine() throws {

@@ -88,6 +88,8 @@ export async function linkView(app, code) {
  * Where a code printed on a card is typed (/link), by someone whose phone cannot scan it: the
  * 12 characters in any case, with or without dashes; then the code's own page says whom it is for.
  */
+const CYRILLIC = { А: "A", В: "B", Е: "E", К: "K", М: "M", Н: "H", О: "0", Р: "P", С: "C", Т: "T", Х: "X" };
+
 export function linkEntryView(app) {
   const input = h("input", { name: "code", autocomplete: "off", autocapitalize: "characters", spellcheck: "false",
     maxlength: 20, placeholder: "XXXX-XXXX-XXXX", class: "mono code-entry", "aria-describedby": "code-hint" });
@@ -97,10 +99,13 @@ export function linkEntryView(app) {
     h("button", { type: "submit", class: "primary" }, t("link.enter_go")));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    // Read as the server does: case, dashes and spaces forgiven; O is 0, I and L are 1.
-    const code = input.value.toUpperCase().replace(/[\s-]/g, "").replace(/O/g, "0").replace(/[IL]/g, "1");
+    // Read as the server does: case, dashes and spaces forgiven; O is 0, I and L are 1; the
+    // Cyrillic look-alikes (a phone left in Russian) are their Latin letters.
+    const code = [...input.value.toUpperCase().replace(/[\s-]/g, "")].map((c) => CYRILLIC[c] || c).join("")
+      .replace(/O/g, "0").replace(/[IL]/g, "1");
     if (!/^[0-9A-HJKMNP-TV-Z]{12}$/.test(code)) { error.textContent = t("link.enter_invalid"); input.focus(); return; }
-    app.go(`#/link/${code}`);
+    // The typed code does not stay in the history of a shared computer as a page of its own.
+    location.replace(`#/link/${code}`);
   });
   const node = h("div", { class: "page center" }, h("section", { class: "card narrow" }, h("h1", {}, t("link.enter_title")), form));
   return { node, title: t("link.enter_title") };

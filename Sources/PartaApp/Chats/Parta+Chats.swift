@@ -404,9 +404,10 @@ extension Parta {
     /// Adds people by hand: chosen ones, or all the picker matches, in one operation.
     public func addChatMembers(_ caller: Caller, organization: OrganizationID, id: ChatID, _ selection: MemberSelection) async throws -> MemberAddition {
         try await database.write { store in
-            // Who may be added is read from the roster: it stays as it is until this commits.
-            try await lockRoster(organization, in: store)
             let (chat, context, target) = try await chatAccess(caller, organization, id, .addMembers, in: store)
+            // Who may be added is read from the roster: it stays as it is until this commits
+            // (locked once the caller may, so nobody else's request waits on a school's lock).
+            try await lockRoster(organization, in: store)
             let limit = ChatPermissions.additionLimit(context.actor, target)
             let ids = try await checkedAdditions(selection, limit: limit, context: context, in: store)
             let added = try await addByHand(chat, ids.map(ChatMemberRef.person), admin: false, in: store)
@@ -475,8 +476,8 @@ extension Parta {
             throw PartaError.invalid("invalid_members", "Choose 1 to \(Self.maxMembersPerRequest) members to remove.")
         }
         return try await database.write { store in
-            try await lockRoster(organization, in: store)
             let (chat, _, _) = try await chatAccess(caller, organization, id, .removeMembers, in: store)
+            try await lockRoster(organization, in: store)
             let current = Set((try await store.memberships(of: [id])[id] ?? []).map(\.member))
             let leaving = Array(Set(refs).intersection(current)).sorted()
             guard !leaving.isEmpty else { throw PartaError.notFound("Those members of the chat") }
@@ -493,9 +494,9 @@ extension Parta {
     /// Makes a member a chat admin, or unmakes them (an admin the roster made stays unmade).
     public func setChatAdmin(_ caller: Caller, organization: OrganizationID, id: ChatID, member: ChatMemberRef, admin: Bool) async throws {
         try await database.write { store in
+            _ = try await chatAccess(caller, organization, id, .changeAdmins, in: store)
             // Not racing the roster, which may be taking the same member out of the chat.
             try await lockRoster(organization, in: store)
-            _ = try await chatAccess(caller, organization, id, .changeAdmins, in: store)
             guard let row = (try await store.memberships(of: [id])[id] ?? []).first(where: { $0.member == member }) else {
                 throw PartaError.notFound("That member of the chat")
             }

@@ -1,3 +1,4 @@
+import Crypto
 public import Foundation
 import Logging
 public import PartaDomain
@@ -50,22 +51,40 @@ extension Parta {
                 throw PartaError.conflict("person_inactive", "\(person.name.full) is marked inactive.")
             }
             // The school system shows its own codes (each page view may ask for one): they do not
-            // end the ones the school handed out; an administrator's new code or card does.
-            let issued = try await issueLinkCode(person, replacing: !caller.isIntegration, now: now, in: store)
+            // end the ones the school handed out; an administrator's new code or card does. Its
+            // codes are links to follow, not to type: 256 bits, so that however many it makes,
+            // guessing one stays hopeless.
+            let issued = try await issueLinkCode(person, replacing: !caller.isIntegration, short: !caller.isIntegration, now: now, in: store)
             try await audit(store, caller, .linkCodeCreated, organization: organization, target: ("roster_person", "\(id)"))
             return issued
         }
     }
 
     /// A new code for `person`, stored as its hash, valid `LinkCodeRules.lifetime`; `replacing`:
-    /// the person's earlier unused codes stop working.
-    func issueLinkCode(_ person: RosterPerson, replacing: Bool = true, now: Date, in store: Store) async throws -> IssuedLinkCode {
-        let code = Secrets.newLinkCode()
+    /// the person's earlier unused codes stop working; `short`: 12 characters to type off a card
+    /// (under the sealing key's keyed hash when the server has one), else a 43-character token.
+    func issueLinkCode(
+        _ person: RosterPerson, replacing: Bool = true, short: Bool = true, now: Date, in store: Store
+    ) async throws -> IssuedLinkCode {
+        let code = short ? Secrets.newLinkCode() : Secrets.newToken()
         let expiresAt = now.addingTimeInterval(LinkCodeRules.lifetime)
         if replacing { try await store.expireLinkCodes(of: person.id, now: now) }
         try await store.insertLinkCode(
-            organization: person.organizationID, person: person.id, hash: Secrets.hashToken(code), now: now, expiresAt: expiresAt)
+            organization: person.organizationID, person: person.id, hash: linkCodeHashes(code)[0], now: now, expiresAt: expiresAt)
         return IssuedLinkCode(code: code, person: person, expiresAt: expiresAt)
+    }
+
+    /// The hashes a code may be stored under, the one to store first: a short code's keyed hash
+    /// under each sealing key, then its plain hash (made without a key); a long token's plain hash.
+    func linkCodeHashes(_ code: String) -> [String] {
+        let plain = Secrets.hashToken(code)
+        guard code.count == Secrets.linkCodeLength, let sealing = config.sealing else { return [plain] }
+        return sealing.codeHashes(code) + [plain]
+    }
+
+    /// `clientAddress`'s subject for the limit on missed link-code lookups.
+    static func addressSubject(_ address: String) -> Int64 {
+        SHA256.hash(data: Data(("parta.address:" + address).utf8)).prefix(8).reduce(Int64(0)) { $0 << 8 | Int64($1) }
     }
 
     /// Link codes for everyone of a class who is not in the messenger yet — its students enrolled
@@ -91,10 +110,20 @@ extension Parta {
         }
     }
 
-    func usableLinkCode(_ code: String, in store: Store) async throws -> (StoredLinkCode, RosterPerson) {
-        guard let key = Secrets.linkCodeKey(code), let stored = try await store.linkCode(hash: Secrets.hashToken(key)),
-            let person = try await store.person(stored.personID, in: stored.organizationID)
-        else { throw PartaError.notFound("This link code") }
+    /// The code's stored row and person, checked for use now. Lookups of codes that do not exist
+    /// are limited per client address (`RateKind.linkCodes`): 429 once spent, before any lookup.
+    func usableLinkCode(_ code: String, clientAddress: String, in store: Store) async throws -> (StoredLinkCode, RosterPerson) {
+        let subject = Self.addressSubject(clientAddress)
+        try checkRate(.linkCodes, subject)
+        var found: StoredLinkCode?
+        if let key = Secrets.linkCodeKey(code) {
+            for hash in linkCodeHashes(key) where found == nil { found = try await store.linkCode(hash: hash) }
+        }
+        guard let stored = found, let person = try await store.person(stored.personID, in: stored.organizationID) else {
+            // A miss costs one of the address's tries; a mistyped code is far inside the allowance.
+            try? admit(.linkCodes, subject)
+            throw PartaError.notFound("This link code")
+        }
         try LinkCodeRules.check(expiresAt: stored.expiresAt, usedAt: stored.usedAt, personLinked: person.accountID != nil, now: clock.now())
         return (stored, person)
     }
@@ -102,9 +131,9 @@ extension Parta {
     /// What the code would link, so the person can check it is them before signing in and
     /// confirming. Open like an invite's preview: the code is an unguessable secret the school
     /// handed to that person, and the preview shows no more than linking would.
-    public func previewLinkCode(code: String) async throws -> LinkPreview {
+    public func previewLinkCode(code: String, clientAddress: String) async throws -> LinkPreview {
         try await database.read { store in
-            let (stored, person) = try await usableLinkCode(code, in: store)
+            let (stored, person) = try await usableLinkCode(code, clientAddress: clientAddress, in: store)
             guard let organization = try await summary(of: stored.organizationID, in: store) else {
                 throw PartaError.notFound("The organization")
             }
@@ -119,7 +148,7 @@ extension Parta {
         let account = principal.account.id
         let caller = principal.caller(from: clientAddress)
         return try await database.write { store in
-            let (stored, person) = try await usableLinkCode(code, in: store)
+            let (stored, person) = try await usableLinkCode(code, clientAddress: clientAddress, in: store)
             guard try await store.useLinkCode(stored.id, by: account, now: clock.now()) else {
                 // Used, or replaced by a newer code, between the read and the update.
                 throw PartaError.conflict("link_code_used", "This link code was already used or replaced. Ask the school for a new one.")
