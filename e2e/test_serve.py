@@ -93,7 +93,11 @@ def test_serve_help_documents_the_environment():
 def test_postgresql_serves_the_same_api(workdir, servers, pg_url):
     env = clean_env(PARTA_DATABASE_URL=pg_url)
     server = servers(workdir, env=env).wait_ready()
-    assert not (workdir / "parta-data").exists()
+    # No SQLite beside PostgreSQL: the data directory holds only the sealing key (invite links,
+    # cards' codes), made owner-only on first start.
+    data = workdir / "parta-data"
+    assert sorted(p.name for p in data.iterdir()) == ["sealing.key"]
+    assert (data / "sealing.key").stat().st_mode & 0o777 == 0o600
     assert run_cli(["operator", "add", "--name", "Орлова Анна Сергеевна", "--phone", "+79000000001"], workdir, env=env).returncode == 0
     assert f"schema version {SCHEMA_VERSION}" in run_cli(["migrate", "--status"], workdir, env=env, check=True).stdout
     metrics = requests.get(server.url + "/metrics").text
