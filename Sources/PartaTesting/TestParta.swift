@@ -34,6 +34,14 @@ public struct TestWorld: Sendable {
         }
     }
 
+    /// Another server on the same database and clock, with `sealing` for its key (another key,
+    /// or none): what it finds of what this one sealed.
+    public func server(sealing: TokenSealer?) -> Parta {
+        var config = parta.config
+        config.sealing = sealing
+        return Parta(database: database, clock: clock, sms: sms, config: config, logger: TestDatabase.logger)
+    }
+
     /// Signs `phone` in through request-code and verify; returns the result with its token.
     public func signIn(_ phone: String, device: String = "test", address: String = "192.0.2.1") async throws -> SignInResult {
         _ = try await parta.requestSignInCode(phone: phone, clientAddress: address)

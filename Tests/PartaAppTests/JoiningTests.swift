@@ -381,18 +381,13 @@ struct JoiningTests {
             await expectCode("not_found") { try await p.inviteLink(s.admin, organization: s.id, invite: InviteID(rawValue: 999_999)) }
 
             // The key: a sealed token opens only where its key is, and the link keeps working elsewhere.
-            let elsewhere = { (sealing: TokenSealer?) in
-                var config = AppConfig()
-                config.sealing = sealing
-                return Parta(database: world.database, clock: world.clock, sms: world.sms, config: config, logger: TestDatabase.logger)
-            }
-            for server in [elsewhere(.ephemeral()), elsewhere(nil)] {
+            for server in [world.server(sealing: .ephemeral()), world.server(sealing: nil)] {
                 await expectCode("invite_link_not_kept") { try await server.inviteLink(s.admin, organization: s.id, invite: made.view.invite.id) }
                 #expect(try await server.invites(s.admin, organization: s.id, page: PageRequest()).items.map(\.linkKept) == [false])
                 #expect(try await server.previewInvite(token: made.token).role == .parent)
             }
             // A server without a key makes links that are shown only once.
-            let once = try await elsewhere(nil).createInvite(s.admin, organization: s.id, role: .teacher, classID: nil)
+            let once = try await world.server(sealing: nil).createInvite(s.admin, organization: s.id, role: .teacher, classID: nil)
             #expect(!once.view.linkKept)
             await expectCode("invite_link_not_kept") { try await p.inviteLink(s.admin, organization: s.id, invite: once.view.invite.id) }
 

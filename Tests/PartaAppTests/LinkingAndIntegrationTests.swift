@@ -97,16 +97,11 @@ struct LinkingTests {
             }
             #expect(hashes.count == 2 && hashes[0].hasPrefix("k1:") && !hashes.contains(Secrets.hashToken(card.code)))
             #expect(hashes[1] == Secrets.hashToken(followed.code))
-            let elsewhere = { (sealing: TokenSealer?) in
-                var config = AppConfig()
-                config.sealing = sealing
-                return Parta(database: world.database, clock: world.clock, sms: world.sms, config: config, logger: TestDatabase.logger)
-            }
-            await expectCode("not_found") { try await elsewhere(.ephemeral()).previewLinkCode(code: card.code, clientAddress: "192.0.2.2") }
-            await expectCode("not_found") { try await elsewhere(nil).previewLinkCode(code: card.code, clientAddress: "192.0.2.2") }
+            await expectCode("not_found") { try await world.server(sealing: .ephemeral()).previewLinkCode(code: card.code, clientAddress: "192.0.2.2") }
+            await expectCode("not_found") { try await world.server(sealing: nil).previewLinkCode(code: card.code, clientAddress: "192.0.2.2") }
             // Both codes work on this server; the school system's on any.
             #expect(try await p.previewLinkCode(code: card.display.lowercased(), clientAddress: "192.0.2.2").person.id == student.id)
-            #expect(try await elsewhere(nil).previewLinkCode(code: followed.code, clientAddress: "192.0.2.2").person.id == student.id)
+            #expect(try await world.server(sealing: nil).previewLinkCode(code: followed.code, clientAddress: "192.0.2.2").person.id == student.id)
 
             // Ten misses from one address in a minute, and that address is held off — even with a good code;
             // another address is not. Time gives the tries back.
